@@ -1,0 +1,79 @@
+# goreg: see README.md.  Targets: all (static musl release, the default),
+# dev (glibc + ASan/UBSan), check, bench, run, install, clean.
+include mk/config.mk
+
+LIBSRC  := $(sort $(wildcard lib/*.c))
+LIBHDR  := $(wildcard lib/*.h)
+UNITSRC := $(sort $(wildcard tests/unit/t-*.c))
+MANPAGES := $(wildcard man/*.[1-8])
+
+REL := build/release
+DEV := build/dev
+
+.PHONY: all dev check check-unit check-integration bench run install clean lint-man
+all: $(addprefix bin/,$(PROGRAMS))
+
+# ---- static musl dependencies (mk/build-deps.sh; cached in DEPS_CACHE) ----
+$(REL)/deps/.done: mk/build-deps.sh mk/fetch-src.sh mk/tdb-config.h mk/tdb-replace.c
+	@mkdir -p $(REL)
+	@p=$$(CC_MUSL=$(CC_MUSL) mk/build-deps.sh $(DEPS_CACHE)) && ln -sfn "$$p" $(REL)/deps
+	@test -f $@
+
+# ---- release build ----
+$(REL)/lib/%.o: lib/%.c $(LIBHDR) $(REL)/deps/.done mk/config.mk
+	@mkdir -p $(@D)
+	$(CC_MUSL) $(REL_CFLAGS) -I$(REL)/deps/include -c $< -o $@
+$(REL)/bin/%.o: bin/%.c $(LIBHDR) $(REL)/deps/.done mk/config.mk
+	@mkdir -p $(@D)
+	$(CC_MUSL) $(REL_CFLAGS) -Ilib -I$(REL)/deps/include -c $< -o $@
+lib/libgoreg.a: $(LIBSRC:lib/%.c=$(REL)/lib/%.o)
+	rm -f $@ && ar rcs $@ $^
+bin/%: $(REL)/bin/%.o lib/libgoreg.a
+	$(CC_MUSL) $(REL_LDFLAGS) $< lib/libgoreg.a -L$(REL)/deps/lib $(REL_LIBS) -o $@
+
+# ---- dev build (sanitizers) ----
+dev: $(addprefix $(DEV)/bin/,$(PROGRAMS)) $(UNITSRC:tests/unit/%.c=$(DEV)/tests/%.t)
+$(DEV)/lib/%.o: lib/%.c $(LIBHDR) mk/config.mk
+	@mkdir -p $(@D)
+	$(CC_DEV) $(DEV_CFLAGS) -c $< -o $@
+$(DEV)/libgoreg.a: $(LIBSRC:lib/%.c=$(DEV)/lib/%.o)
+	rm -f $@ && ar rcs $@ $^
+$(DEV)/bin/%: bin/%.c $(DEV)/libgoreg.a $(LIBHDR)
+	@mkdir -p $(@D)
+	$(CC_DEV) $(DEV_CFLAGS) -Ilib $< $(DEV)/libgoreg.a $(DEV_LDFLAGS) $(DEV_LIBS) -o $@
+$(DEV)/tests/%.t: tests/unit/%.c tests/unit/tap.h $(DEV)/libgoreg.a $(LIBHDR)
+	@mkdir -p $(@D)
+	$(CC_DEV) $(DEV_CFLAGS) -Wno-missing-prototypes -Ilib -Itests/unit $< $(DEV)/libgoreg.a $(DEV_LDFLAGS) $(DEV_LIBS) -o $@
+
+# ---- tests: unit tests under the sanitizers, then integration tests on
+# the static binaries; one prove run, one summary line ----
+check: all dev
+	@tests/run-tests.sh
+
+check-unit: dev
+	@GOREG_TESTS=unit tests/run-tests.sh
+
+check-integration: all
+	@GOREG_TESTS=integration tests/run-tests.sh
+
+lint-man:
+	mandoc -Tlint -W warning $(MANPAGES)
+
+bench: all
+	bench/run.sh
+
+# ---- run: a demo registry on 127.0.0.1:8080 ----
+GOREG_RUN_ROOT ?= $(CURDIR)/demo-store
+GOREG_RUN_ADDR ?= 127.0.0.1:8080
+run: all
+	@GOREG_ROOT=$(GOREG_RUN_ROOT) GOREG_ADDR=$(GOREG_RUN_ADDR) etc/run-demo.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR)/etc
+	install -m 755 $(addprefix bin/,$(PROGRAMS)) $(DESTDIR)$(BINDIR)/
+	for m in $(MANPAGES); do s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+	cp -R etc/. $(DESTDIR)$(DOCDIR)/etc/
+
+clean:
+	rm -rf build lib/libgoreg.a $(addprefix bin/,$(PROGRAMS))

@@ -1,0 +1,7 @@
+/* goreg-delete: see goreg-delete(1). */
+#include "tool.h"
+
+int main(int argc, char **argv)
+{
+	return tool_main("goreg-delete", OP_DELETE, argc, argv);
+}

@@ -1,0 +1,7 @@
+/* goreg-info: see goreg-info(1). */
+#include "tool.h"
+
+int main(int argc, char **argv)
+{
+	return tool_main("goreg-info", OP_INFO, argc, argv);
+}

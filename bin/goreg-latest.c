@@ -1,0 +1,7 @@
+/* goreg-latest: see goreg-latest(1). */
+#include "tool.h"
+
+int main(int argc, char **argv)
+{
+	return tool_main("goreg-latest", OP_LATEST, argc, argv);
+}

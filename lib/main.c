@@ -1,0 +1,79 @@
+#include "main.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+static const char *progname = "goreg";
+
+void prog_init(const char *name)
+{
+	progname = name;
+	/* a program started with a closed fd 0-2 would otherwise open a store
+	 * file onto it and then write a log line into that file */
+	for (int fd = 0; fd < 3; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+			_exit(111);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+const char *prog_name(void)
+{
+	return progname;
+}
+
+static void vwarn(const char *f, va_list ap)
+{
+	char line[1200];
+	int n = snprintf(line, sizeof line, "%s: ", progname);
+	vsnprintf(line + n, sizeof line - (size_t)n - 1, f, ap);
+	size_t l = 0;
+	while (line[l])
+		l++;
+	/* exactly one line, whatever the reason contained */
+	while (l && line[l - 1] == '\n')
+		l--;
+	for (size_t i = 0; i < l; i++)
+		if (line[i] == '\n')
+			line[i] = ' ';
+	line[l++] = '\n';
+	if (write(2, line, l) < 0) {
+		/* nowhere left to report it */
+	}
+}
+
+void warnx_(const char *f, ...)
+{
+	va_list ap;
+	va_start(ap, f);
+	vwarn(f, ap);
+	va_end(ap);
+}
+
+void die(int code, const char *f, ...)
+{
+	va_list ap;
+	va_start(ap, f);
+	vwarn(f, ap);
+	va_end(ap);
+	exit(code);
+}
+
+void usage(const char *synopsis)
+{
+	fprintf(stderr, "usage: %s %s\n", progname, synopsis);
+	exit(2);
+}
+
+int64_t unix_now(void)
+{
+	/* GOREG_NOW pins the clock for reproducible tests */
+	const char *e = getenv("GOREG_NOW");
+	if (e && *e)
+		return strtoll(e, NULL, 10);
+	return (int64_t)time(NULL);
+}

@@ -1,0 +1,303 @@
+#include "ops.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <sodium.h>
+
+#include "auth.h"
+#include "limits.h"
+#include "modzip.h"
+#include "route.h"
+#include "semver.h"
+#include "store.h"
+#include "util.h"
+
+/* RFC 9111: the versioned files never change once published */
+#define CACHE_IMMUTABLE_PUBLIC "public, max-age=31536000, immutable"
+#define CACHE_IMMUTABLE_PRIVATE "private, max-age=31536000, immutable"
+#define CACHE_SHORT_PUBLIC "public, max-age=60"
+#define CACHE_SHORT_PRIVATE "private, max-age=60"
+
+int ops_exit_code(int status)
+{
+	if (status < 400)
+		return 0;
+	return status < 500 ? 1 : 111;
+}
+
+void ops_list(const struct store *st, const char *owner, const char *module, struct reply *r)
+{
+	char err[600];
+	char **v;
+	size_t n;
+	int code = store_versions(st, owner, module, &v, &n, err, sizeof err);
+	if (code != 200) {
+		reply_error(r, code, "%s", err);
+		return;
+	}
+	struct buf b = {0};
+	int fail = buf_add(&b, "", 0);
+	/* releases and pre-releases, no pseudo-versions, in semver order
+	 * (go.dev/ref/mod#goproxy-protocol: "$base/$module/@v/list") */
+	for (size_t i = 0; i < n && !fail; i++)
+		if (semver_classify(v[i]) != SEMVER_PSEUDO)
+			fail = buf_printf(&b, "%s\n", v[i]);
+	store_list_free(v, n);
+	if (fail || reply_bytes(r, 200, "text/plain; charset=utf-8", b.p, b.len) < 0)
+		reply_error(r, 500, "out of memory");
+	buf_free(&b);
+}
+
+/* Serve one of a version's files. */
+static void serve_file(const struct store *st, const char *owner, const char *module,
+                       const char *version, const char *ext, const char *ctype, struct reply *r)
+{
+	char err[600], path[4096];
+	struct verinfo vi;
+	int code = store_get(st, owner, module, version, &vi, err, sizeof err);
+	if (code != 200) {
+		reply_error(r, code, "%s", err);
+		return;
+	}
+	if (store_file_path(st, owner, module, version, ext, path, sizeof path) < 0) {
+		reply_error(r, 404, "%s@%s: not found", module, version);
+		return;
+	}
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat sb;
+	if (fd < 0 || fstat(fd, &sb) < 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		/* metadata without the file: a delete is in flight, or the store
+		 * needs goreg-fsck; either way this version is not servable */
+		if (e == ENOENT)
+			reply_error(r, 404, "%s@%s: not found", module, version);
+		else
+			reply_error(r, 500, "unable to open '%s': %s", path, strerror(e));
+		return;
+	}
+	r->status = 200;
+	r->content_type = ctype;
+	r->fd = fd;
+	r->file_off = 0;
+	r->file_len = r->file_size = sb.st_size;
+	r->last_modified = vi.time;
+	/* strong validators from the content: the zip's SHA-256, the go.mod's
+	 * h1: hash, the .info's upload time */
+	if (strcmp(ext, "zip") == 0)
+		snprintf(r->etag, sizeof r->etag, "\"%s\"", vi.zip_sha256);
+	else if (strcmp(ext, "mod") == 0)
+		snprintf(r->etag, sizeof r->etag, "\"%s\"", vi.h1_mod);
+	else
+		snprintf(r->etag, sizeof r->etag, "\"i%lld-%.16s\"", (long long)vi.time, vi.zip_sha256);
+	r->cache_control = CACHE_IMMUTABLE_PUBLIC;
+}
+
+void ops_info(const struct store *st, const char *owner, const char *module, const char *version,
+              struct reply *r)
+{
+	serve_file(st, owner, module, version, "info", "application/json", r);
+}
+
+void ops_mod(const struct store *st, const char *owner, const char *module, const char *version,
+             struct reply *r)
+{
+	serve_file(st, owner, module, version, "mod", "text/plain; charset=utf-8", r);
+}
+
+void ops_zip(const struct store *st, const char *owner, const char *module, const char *version,
+             struct reply *r)
+{
+	serve_file(st, owner, module, version, "zip", "application/zip", r);
+}
+
+void ops_latest(const struct store *st, const char *owner, const char *module, struct reply *r)
+{
+	char err[600];
+	char **v;
+	size_t n;
+	int code = store_versions(st, owner, module, &v, &n, err, sizeof err);
+	if (code != 200) {
+		reply_error(r, code, "%s", err);
+		return;
+	}
+	/* The version go would pick (go.dev/ref/mod#version-queries, "latest"):
+	 * the highest release, else the highest pre-release, else the highest
+	 * pseudo-version.  v is in semver order, so scan from the top. */
+	const char *pick = NULL;
+	for (int want = SEMVER_RELEASE; want <= SEMVER_PSEUDO && !pick; want++)
+		for (size_t i = n; i-- > 0;)
+			if ((int)semver_classify(v[i]) == want) {
+				pick = v[i];
+				break;
+			}
+	char ver[VERSION_MAX + 1];
+	snprintf(ver, sizeof ver, "%s", pick ? pick : v[n - 1]);
+	store_list_free(v, n);
+	ops_info(st, owner, module, ver, r);
+	if (r->status == 200) {
+		/* @latest moves: no strong validator, a short freshness */
+		r->etag[0] = 0;
+		r->last_modified = 0;
+		r->cache_control = CACHE_SHORT_PUBLIC;
+	}
+}
+
+/* Spool the body into ROOT/tmp, hashing it on the way. */
+static int spool(const struct store *st, const struct body_source *body, long long declared,
+                 char *path, size_t pathsz, char sha_hex[65], struct reply *r)
+{
+	char tmp[1100], err[600];
+	if (store_prepare((struct store *)st, err, sizeof err) != 200)
+		return reply_error(r, 500, "%s", err), -1;
+	store_tmp_path(st, tmp, sizeof tmp);
+	if (fmt(path, pathsz, "%s/u.XXXXXX", tmp) < 0)
+		return reply_error(r, 500, "store path too long"), -1;
+	int fd = mkostemp(path, O_CLOEXEC);
+	if (fd < 0)
+		return reply_error(r, 500, "unable to create a file in '%s': %s", tmp, strerror(errno)), -1;
+	crypto_hash_sha256_state h;
+	crypto_hash_sha256_init(&h);
+	static char chunk[65536];
+	long long total = 0;
+	for (;;) {
+		int status = 500;
+		ssize_t got = body->read(body->ctx, chunk, sizeof chunk, &status);
+		if (got == 0)
+			break;
+		if (got < 0) {
+			reply_error(r, status, status == 413 ? "module zip larger than %lld bytes"
+			                      : status == 408 ? "request body too slow"
+			                      : "unable to read the request body",
+			            (long long)MODZIP_MAX_ZIP);
+			goto fail;
+		}
+		total += got;
+		if (total > MODZIP_MAX_ZIP) {
+			reply_error(r, 413, "module zip larger than %lld bytes", (long long)MODZIP_MAX_ZIP);
+			goto fail;
+		}
+		crypto_hash_sha256_update(&h, (unsigned char *)chunk, (size_t)got);
+		if (write_all(fd, chunk, (size_t)got) < 0) {
+			reply_error(r, errno == ENOSPC ? 503 : 500, "unable to write '%s': %s", path,
+			            strerror(errno));
+			goto fail;
+		}
+	}
+	if (declared >= 0 && total != declared) {
+		reply_error(r, 400, "request body is %lld bytes, Content-Length said %lld", total, declared);
+		goto fail;
+	}
+	if (total == 0) {
+		reply_error(r, 400, "empty request body: expected a module zip");
+		goto fail;
+	}
+	if (fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
+		reply_error(r, 500, "unable to sync '%s': %s", path, strerror(errno));
+		goto fail;
+	}
+	close(fd);
+	unsigned char sum[32];
+	crypto_hash_sha256_final(&h, sum);
+	hex_encode(sum, 32, sha_hex);
+	return 0;
+fail:
+	close(fd);
+	unlink(path);
+	return -1;
+}
+
+void ops_upload(const struct store *st, const char *owner, const struct body_source *body,
+                long long declared_len, const char *uploader, int64_t now, struct reply *r)
+{
+	char path[1200], err[600];
+	struct verinfo vi;
+	memset(&vi, 0, sizeof vi);
+	if (declared_len > MODZIP_MAX_ZIP) {
+		reply_error(r, 413, "module zip larger than %lld bytes", (long long)MODZIP_MAX_ZIP);
+		return;
+	}
+	if (spool(st, body, declared_len, path, sizeof path, vi.zip_sha256, r) < 0)
+		return;
+	struct modzip_info mi;
+	int v = modzip_check(path, &mi, err, sizeof err);
+	if (v != 0) {
+		unlink(path);
+		reply_error(r, v > 0 ? 400 : 500, "%s", err);
+		return;
+	}
+	int code = store_publish(st, owner, path, &mi, uploader, now, &vi, err, sizeof err);
+	if (code == 201) {
+		char msg[MODPATH_MAX + VERSION_MAX + 64];
+		snprintf(msg, sizeof msg, "created %s@%s\n", mi.module, mi.version);
+		reply_bytes(r, 201, "text/plain; charset=utf-8", msg, strlen(msg));
+	} else {
+		/* the spool file was not consumed: ours to remove */
+		unlink(path);
+		reply_error(r, code, "%s", err);
+	}
+	modzip_info_free(&mi);
+}
+
+void ops_delete(const struct store *st, const char *owner, const char *module, const char *version,
+                struct reply *r)
+{
+	char err[600];
+	int code = store_delete(st, owner, module, version, err, sizeof err);
+	if (code == 204) {
+		reply_bytes(r, 204, NULL, "", 0);
+		return;
+	}
+	reply_error(r, code, "%s", err);
+}
+
+void ops_dispatch(const struct store *st, const struct request *rq, int64_t now, struct reply *r)
+{
+	char err[600];
+	struct route rt;
+	int code = route_match(rq->method, rq->path, &rt, err, sizeof err);
+	if (code != 200) {
+		reply_error(r, code, "%s", err);
+		if (code == 405)
+			r->allow = rt.allow;
+		return;
+	}
+	int access = rt.op == OP_UPLOAD || rt.op == OP_DELETE ? ACCESS_WRITE : ACCESS_READ;
+	struct principal who;
+	struct owner_info oi;
+	code = auth_identify(st, rq, now, &who, err, sizeof err);
+	if (code == 200)
+		code = auth_check(st, &who, rt.owner, access, &oi, err, sizeof err);
+	if (code != 200) {
+		reply_error(r, code, "%s", err);
+		r->www_authenticate = code == 401;
+		return;
+	}
+	switch (rt.op) {
+	case OP_LIST: ops_list(st, rt.owner, rt.module, r); break;
+	case OP_INFO: ops_info(st, rt.owner, rt.module, rt.version, r); break;
+	case OP_MOD: ops_mod(st, rt.owner, rt.module, rt.version, r); break;
+	case OP_ZIP: ops_zip(st, rt.owner, rt.module, rt.version, r); break;
+	case OP_LATEST: ops_latest(st, rt.owner, rt.module, r); break;
+	case OP_UPLOAD:
+		ops_upload(st, rt.owner, &rq->body, rq->chunked ? -1 : rq->content_length, who.user, now, r);
+		break;
+	case OP_DELETE: ops_delete(st, rt.owner, rt.module, rt.version, r); break;
+	default: reply_error(r, 404, "not found"); break;
+	}
+	if (r->status < 300 && rt.op != OP_UPLOAD && rt.op != OP_DELETE) {
+		/* RFC 9111 section 5.2.2.7: caches shared between users must not
+		 * keep a private owner's files */
+		if (!r->cache_control)
+			r->cache_control = oi.private_ ? CACHE_SHORT_PRIVATE : CACHE_SHORT_PUBLIC;
+		else if (oi.private_)
+			r->cache_control = strcmp(r->cache_control, CACHE_SHORT_PUBLIC) == 0 ? CACHE_SHORT_PRIVATE
+			                                                                      : CACHE_IMMUTABLE_PRIVATE;
+	}
+}

@@ -1,0 +1,33 @@
+# Build configuration as data.  Override on the command line:
+#   make CC_MUSL=... DEPS_CACHE=... PREFIX=...
+
+# Programs: bin/NAME.c builds bin/NAME (release) and build/dev/bin/NAME (dev).
+PROGRAMS = goreg-httpd goreg.cgi \
+           goreg-upload goreg-list goreg-info goreg-mod goreg-zip goreg-latest goreg-delete \
+           goreg-admin
+
+# Where the static musl dependencies are built and cached (keyed by the
+# Debian source versions, so it survives `make clean` and fresh clones).
+DEPS_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/goreg-deps
+
+CC_MUSL ?= musl-gcc
+CC_DEV  ?= gcc
+
+WARN   = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
+STD    = -std=c11 -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64
+
+# release: static musl, size-optimised, unused sections dropped, stripped
+REL_CFLAGS  = $(STD) $(WARN) -Os -ffunction-sections -fdata-sections -fstack-protector-strong -D_FORTIFY_SOURCE=2
+REL_LDFLAGS = -static -Wl,--gc-sections -s
+
+# dev: glibc + Debian's -dev packages, sanitizers, debug info
+DEV_CFLAGS  = $(STD) $(WARN) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+DEV_LDFLAGS = -fsanitize=address,undefined
+DEV_LIBS    = -lzip -ltdb -lsodium -lz
+
+REL_LIBS    = -lzip -ltdb -lsodium -lz
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DOCDIR  ?= $(PREFIX)/share/doc/goreg

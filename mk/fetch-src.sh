@@ -1,0 +1,44 @@
+#!/bin/sh
+# Fetch a Debian source package's files with a private apt configuration
+# derived from the machine's own apt sources: the system apt configuration
+# is read, never modified.  Usage: fetch-src.sh CACHE PKG...  Files land in
+# CACHE/src; "PKG VERSION" lines are printed for each package.
+set -eu
+cache=$1; shift
+apt=$cache/apt
+mkdir -p "$apt/parts" "$apt/lists/partial" "$apt/archives/partial" "$cache/src"
+
+# deb-src entries: the deb822 .sources files with Types: deb -> deb-src, and
+# one-line "deb URI ..." entries of sources.list turned into "deb-src".
+if [ ! -s "$apt/parts/goreg.sources" ] && [ ! -s "$apt/parts/goreg.list" ]; then
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		sed 's/^Types:.*/Types: deb-src/' "$f"
+		echo
+	done > "$apt/parts/goreg.sources"
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -f "$f" ] || continue
+		sed -n 's/^[[:space:]]*deb[[:space:]]/deb-src /p' "$f"
+	done > "$apt/parts/goreg.list"
+fi
+
+opts="-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts=$apt/parts
+ -o Dir::State::Lists=$apt/lists -o Dir::Cache::Archives=$apt/archives
+ -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= -o APT::Get::Only-Source=true
+ -o Debug::NoLocking=true"
+if [ ! -f "$apt/updated" ]; then
+	# shellcheck disable=SC2086
+	apt-get -q $opts update >&2
+	: > "$apt/updated"
+fi
+for p in "$@"; do
+	# shellcheck disable=SC2086
+	v=$(apt-cache $opts showsrc "$p" | sed -n 's/^Version: //p' | sort -V | tail -n 1)
+	[ -n "$v" ] || { echo "fetch-src.sh: no source package '$p'" >&2; exit 1; }
+	if [ ! -f "$cache/src/$p-$v.fetched" ]; then
+		# shellcheck disable=SC2086
+		(cd "$cache/src" && apt-get -q $opts source --download-only "$p=$v" >&2)
+		: > "$cache/src/$p-$v.fetched"
+	fi
+	echo "$p $v"
+done

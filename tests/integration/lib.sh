@@ -1,0 +1,170 @@
+# Shared helpers for the integration tests (TAP producers in sh).
+# Source it first:  . "$(dirname "$0")/lib.sh"
+#
+# Gives: a scratch dir $T (removed at exit), $B (release binaries), TAP
+# functions, a goreg-httpd under systemd-socket-activate on a free
+# 127.0.0.1 port, module source trees, and a go command environment that
+# touches nothing outside $T.
+set -u
+GOREG_TOP=${GOREG_TOP:-$(cd "$(dirname "$0")/../.." && pwd)}
+B=${GOREG_BIN:-$GOREG_TOP/bin}
+T=$(mktemp -d "${TMPDIR:-/tmp}/goreg-test.XXXXXX")
+_tap_n=0
+_tap_fail=0
+_pids=""
+
+cleanup() {
+	for p in $_pids; do
+		kill "$p" 2>/dev/null
+	done
+	for p in $_pids; do
+		wait "$p" 2>/dev/null
+	done
+	# the go module cache is read-only on purpose
+	chmod -R u+w "$T" 2>/dev/null
+	rm -rf "$T"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+ok() { # ok CONDITION-EXIT-STATUS DESCRIPTION  (use: cmd; ok $? "desc")
+	_tap_n=$((_tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $_tap_n - $2"
+	else
+		echo "not ok $_tap_n - $2"
+		_tap_fail=$((_tap_fail + 1))
+	fi
+}
+
+is() { # is GOT WANT DESCRIPTION
+	_tap_n=$((_tap_n + 1))
+	if [ "$1" = "$2" ]; then
+		echo "ok $_tap_n - $3"
+	else
+		echo "not ok $_tap_n - $3"
+		printf '#          got: %s\n#     expected: %s\n' "$1" "$2" | head -n 20
+		_tap_fail=$((_tap_fail + 1))
+	fi
+}
+
+like() { # like GOT EXTENDED-REGEX DESCRIPTION
+	_tap_n=$((_tap_n + 1))
+	if printf '%s' "$1" | grep -Eq -- "$2"; then
+		echo "ok $_tap_n - $3"
+	else
+		echo "not ok $_tap_n - $3"
+		printf '#          got: %s\n#  should match: %s\n' "$1" "$2" | head -n 20
+		_tap_fail=$((_tap_fail + 1))
+	fi
+}
+
+diag() { printf '# %s\n' "$*"; }
+
+skip_all() { echo "1..0 # SKIP $*"; exit 0; }
+
+bail() { echo "Bail out! $*"; exit 1; }
+
+done_testing() {
+	echo "1..$_tap_n"
+	[ "$_tap_fail" -eq 0 ]
+	exit $?
+}
+
+# free_port: a TCP port on 127.0.0.1 nobody listens on now
+free_port() {
+	while :; do
+		p=$(( (($$ * 7919) + $(od -An -N2 -tu2 /dev/urandom)) % 30000 + 20000 ))
+		if ! ss -Htln "sport = :$p" 2>/dev/null | grep -q .; then
+			echo "$p"
+			return
+		fi
+	done
+}
+
+wait_port() { # wait_port PORT: until something accepts there (5 s)
+	i=0
+	while [ $i -lt 100 ]; do
+		if ss -Htln "sport = :$1" 2>/dev/null | grep -q .; then
+			return 0
+		fi
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# start_httpd ROOT [ENV=VALUE...]: goreg-httpd under systemd-socket-activate
+# (one process per connection, --inetd: the socket is stdin/stdout).
+# Sets PORT, BASE (http://127.0.0.1:PORT) and HTTPD_LOG.
+start_httpd() {
+	root=$1
+	shift
+	HTTPD_LOG=$T/httpd.log
+	for _try in 1 2 3 4 5; do
+		PORT=$(free_port)
+		set -- "$@" GOREG_ROOT="$root"
+		envs=""
+		for e in "$@"; do
+			envs="$envs -E $e"
+		done
+		# shellcheck disable=SC2086
+		systemd-socket-activate --inetd -a -l "127.0.0.1:$PORT" $envs "$B/goreg-httpd" \
+			>>"$HTTPD_LOG" 2>&1 &
+		_pid=$!
+		if wait_port "$PORT" && kill -0 "$_pid" 2>/dev/null; then
+			_pids="$_pids $_pid"
+			BASE=http://127.0.0.1:$PORT
+			return 0
+		fi
+		kill "$_pid" 2>/dev/null
+		wait "$_pid" 2>/dev/null
+	done
+	bail "could not start goreg-httpd (see $HTTPD_LOG)"
+}
+
+# make_module DIR MODULE [PACKAGE-NAME]: a tiny module source tree
+make_module() {
+	mkdir -p "$1/sub"
+	printf 'module %s\n\ngo 1.19\n' "$2" > "$1/go.mod"
+	pkg=${3:-hello}
+	cat > "$1/$pkg.go" <<GO
+// Package $pkg is a test module for goreg.
+package $pkg
+
+// Hello greets.
+func Hello() string { return "hello from $2" }
+GO
+	cat > "$1/sub/sub.go" <<GO
+package sub
+
+// Answer is the answer.
+const Answer = 42
+GO
+	printf 'MIT-style test licence\n' > "$1/LICENSE"
+}
+
+# pack MODULE VERSION DIR OUT: a module zip made by goreg-pack
+pack() {
+	"$B/goreg-pack" -o "$4" "$1" "$2" "$3"
+}
+
+# go_env: run the go command hermetically inside $T
+go_env() {
+	mkdir -p "$T/gopath" "$T/gocache" "$T/home"
+	env HOME="$T/home" GOPATH="$T/gopath" GOMODCACHE="$T/gopath/pkg/mod" GOCACHE="$T/gocache" \
+		GOENV=off GOFLAGS=-mod=mod GO111MODULE=on GOTOOLCHAIN=local GONOSUMDB='*' \
+		GOPRIVATE= GONOPROXY= GOINSECURE= CGO_ENABLED=0 "$@"
+}
+
+# admin ROOT ARGS...: goreg-admin on a store
+admin() {
+	r=$1
+	shift
+	"$B/goreg-admin" -r "$r" "$@"
+}
+
+# http_status: curl's status code for a request, body to $T/body
+http() {
+	curl -sS -o "$T/body" -w '%{http_code}' "$@"
+}

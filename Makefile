@@ -7,11 +7,24 @@ LIBHDR  := $(wildcard lib/*.h)
 UNITSRC := $(sort $(wildcard tests/unit/t-*.c))
 MANPAGES := $(wildcard man/*.[1-8])
 
-REL := build/release
-DEV := build/dev
+# Output places; a private set (make O=build/mine) keeps parallel work apart:
+# release binaries then go to $(O)/bin instead of bin/.
+O ?=
+ifeq ($(O),)
+REL    := build/release
+DEV    := build/dev
+RELBIN := bin
+LIBA   := lib/libgoreg.a
+else
+REL    := $(O)/release
+DEV    := $(O)/dev
+RELBIN := $(O)/bin
+LIBA   := $(O)/libgoreg.a
+endif
 
+.SECONDARY:
 .PHONY: all dev check check-unit check-integration bench run install clean lint-man
-all: $(addprefix bin/,$(PROGRAMS))
+all: $(addprefix $(RELBIN)/,$(PROGRAMS))
 
 # ---- static musl dependencies (mk/build-deps.sh; cached in DEPS_CACHE) ----
 $(REL)/deps/.done: mk/build-deps.sh mk/fetch-src.sh mk/tdb-config.h mk/tdb-replace.c
@@ -26,10 +39,12 @@ $(REL)/lib/%.o: lib/%.c $(LIBHDR) $(REL)/deps/.done mk/config.mk
 $(REL)/bin/%.o: bin/%.c $(LIBHDR) $(REL)/deps/.done mk/config.mk
 	@mkdir -p $(@D)
 	$(CC_MUSL) $(REL_CFLAGS) -Ilib -I$(REL)/deps/include -c $< -o $@
-lib/libgoreg.a: $(LIBSRC:lib/%.c=$(REL)/lib/%.o)
+$(LIBA): $(LIBSRC:lib/%.c=$(REL)/lib/%.o)
+	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
-bin/%: $(REL)/bin/%.o lib/libgoreg.a
-	$(CC_MUSL) $(REL_LDFLAGS) $< lib/libgoreg.a -L$(REL)/deps/lib $(REL_LIBS) -o $@
+$(RELBIN)/%: $(REL)/bin/%.o $(LIBA)
+	@mkdir -p $(@D)
+	$(CC_MUSL) $(REL_LDFLAGS) $< $(LIBA) -L$(REL)/deps/lib $(REL_LIBS) -o $@
 
 # ---- dev build (sanitizers) ----
 dev: $(addprefix $(DEV)/bin/,$(PROGRAMS)) $(UNITSRC:tests/unit/%.c=$(DEV)/tests/%.t)
@@ -47,14 +62,16 @@ $(DEV)/tests/%.t: tests/unit/%.c tests/unit/tap.h $(DEV)/libgoreg.a $(LIBHDR)
 
 # ---- tests: unit tests under the sanitizers, then integration tests on
 # the static binaries; one prove run, one summary line ----
+TESTENV = GOREG_BIN=$(CURDIR)/$(RELBIN) GOREG_DEVDIR=$(CURDIR)/$(DEV)
 check: all dev
-	@tests/run-tests.sh
+	@$(TESTENV) tests/run-tests.sh $(TESTS)
 
 check-unit: dev
-	@GOREG_TESTS=unit tests/run-tests.sh
+	@$(TESTENV) GOREG_TESTS=unit tests/run-tests.sh
 
+# one or more integration tests: make check-integration TESTS=tests/integration/t0100-*.sh
 check-integration: all
-	@GOREG_TESTS=integration tests/run-tests.sh
+	@$(TESTENV) GOREG_TESTS=integration tests/run-tests.sh $(TESTS)
 
 lint-man:
 	mandoc -Tlint -W warning $(MANPAGES)
@@ -66,7 +83,7 @@ bench: all
 GOREG_RUN_ROOT ?= $(CURDIR)/demo-store
 GOREG_RUN_ADDR ?= 127.0.0.1:8080
 run: all
-	@GOREG_ROOT=$(GOREG_RUN_ROOT) GOREG_ADDR=$(GOREG_RUN_ADDR) etc/run-demo.sh
+	@GOREG_ROOT=$(GOREG_RUN_ROOT) GOREG_ADDR=$(GOREG_RUN_ADDR) mk/run-demo.sh
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
@@ -76,4 +93,4 @@ install: all
 	cp -R etc/. $(DESTDIR)$(DOCDIR)/etc/
 
 clean:
-	rm -rf build lib/libgoreg.a $(addprefix bin/,$(PROGRAMS))
+	rm -rf $(REL) $(DEV) $(LIBA) $(addprefix $(RELBIN)/,$(PROGRAMS))

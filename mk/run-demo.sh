@@ -1,0 +1,39 @@
+#!/bin/sh
+# `make run`: a demo registry from the checkout.  Creates the store
+# $GOREG_ROOT (owner "demo" with a write token, kept in the store as
+# demo.token so the next run reuses it) and serves it on $GOREG_ADDR with
+# systemd-socket-activate, one goreg-httpd per connection, until Ctrl-C.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+root=${GOREG_ROOT:?}
+addr=${GOREG_ADDR:-127.0.0.1:8080}
+bin=$top/bin
+
+command -v systemd-socket-activate >/dev/null 2>&1 || {
+	echo "run-demo: systemd-socket-activate not found (Debian package: systemd)" >&2
+	exit 1
+}
+mkdir -p "$root"
+if [ ! -s "$root/demo.token" ]; then
+	"$bin/goreg-admin" -r "$root" user add demo 2>/dev/null || true
+	umask 077
+	"$bin/goreg-admin" -r "$root" token add demo --name make-run > "$root/demo.token.new"
+	mv "$root/demo.token.new" "$root/demo.token"
+fi
+token=$(cat "$root/demo.token")
+base=http://$addr/api/packages/demo/go
+
+cat <<MSG
+goreg demo registry
+  store:   $root
+  serving: http://$addr/  (Ctrl-C to stop)
+
+Publish a module (make its zip with goreg-pack):
+  $bin/goreg-pack -o /tmp/hello.zip example.com/hello v1.0.0 ./path/to/hello
+  curl --user demo:$token --upload-file /tmp/hello.zip $base/upload
+
+Use it from the go command:
+  GOPROXY=$base GONOSUMDB=example.com GOFLAGS=-mod=mod go mod download -json example.com/hello@v1.0.0
+
+MSG
+exec systemd-socket-activate --inetd -a -l "$addr" -E GOREG_ROOT="$root" "$bin/goreg-httpd"

@@ -1,0 +1,617 @@
+/* modzip_check and gomod_module_path.  Every zip is built at run time with
+ * libzip's write API in a mkdtemp directory; zips no writer would make
+ * (duplicate names, NUL in a name, wrong sizes, bad methods, flipped data)
+ * are made by patching the bytes of a good one.  Expected hashes are what
+ * the go command printed for the same names and contents. */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zip.h>
+
+#include "modzip.h"
+#include "tap.h"
+
+struct zf {
+	const char *name;       /* a name ending in '/' is a directory entry */
+	const char *data;       /* NUL-terminated content */
+	int store;              /* 1: method store, else deflate */
+	uint32_t unixmode;      /* 0: leave libzip's default attributes */
+};
+
+static char dir[64];
+static int nzip;
+
+static const char *zpath(void)
+{
+	static char p[128];
+	snprintf(p, sizeof p, "%s/%03d.zip", dir, ++nzip);
+	return p;
+}
+
+/* Write a zip of the given entries; returns its path (static buffer). */
+static const char *mkzip(const struct zf *f, size_t n)
+{
+	const char *path = zpath();
+	zip_t *za;
+	size_t i;
+	int e;
+
+	if ((za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &e)) == NULL) {
+		printf("Bail out! zip_open %s: %d\n", path, e);
+		exit(1);
+	}
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(f[i].name);
+		zip_int64_t idx;
+		if (len > 0 && f[i].name[len - 1] == '/') {
+			idx = zip_dir_add(za, f[i].name, ZIP_FL_ENC_GUESS);
+		} else {
+			zip_source_t *src = zip_source_buffer(za, f[i].data, strlen(f[i].data), 0);
+			idx = src ? zip_file_add(za, f[i].name, src, ZIP_FL_ENC_GUESS) : -1;
+			if (idx >= 0)
+				zip_set_file_compression(za, (zip_uint64_t)idx,
+				                         f[i].store ? ZIP_CM_STORE : ZIP_CM_DEFLATE, 0);
+		}
+		if (idx < 0) {
+			printf("Bail out! zip_file_add %s: %s\n", f[i].name, zip_strerror(za));
+			exit(1);
+		}
+		if (f[i].unixmode)
+			zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX,
+			                                 f[i].unixmode << 16);
+	}
+	if (zip_close(za) != 0) {
+		printf("Bail out! zip_close %s: %s\n", path, zip_strerror(za));
+		exit(1);
+	}
+	return path;
+}
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	unsigned char *b;
+	long n;
+
+	if (fp == NULL || fseek(fp, 0, SEEK_END) != 0 || (n = ftell(fp)) < 0 || fseek(fp, 0, SEEK_SET) != 0 ||
+	    (b = malloc((size_t)n + 1)) == NULL || fread(b, 1, (size_t)n, fp) != (size_t)n) {
+		printf("Bail out! reading %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+	fclose(fp);
+	*len = (size_t)n;
+	return b;
+}
+
+static void spew(const char *path, const unsigned char *b, size_t len)
+{
+	FILE *fp = fopen(path, "wb");
+
+	if (fp == NULL || fwrite(b, 1, len, fp) != len || fclose(fp) != 0) {
+		printf("Bail out! writing %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+}
+
+static void put(unsigned char *p, uint32_t v, int width)
+{
+	int i;
+	for (i = 0; i < width; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint16_t get16(const unsigned char *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+/* Set a field of the local header (at loc_off) and of the central
+ * directory header (at cen_off) of the entry called name.  Returns how
+ * many headers were changed. */
+static int patch_field(const char *path, const char *name, int loc_off, int cen_off, uint32_t v, int width)
+{
+	size_t len, i, nl = strlen(name);
+	unsigned char *b = slurp(path, &len);
+	int changed = 0;
+
+	for (i = 0; i + 46 <= len; i++) {
+		if (memcmp(b + i, "PK\3\4", 4) == 0 && get16(b + i + 26) == nl && i + 30 + nl <= len &&
+		    memcmp(b + i + 30, name, nl) == 0 && loc_off >= 0) {
+			put(b + i + loc_off, v, width);
+			changed++;
+		} else if (memcmp(b + i, "PK\1\2", 4) == 0 && get16(b + i + 28) == nl && i + 46 + nl <= len &&
+		           memcmp(b + i + 46, name, nl) == 0 && cen_off >= 0) {
+			put(b + i + cen_off, v, width);
+			changed++;
+		}
+	}
+	spew(path, b, len);
+	free(b);
+	return changed;
+}
+
+/* Replace every occurrence of from with to (same length). */
+static int patch_bytes(const char *path, const char *from, const char *to, size_t n)
+{
+	size_t len, i;
+	unsigned char *b = slurp(path, &len);
+	int changed = 0;
+
+	for (i = 0; i + n <= len; i++)
+		if (memcmp(b + i, from, n) == 0) {
+			memcpy(b + i, to, n);
+			changed++;
+		}
+	spew(path, b, len);
+	free(b);
+	return changed;
+}
+
+static int check(const char *path, struct modzip_info *mi, char *err, size_t errsz)
+{
+	int rc = modzip_check(path, mi, err, errsz);
+	if (rc == 0)
+		modzip_info_free(mi);
+	return rc;
+}
+
+/* The zip at path must be refused (1) with a one-line reason containing
+ * needle. */
+static void refused(const char *label, const char *path, const char *needle)
+{
+	struct modzip_info mi;
+	char err[512];
+	int rc = check(path, &mi, err, sizeof err);
+
+	is_int(rc, 1, "%s: refused", label);
+	printf("#   %s\n", err);
+	if (!ok(strstr(err, needle) != NULL && strchr(err, '\n') == NULL, "%s: reason names the rule", label))
+		printf("#   reason: %s\n#   wanted: %s\n", err, needle);
+	ok(mi.gomod == NULL, "%s: nothing left to free", label);
+}
+
+static void refused_zip(const char *label, const struct zf *f, size_t n, const char *needle)
+{
+	refused(label, mkzip(f, n), needle);
+}
+
+#define N(a) (sizeof (a) / sizeof (a)[0])
+#define M "example.com/m@v1.0.0/"
+
+static void test_valid(void)
+{
+	struct modzip_info mi;
+	char err[512];
+	int rc;
+
+	/* The same names and contents as the zip the go command hashed to
+	 * Sum h1:Xfl9f... and GoModSum h1:c7eb1H... (see t-dirhash.c: go1.19.8,
+	 * file:// GOPROXY, `go mod download -json example.com/m@v1.0.0`).
+	 * Entry order, methods and attributes do not enter the hash. */
+	static const struct zf good[] = {
+		{ M "a.go", "package m\n", 0, 0100644 },
+		{ M "go.mod", "module example.com/m\n\ngo 1.19\n", 1, 0 },
+		{ M "sub/", "", 0, 040755 },
+		{ M "sub/b.go", "package sub\n", 1, 0 },
+		{ M "LICENSE", "MIT\n", 0, 0 },
+	};
+	const char *path = mkzip(good, N(good));
+
+	rc = modzip_check(path, &mi, err, sizeof err);
+	is_int(rc, 0, "valid zip accepted");
+	if (rc != 0)
+		printf("#   reason: %s\n", err);
+	is_str(mi.module, "example.com/m", "module path from the prefix");
+	is_str(mi.version, "v1.0.0", "version from the prefix");
+	is_str(mi.h1_zip, "h1:Xfl9fTHS7t26OHEM2khLZ2OX3Uzlra91slu4X5FDhJk=", "h1 of the zip equals the go command's Sum");
+	is_str(mi.h1_mod, "h1:c7eb1HtAGcXC5xl8fDvw0SlSffdsUomPvNZGVXleRQ4=", "h1 of go.mod equals the go command's GoModSum");
+	is_int(mi.gomod_synth, 0, "go.mod from the zip, not synthesized");
+	ok(mi.gomod != NULL && mi.gomod_len == 30 && memcmp(mi.gomod, "module example.com/m\n\ngo 1.19\n", 30) == 0,
+	   "go.mod bytes returned");
+	is_int(mi.nfiles, 4, "four files (the directory entry is not a file)");
+	is_int(mi.unzipped, 10 + 30 + 12 + 4, "total uncompressed size");
+	modzip_info_free(&mi);
+	ok(mi.gomod == NULL, "modzip_info_free clears gomod");
+
+	/* No go.mod: cmd/go synthesizes "module <path>\n" (modfetch.LegacyGoMod).
+	 * Ground truth from `GOPROXY=direct go mod download -json
+	 * example.com/nomod.git@v1.0.0` (go1.19.8) on a local git repository
+	 * holding only a.go = "package nomod\n": Sum and GoModSum below. */
+	{
+		static const struct zf nomod[] = { { "example.com/nomod.git@v1.0.0/a.go", "package nomod\n", 0, 0 } };
+		rc = modzip_check(mkzip(nomod, 1), &mi, err, sizeof err);
+		is_int(rc, 0, "zip without go.mod accepted");
+		is_int(mi.gomod_synth, 1, "go.mod synthesized");
+		ok(mi.gomod != NULL && mi.gomod_len == 29 && memcmp(mi.gomod, "module example.com/nomod.git\n", 29) == 0,
+		   "synthesized go.mod is \"module <path>\\n\"");
+		is_str(mi.h1_zip, "h1:anKT4hXwLLe6iM8VihHgIwkO61cD40lDZE+tpafsxB0=", "h1 equals the go command's Sum (direct mode)");
+		is_str(mi.h1_mod, "h1:VRn5pn36LmBiwWAv9o2bnMb6d+3wNR41dkTGlejKBTE=", "h1 of synthesized go.mod equals GoModSum");
+		modzip_info_free(&mi);
+	}
+
+	/* The same repository tagged v2.0.0 is v2.0.0+incompatible for the go
+	 * command (direct mode printed this Sum; GoModSum as above). */
+	{
+		static const struct zf inc[] = {
+			{ "example.com/nomod.git@v2.0.0+incompatible/a.go", "package nomod\n", 0, 0 },
+		};
+		rc = modzip_check(mkzip(inc, 1), &mi, err, sizeof err);
+		is_int(rc, 0, "+incompatible zip without go.mod accepted");
+		is_str(mi.version, "v2.0.0+incompatible", "+incompatible version kept");
+		is_str(mi.h1_zip, "h1:jQEeM7IbzZc3smwIVhlxkbDLc5e5K8ZMdaqKjEVv7r8=", "+incompatible h1 equals the go command's Sum");
+		is_str(mi.h1_mod, "h1:VRn5pn36LmBiwWAv9o2bnMb6d+3wNR41dkTGlejKBTE=", "+incompatible go.mod hash");
+		modzip_info_free(&mi);
+	}
+
+	/* Legal corner cases of x/mod/zip checkZip: the root entry itself, a
+	 * directory named go.mod (only files named go.mod are checked), a
+	 * major version suffix, a pseudo-version, non-ASCII letters. */
+	{
+		static const struct zf corner[] = {
+			{ "example.com/m/v2@v2.1.0-0.20230101000000-abcdefabcdef/", "", 0, 0 },
+			{ "example.com/m/v2@v2.1.0-0.20230101000000-abcdefabcdef/go.mod/x.go", "package x\n", 0, 0 },
+			{ "example.com/m/v2@v2.1.0-0.20230101000000-abcdefabcdef/\xc3\xa9t\xc3\xa9.go", "package m\n", 0, 0 },
+		};
+		rc = modzip_check(mkzip(corner, N(corner)), &mi, err, sizeof err);
+		is_int(rc, 0, "root entry, directory named go.mod, /v2 pseudo-version accepted");
+		if (rc != 0)
+			printf("#   reason: %s\n", err);
+		is_int(mi.gomod_synth, 1, "a directory named go.mod is not a go.mod");
+		is_int(mi.nfiles, 2, "two files");
+		modzip_info_free(&mi);
+	}
+}
+
+static void test_prefix_and_version(void)
+{
+	static const struct zf noat[] = { { "example.com/m/a.go", "x", 0, 0 } };
+	static const struct zf mixed[] = { { M "a.go", "x", 0, 0 }, { "example.com/other@v1.0.0/b.go", "x", 0, 0 } };
+	static const struct zf noslash[] = { { M "a.go", "x", 0, 0 }, { "example.com/m@v1.0.0", "x", 0, 0 } };
+	static const struct zf short_v[] = { { "example.com/m@v1.0/a.go", "x", 0, 0 } };
+	static const struct zf meta_v[] = { { "example.com/m@v1.0.0+meta/a.go", "x", 0, 0 } };
+	static const struct zf bad_v[] = { { "example.com/m@1.0.0/a.go", "x", 0, 0 } };
+	static const struct zf major1[] = { { "example.com/m@v2.0.0/a.go", "x", 0, 0 } };
+	static const struct zf major2[] = { { "example.com/m/v2@v1.0.0/a.go", "x", 0, 0 } };
+	static const struct zf badpath[] = { { "m@v1.0.0/a.go", "x", 0, 0 } };
+	static const struct zf inc_compat[] = { { "example.com/m@v1.0.0+incompatible/a.go", "x", 0, 0 } };
+	static const struct zf inc_gomod[] = {
+		{ "example.com/m@v2.0.0+incompatible/go.mod", "module example.com/m\n", 0, 0 },
+		{ "example.com/m@v2.0.0+incompatible/a.go", "x", 0, 0 },
+	};
+
+	refused_zip("no module@version prefix", noat, N(noat), "module@version/ prefix");
+	refused_zip("mixed prefixes", mixed, N(mixed), "path does not have prefix \"" M "\"");
+	refused_zip("entry without the trailing slash", noslash, N(noslash), "path does not have prefix");
+	refused_zip("short version", short_v, N(short_v), "not canonical (should be \"v1.0.0\")");
+	refused_zip("build metadata", meta_v, N(meta_v), "not canonical (should be \"v1.0.0\")");
+	refused_zip("not semver", bad_v, N(bad_v), "not a semantic version");
+	refused_zip("v2 without /v2", major1, N(major1), "major");
+	refused_zip("/v2 with v1", major2, N(major2), "major");
+	refused_zip("invalid module path", badpath, N(badpath), "invalid module \"m@v1.0.0\": ");
+	refused_zip("+incompatible on v1", inc_compat, N(inc_compat), "+incompatible suffix not allowed: major version v1 is compatible");
+	refused_zip("+incompatible with go.mod", inc_gomod, N(inc_gomod), "module contains a go.mod file");
+}
+
+static void test_names(void)
+{
+	static const struct zf filedir[] = { { M "a", "x", 0, 0 }, { M "a/b.go", "x", 0, 0 } };
+	static const struct zf dirfile[] = { { M "a/", "", 0, 0 }, { M "a", "x", 0, 0 } };
+	static const struct zf fold[] = { { M "a.go", "x", 0, 0 }, { M "A.go", "y", 0, 0 } };
+	static const struct zf folddir[] = { { M "sub/x.go", "x", 0, 0 }, { M "SUB/y.go", "y", 0, 0 } };
+	/* U+212A KELVIN SIGN folds to k (strToFold uses unicode.SimpleFold;
+	 * the go command reported this very collision for such a zip) */
+	static const struct zf kelvin[] = { { M "k.go", "x", 0, 0 }, { M "\xe2\x84\xaa.go", "y", 0, 0 } };
+	/* U+017F LATIN SMALL LETTER LONG S folds to s */
+	static const struct zf longs[] = { { M "s.go", "x", 0, 0 }, { M "\xc5\xbf.go", "y", 0, 0 } };
+	static const struct zf subgomod[] = { { M "a.go", "x", 0, 0 }, { M "sub/go.mod", "module example.com/m/sub\n", 0, 0 } };
+	static const struct zf upgomod[] = { { M "GO.MOD", "module example.com/m\n", 0, 0 } };
+	static const struct zf subupgomod[] = { { M "sub/Go.Mod", "module example.com/m/sub\n", 0, 0 } };
+	static const struct zf dotdot[] = { { M "a/../b.go", "x", 0, 0 } };
+	static const struct zf dot[] = { { M "./a.go", "x", 0, 0 } };
+	static const struct zf dslash[] = { { M "a//b.go", "x", 0, 0 } };
+	static const struct zf dslashdir[] = { { M "a//", "", 0, 0 } };
+	static const struct zf abs[] = { { M "a.go", "x", 0, 0 }, { "example.com/m@v1.0.0//a.go", "x", 0, 0 } };
+	static const struct zf colon[] = { { M "a:b.go", "x", 0, 0 } };
+	static const struct zf ctrl[] = { { M "a\x01.go", "x", 0, 0 } };
+	static const struct zf nl[] = { { M "a\nb.go", "x", 0, 0 } };
+
+	refused_zip("file and directory", filedir, N(filedir), "entry \"a\" is both a file and a directory");
+	refused_zip("directory entry and file", dirfile, N(dirfile), "entry \"a\" is both a file and a directory");
+	refused_zip("case-fold collision", fold, N(fold), "case-insensitive file name collision: \"a.go\" and \"A.go\"");
+	refused_zip("case-fold collision of parents", folddir, N(folddir), "case-insensitive file name collision: \"sub\" and \"SUB\"");
+	refused_zip("Kelvin sign collides with k", kelvin, N(kelvin), "case-insensitive file name collision");
+	refused_zip("long s collides with s", longs, N(longs), "case-insensitive file name collision");
+	refused_zip("go.mod in a subdirectory", subgomod, N(subgomod), "go.mod file not in module root directory");
+	refused_zip("GO.MOD at the root", upgomod, N(upgomod), "go.mod files must have lowercase names");
+	refused_zip("Go.Mod in a subdirectory", subupgomod, N(subupgomod), "go.mod file not in module root directory");
+	refused_zip("dot-dot", dotdot, N(dotdot), "file path is not clean");
+	refused_zip("dot", dot, N(dot), "file path is not clean");
+	refused_zip("double slash", dslash, N(dslash), "file path is not clean");
+	refused_zip("directory with double slash", dslashdir, N(dslashdir), "file path is not clean");
+	refused_zip("absolute path", abs, N(abs), "malformed file path");
+	refused_zip("colon in file name", colon, N(colon), "malformed file path");
+	refused_zip("control character in file name", ctrl, N(ctrl), "malformed file path");
+	refused_zip("newline in file name", nl, N(nl), "malformed file path");
+}
+
+static void test_patched(void)
+{
+	static const struct zf two[] = { { M "a.go", "package m\n", 0, 0 }, { M "b.go", "package m\n", 0, 0 } };
+	static const struct zf twodirs[] = { { M "d1/", "", 0, 0 }, { M "d2/", "", 0, 0 } };
+	static const struct zf nul[] = { { M "a_b.go", "package m\n", 0, 0 } };
+	static const struct zf gm[] = { { M "go.mod", "module example.com/m\n", 0, 0 }, { M "LICENSE", "MIT\n", 0, 0 } };
+	static const struct zf sym[] = { { M "link.go", "a.go", 1, 0120777 } };
+	static const struct zf fifo[] = { { M "fifo", "", 1, 0010644 } };
+	static const struct zf stored[] = { { M "a.go", "package m // hello crc world\n", 1, 0 } };
+	static const struct zf dirdata[] = { { M "sub/", "", 0, 0 }, { M "sub/a.go", "x", 0, 0 } };
+	char big[1001];
+	struct zf deflated[1] = { { M "big.txt", big, 0, 0 } };
+	const char *p;
+	int i;
+
+	p = mkzip(two, N(two));
+	is_int(patch_bytes(p, M "b.go", M "a.go", strlen(M "a.go")), 2, "patched b.go to a.go in both headers");
+	refused("duplicate file", p, "multiple entries for file \"a.go\"");
+
+	p = mkzip(twodirs, N(twodirs));
+	patch_bytes(p, M "d2/", M "d1/", strlen(M "d1/"));
+	refused("duplicate directory", p, "multiple entries for directory \"d1\"");
+
+	p = mkzip(nul, N(nul));
+	patch_bytes(p, M "a_b.go", M "a\0b.go", strlen(M "a_b.go"));
+	refused("NUL in a name", p, "nul byte in file name");
+
+	p = mkzip(gm, N(gm));
+	is_int(patch_field(p, M "go.mod", 22, 24, (16u << 20) + 1, 4), 2, "patched go.mod's size in both headers");
+	refused("go.mod over 16 MiB", p, "go.mod file too large (max size is 16777216 bytes)");
+
+	p = mkzip(gm, N(gm));
+	patch_field(p, M "LICENSE", 22, 24, (16u << 20) + 1, 4);
+	refused("LICENSE over 16 MiB", p, "LICENSE file too large (max size is 16777216 bytes)");
+
+	p = mkzip(gm, N(gm));
+	patch_field(p, M "LICENSE", 22, 24, (500u << 20) + 1, 4);
+	refused("total over 500 MiB", p, "total uncompressed size of module contents too large");
+
+	p = mkzip(gm, N(gm));
+	patch_field(p, M "LICENSE", 8, 10, 12, 2);      /* bzip2 */
+	refused("bzip2 method", p, "compression method 12 not allowed");
+
+	p = mkzip(gm, N(gm));
+	patch_field(p, M "LICENSE", 6, 8, 1, 2);        /* traditional encryption */
+	refused("encrypted entry", p, "encrypted entries are not allowed");
+
+	refused_zip("symbolic link", sym, N(sym), "symbolic link");
+	refused_zip("named pipe", fifo, N(fifo), "not a regular file or directory");
+
+	p = mkzip(stored, N(stored));
+	is_int(patch_bytes(p, "hello crc", "hellO crc", 9), 1, "flipped a byte of stored data");
+	refused("crc mismatch", p, "crc mismatch in \"" M "a.go\"");
+
+	for (i = 0; i < 1000; i++)
+		big[i] = (char)('a' + i % 26);
+	big[1000] = '\0';
+	p = mkzip(deflated, 1);
+	patch_field(p, M "big.txt", 22, 24, 10, 4);
+	refused("actual size above the declared size", p, "is larger than declared size (10 bytes)");
+
+	p = mkzip(deflated, 1);
+	patch_field(p, M "big.txt", 22, 24, 2000, 4);
+	refused("actual size below the declared size", p, "differs from declared size (2000 bytes)");
+
+	p = mkzip(stored, N(stored));
+	patch_field(p, M "a.go", 22, 24, 5, 4);
+	refused("stored entry longer than declared", p, "is larger than declared size (5 bytes)");
+
+	p = mkzip(dirdata, N(dirdata));
+	patch_field(p, M "sub/", 22, 24, 5, 4);
+	refused("directory entry with data", p, "directory entry has data");
+
+	/* Info-ZIP Unicode Path extra field: libzip would read its name instead
+	 * of the header's, archive/zip would not.  libzip will not write one,
+	 * so write a private field and retag it. */
+	{
+		static const unsigned char field[] = { 1, 0, 0, 0, 0, 'x', '.', 'g', 'o' };
+		const char *path = zpath();
+		zip_t *za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &i);
+		zip_source_t *src = zip_source_buffer(za, "x", 1, 0);
+		zip_int64_t idx = zip_file_add(za, M "a.go", src, 0);
+		zip_file_extra_field_set(za, (zip_uint64_t)idx, 0x6a6a, ZIP_EXTRA_FIELD_NEW, field, sizeof field,
+		                         ZIP_FL_CENTRAL);
+		zip_close(za);
+		is_int(patch_bytes(path, "\x6a\x6a\x09\x00", "\x75\x70\x09\x00", 4), 1, "retagged an extra field as 0x7075");
+		refused("unicode path extra field", path, "unicode path extra field not allowed");
+	}
+}
+
+static void test_not_zips(void)
+{
+	static const struct zf one[] = { { M "a.go", "package m\n", 0, 0 }, { M "b.go", "package m\n", 0, 0 } };
+	static const unsigned char empty_eocd[22] = { 'P', 'K', 5, 6 };
+	const char *p;
+	unsigned char *b;
+	size_t len;
+	FILE *fp;
+
+	p = zpath();
+	spew(p, (const unsigned char *)"this is not a zip file, just some text\n", 39);
+	refused("text file", p, "not a valid zip file");
+
+	p = zpath();
+	spew(p, (const unsigned char *)"", 0);
+	refused("empty file", p, "not a valid zip file");
+
+	p = zpath();
+	spew(p, empty_eocd, sizeof empty_eocd);
+	refused("zip with no entries", p, "zip has no entries");
+
+	p = mkzip(one, N(one));
+	b = slurp(p, &len);
+	spew(p, b, len / 2);
+	refused("truncated zip", p, "not a valid zip file");
+
+	/* keep the central directory, lose the data: the offsets no longer fit */
+	p = mkzip(one, N(one));
+	b = (free(b), slurp(p, &len));
+	spew(p, b + 40, len - 40);
+	refused("zip with its start cut", p, "not a valid zip file");
+
+	p = mkzip(one, N(one));
+	{
+		unsigned char *c = malloc(len + 100);
+		free(b);
+		b = slurp(p, &len);
+		memset(c, 'x', 100);
+		memcpy(c + 100, b, len);
+		spew(p, c, len + 100);
+		free(c);
+	}
+	refused("data before the zip", p, "not a valid zip file");
+
+	/* a broken local header: only libzip's ZIP_CHECKCONS reads those */
+	p = mkzip(one, N(one));
+	free(b);
+	b = slurp(p, &len);
+	b[0] = 'Q';
+	spew(p, b, len);
+	refused("bad local header", p, "not a valid zip file");
+	free(b);
+
+	/* a sparse file just over MaxZipFile */
+	p = zpath();
+	if ((fp = fopen(p, "wb")) == NULL || ftruncate(fileno(fp), MODZIP_MAX_ZIP + 1) != 0 || fclose(fp) != 0) {
+		printf("Bail out! sparse file: %s\n", strerror(errno));
+		exit(1);
+	}
+	refused("zip over 500 MiB", p, "module zip file is too large");
+	unlink(p);
+
+	{
+		struct modzip_info mi;
+		char err[256];
+		char missing[128];
+		snprintf(missing, sizeof missing, "%s/absent.zip", dir);
+		is_int(modzip_check(missing, &mi, err, sizeof err), -1, "a missing file is a system failure");
+		ok(strstr(err, "No such file") != NULL, "reason: %s", err);
+	}
+}
+
+/* More than 65535 entries need the zip64 end of central directory record
+ * (APPNOTE.TXT 4.3.14), which libzip writes only then. */
+static void test_many(void)
+{
+	static char names[MODZIP_MAX_FILES + 1][40];
+	static struct zf f[MODZIP_MAX_FILES + 1];
+	struct modzip_info mi;
+	char err[256];
+	unsigned char *b;
+	const char *p;
+	size_t i, len;
+	int rc;
+
+	for (i = 0; i <= MODZIP_MAX_FILES; i++) {
+		snprintf(names[i], sizeof names[i], M "f%06zu.go", i);
+		f[i].name = names[i];
+		f[i].data = "package m\n";
+		f[i].store = 1;
+	}
+	p = mkzip(f, 70000);
+	b = slurp(p, &len);
+	ok(len > 98 && memcmp(b + len - 98, "PK\6\6", 4) == 0, "the zip has a zip64 end record");
+	free(b);
+	rc = modzip_check(p, &mi, err, sizeof err);
+	is_int(rc, 0, "70000 entries (zip64 end record) accepted");
+	if (rc != 0)
+		printf("#   reason: %s\n", err);
+	is_int(mi.nfiles, 70000, "70000 files counted");
+	modzip_info_free(&mi);
+	refused("too many entries", mkzip(f, MODZIP_MAX_FILES + 1), "too many entries in zip (100001; limit is 100000)");
+}
+
+static void test_gomod(void)
+{
+	static const struct zf mismatch[] = { { M "go.mod", "module example.com/other\n", 0, 0 } };
+	static const struct zf nomodule[] = { { M "go.mod", "go 1.19\n", 0, 0 } };
+	static const struct zf backq[] = { { M "go.mod", "module `example.com/m`\n", 0, 0 } };
+	static const struct zf block[] = { { M "go.mod", "// m\nmodule (\n\t\"example.com/m\" // c\n)\n\ngo 1.19\n", 0, 0 } };
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		/* each checked against `go mod edit -json` (go1.19.8), whose
+		 * module directive rules are ParseLax's */
+		{ "module example.com/m\n", "example.com/m" },
+		{ "// c\nmodule  example.com/m // t\n\ngo 1.19\n", "example.com/m" },
+		{ "module \"example.com/m\"\n", "example.com/m" },
+		{ "module \"example.com/\\x6d\"\n", "example.com/m" },
+		{ "module \"example.com/\\u006d\"\n", "example.com/m" },
+		{ "module \"example.com/\\155\"\n", "example.com/m" },
+		{ "module (\n\texample.com/m\n)\n", "example.com/m" },
+		{ "module example.com/m", "example.com/m" },
+		{ "module\texample.com/m\r\n", "example.com/m" },
+		{ "go 1.19\nrequire (\n\tx.org/y v1.0.0\n)\nmodule example.com/m\n", "example.com/m" },
+		{ "module `example.com/m`\n", NULL },    /* unquoted string cannot contain quote */
+		{ "go 1.19\n", NULL },
+		{ "module a\nmodule b\n", NULL },        /* repeated module statement */
+		{ "module a b\n", NULL },                /* usage: module module/path */
+		{ "module example.com/m\n/* c */\n", NULL },
+		{ "module \"unterminated\n", NULL },
+		{ "module example.com/m\nrequire (\n", NULL },  /* unterminated block */
+		{ "\xef\xbb\xbfmodule example.com/m\n", NULL }, /* U+FEFF is no identifier rune */
+		{ "module \"\"\n", NULL },               /* missing module line */
+		{ "module x'y\n", NULL },
+		{ "module ( example.com/m )\n", NULL },
+		{ "module (\n)\n", NULL },
+		{ "module example.com/m\x01\n", NULL },
+		{ "module \"a\\qb\"\n", NULL },
+		{ "module example.com/m\xc2\xa0\n", NULL },
+		{ "module foo (\n\texample.com/m\n)\n", NULL },  /* a block with two leading tokens is ignored */
+	};
+	char out[64];
+	size_t i;
+
+	for (i = 0; i < N(cases); i++) {
+		int rc = gomod_module_path(cases[i].in, strlen(cases[i].in), out, sizeof out);
+		if (cases[i].want) {
+			is_int(rc, 0, "gomod_module_path case %zu", i);
+			is_str(out, cases[i].want, "gomod_module_path case %zu path", i);
+		} else {
+			is_int(rc, -1, "gomod_module_path case %zu refused", i);
+		}
+	}
+	is_int(gomod_module_path("module example.com/m\n", 21, out, 5), -1, "gomod_module_path: out too small");
+
+	refused_zip("go.mod for another module", mismatch, N(mismatch),
+	            "go.mod says module \"example.com/other\", zip is for \"example.com/m\"");
+	refused_zip("go.mod without module directive", nomodule, N(nomodule), "go.mod has no valid module directive");
+	refused_zip("go.mod with a backquoted path", backq, N(backq), "go.mod has no valid module directive");
+	{
+		struct modzip_info mi;
+		char err[256];
+		is_int(check(mkzip(block, N(block)), &mi, err, sizeof err), 0, "go.mod with a module block accepted");
+	}
+}
+
+int main(void)
+{
+	char cmd[128];
+
+	snprintf(dir, sizeof dir, "%s", "/tmp/t-modzip.XXXXXX");
+	if (mkdtemp(dir) == NULL) {
+		printf("Bail out! mkdtemp: %s\n", strerror(errno));
+		return 1;
+	}
+	test_valid();
+	test_prefix_and_version();
+	test_names();
+	test_patched();
+	test_not_zips();
+	test_gomod();
+	test_many();
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", dir);
+	return done_testing();
+}

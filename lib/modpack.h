@@ -1,0 +1,40 @@
+/* Module zip creation from a source directory, as golang.org/x/mod/zip
+ * CreateFromDir does it (go.dev/ref/mod#zip-files), for goreg-pack(1).
+ *
+ * Which files go in, in x/mod's order: the directory walked in lexical
+ * order, without .bzr/.git/.hg/.svn directories, subdirectories holding
+ * their own go.mod (other modules), files of vendored packages (all of
+ * vendor/ but its top-level files such as vendor/modules.txt), a root
+ * .hg_archival.txt, symbolic links and other irregular files.  Refused: a
+ * file path module.CheckFilePath refuses, a go.mod not named "go.mod",
+ * paths equal under case folding, the size limits of limits.h, and an
+ * empty module.  The finished zip must also pass modzip_check, so what
+ * goreg-pack makes, goreg's upload takes.
+ *
+ * Entries carry no directory entries, a zero MS-DOS date and time and no
+ * file mode, as x/mod's archive/zip writer leaves them: the same tree
+ * gives the same zip whatever its mtimes, umask or time zone. */
+#ifndef GOREG_MODPACK_H
+#define GOREG_MODPACK_H
+#include <stddef.h>
+
+/* Make the zip of module@version from dir into the file out: a temp file
+ * beside out, fsync, rename, fsync of out's directory.  Returns 0; 1 when
+ * the input is invalid (module path or version, a file breaking a rule,
+ * too large, nothing to pack, dir missing); -1 on a system failure.  On
+ * return != 0 a one-line reason is in err and out is untouched. */
+int modpack_create(const char *module, const char *version, const char *dir,
+                   const char *out, char *err, size_t errsz);
+
+/* The same, written to the open descriptor fd (a pipe will do): the zip is
+ * made in a temp file under $TMPDIR (default /tmp) and copied to fd once
+ * it is complete, so fd gets a whole zip or nothing. */
+int modpack_create_fd(const char *module, const char *version, const char *dir,
+                      int fd, char *err, size_t errsz);
+
+/* x/mod/zip isVendoredPackage, bug golang.org/issue/31562 included (exposed
+ * for the tests): 1 if the slash-separated relative path p is omitted as a
+ * file of a vendored package. */
+int modpack_is_vendored(const char *p);
+
+#endif

@@ -1,0 +1,53 @@
+#!/bin/sh
+# make bench: goreg's speed and memory targets, measured on loopback.
+# Needs wrk and GNU time (Debian packages wrk, time).  Numbers go to stdout
+# and bench/results.txt is NOT written: paste them into the issue notes.
+#
+# Targets (DESIGN.md "Measured facts"): keep-alive .info requests through
+# systemd-socket-activate within reach of nginx on a static file (>= 30 000
+# req/s on 2 cores); one process per connection >= 2 000 req/s; uploading
+# a 100 MiB zip keeps goreg-httpd's peak RSS under 8 MiB (the zip is
+# streamed to disk and validated entry by entry, never held in memory).
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+B=$top/bin
+for t in wrk /usr/bin/time systemd-socket-activate; do
+	command -v "$t" >/dev/null 2>&1 || { echo "bench: needs $t (apt-get install wrk time systemd)" >&2; exit 1; }
+done
+T=$(mktemp -d /tmp/goreg-bench.XXXXXX)
+pid=
+trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$T"' EXIT
+R=$T/store
+"$B/goreg-admin" -r "$R" user add bench
+TOKEN=$("$B/goreg-admin" -r "$R" token add bench)
+
+# a module with one small file and one with 100 MiB of incompressible data
+mkdir -p "$T/small" "$T/big"
+printf 'module example.com/small\n' > "$T/small/go.mod"
+printf 'package small\n' > "$T/small/small.go"
+printf 'module example.com/big\n' > "$T/big/go.mod"
+printf 'package big\n' > "$T/big/big.go"
+head -c $((100 << 20)) /dev/urandom > "$T/big/blob.bin"
+"$B/goreg-pack" -o "$T/small.zip" example.com/small v1.0.0 "$T/small"
+"$B/goreg-pack" -o "$T/big.zip" example.com/big v1.0.0 "$T/big"
+
+port=$((20000 + $$ % 20000))
+systemd-socket-activate --inetd -a -l 127.0.0.1:$port -E GOREG_ROOT="$R" "$B/goreg-httpd" 2>/dev/null &
+pid=$!
+sleep 0.5
+U=http://127.0.0.1:$port/api/packages/bench/go
+curl -sf -u "bench:$TOKEN" --upload-file "$T/small.zip" "$U/upload" >/dev/null
+
+echo "== keep-alive: GET .info, 2 threads, 8 connections, 10 s"
+wrk -t2 -c8 -d10s "$U/example.com/small/@v/v1.0.0.info" | grep -E 'Requests/sec|Latency'
+echo "== keep-alive: GET .zip (small), 2 threads, 8 connections, 10 s"
+wrk -t2 -c8 -d10s "$U/example.com/small/@v/v1.0.0.zip" | grep -E 'Requests/sec|Latency'
+echo "== new connection per request: GET .info, 2 threads, 8 connections, 10 s"
+wrk -t2 -c8 -d10s -H 'Connection: close' "$U/example.com/small/@v/v1.0.0.info" | grep -E 'Requests/sec|Latency'
+
+echo "== upload of a 100 MiB module zip: wall time and peak RSS of goreg-upload (same code path as httpd)"
+/usr/bin/time -f 'elapsed %e s, peak RSS %M KiB' "$B/goreg-upload" -r "$R" bench "$T/big.zip" 2>&1 | tail -n 1
+echo "== plumbing: goreg-info process start-to-exit, 1000 runs"
+/usr/bin/time -f 'elapsed %e s for 1000 runs' sh -c "i=0; while [ \$i -lt 1000 ]; do '$B/goreg-info' -r '$R' bench example.com/small v1.0.0 >/dev/null; i=\$((i+1)); done" 2>&1 | tail -n 1
+echo "== binary sizes (bytes)"
+for p in goreg-httpd goreg.cgi goreg-upload goreg-admin; do printf '%-14s %s\n' "$p" "$(stat -c %s "$B/$p")"; done

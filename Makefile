@@ -62,7 +62,7 @@ $(DEV)/tests/%.t: tests/unit/%.c tests/unit/tap.h $(DEV)/libgoreg.a $(LIBHDR)
 
 # ---- tests: unit tests under the sanitizers, then integration tests on
 # the static binaries; one prove run, one summary line ----
-TESTENV = GOREG_BIN=$(CURDIR)/$(RELBIN) GOREG_DEVDIR=$(CURDIR)/$(DEV)
+TESTENV = GOREG_BIN=$(CURDIR)/$(RELBIN) GOREG_DEVDIR=$(CURDIR)/$(DEV) GOREG_O=$(O)
 check: all dev
 	@$(TESTENV) tests/run-tests.sh $(TESTS)
 

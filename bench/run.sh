@@ -10,7 +10,7 @@
 # streamed to disk and validated entry by entry, never held in memory).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
-B=$top/bin
+B=${GOREG_BIN:-$top/bin}
 for t in wrk /usr/bin/time systemd-socket-activate; do
 	command -v "$t" >/dev/null 2>&1 || { echo "bench: needs $t (apt-get install wrk time systemd)" >&2; exit 1; }
 done

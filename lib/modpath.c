@@ -547,7 +547,7 @@ const char *modpath_check_module(const char *path, const char *version)
 		return why;
 	if (!semver_valid(version))
 		return "not a semantic version";
-	if (!semver_is_canonical(version) && !semver_is_incompatible(version))
+	if (!semver_is_module_canonical(version))
 		return "version not canonical";
 	modpath_split_major(path, &prefixlen, &major);
 	return modpath_check_major(version, major);

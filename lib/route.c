@@ -121,7 +121,7 @@ static int decode_version(const char *s, size_t n, struct route *rt, char *err, 
 	/* goreg stores only canonical semantic versions; a query like
 	 * "master" or "v1" is not a version it can have (404 lets go fall
 	 * through to the next GOPROXY entry) */
-	if (!semver_is_canonical(rt->version))
+	if (!semver_is_module_canonical(rt->version))
 		return ERR(404, "%s: not a canonical version", rt->version);
 	return 200;
 }
@@ -233,7 +233,7 @@ int route_match(const char *method, const char *path, struct route *rt, char *er
 		if (c != 200) {
 			/* a plain version with capitals ("v1.0.0-RC") is fine here */
 			char v[VERSION_MAX + 1];
-			if (pct_decode(sg.s[6], sg.l[6], v, sizeof v) < 0 || !semver_is_canonical(v))
+			if (pct_decode(sg.s[6], sg.l[6], v, sizeof v) < 0 || !semver_is_module_canonical(v))
 				return c;
 			strcpy(rt->version, v);
 		}

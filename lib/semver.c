@@ -165,6 +165,12 @@ int semver_canonical_module(const char *v, char *out, size_t outsz)
 	           semver_is_incompatible(v) ? "+incompatible" : p.shortfill);
 }
 
+int semver_is_module_canonical(const char *v)
+{
+	struct parsed p;
+	return parse(v, &p) && p.shortfill[0] == '\0' && (p.buildlen == 0 || semver_is_incompatible(v));
+}
+
 int semver_is_canonical(const char *v)
 {
 	struct parsed p;

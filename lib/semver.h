@@ -13,6 +13,10 @@ int semver_canonical(const char *v, char *out, size_t outsz);
 /* module.CanonicalVersion: like semver_canonical but keeps "+incompatible". */
 int semver_canonical_module(const char *v, char *out, size_t outsz);
 int semver_is_canonical(const char *v);              /* Canonical(v) == v, v valid */
+/* module.CanonicalVersion(v) == v: canonical, where "+incompatible" is the
+ * one build suffix kept (go.dev/ref/mod#incompatible-versions).  The form
+ * of every version goreg stores, serves and accepts as an argument. */
+int semver_is_module_canonical(const char *v);
 int semver_compare(const char *a, const char *b);    /* semver.Compare: -1, 0, 1 */
 /* semver.Major ("v2"), Prerelease ("-rc.1"), Build ("+meta") into out;
  * 0, or -1 (out "") if v is invalid or out too small. */

@@ -47,7 +47,8 @@ int tool_main(const char *name, enum op op, int argc, char **argv)
 	prog_init(name);
 	const char *root = store_default_root(), *uploader = "";
 	int c;
-	while ((c = getopt(argc, argv, "r:u:")) != -1) {
+	/* -u only means something to goreg-upload */
+	while ((c = getopt(argc, argv, op == OP_UPLOAD ? "r:u:" : "r:")) != -1) {
 		switch (c) {
 		case 'r': root = optarg; break;
 		case 'u': uploader = optarg; break;
@@ -63,12 +64,17 @@ int tool_main(const char *name, enum op op, int argc, char **argv)
 	const char *why = store_check_owner(owner);
 	if (why)
 		die(1, "invalid owner '%s': %s", owner, why);
+	/* the uploader is a user name, which is an owner name (goreg-admin
+	 * user add); anything else, a newline above all, would break the
+	 * key=value lines of the version record */
+	if (*uploader && (why = store_check_owner(uploader)))
+		die(1, "invalid uploader '%s': %s", uploader, why);
 	if (op != OP_UPLOAD) {
 		if ((why = modpath_check(argv[1])))
 			die(1, "invalid module path '%s': %s", argv[1], why);
 		if (strlen(argv[1]) > MODPATH_MAX)
 			die(1, "invalid module path '%s': too long", argv[1]);
-		if (want == 3 && (!semver_is_canonical(argv[2]) || strlen(argv[2]) > VERSION_MAX))
+		if (want == 3 && (!semver_is_module_canonical(argv[2]) || strlen(argv[2]) > VERSION_MAX))
 			die(1, "invalid version '%s': not a canonical semantic version", argv[2]);
 	}
 	struct store st;

@@ -245,5 +245,16 @@ int main(void)
 	is_int(semver_prerelease("v1.0.0-rc", buf, 0), -1, "nothing fits in 0 bytes");
 	ok(!semver_valid(NULL), "NULL is not a version");
 
+	/* module.CanonicalVersion(v) == v: +incompatible is the one build
+	 * suffix that survives (golang.org/x/mod/module CanonicalVersion) */
+	{
+		static const struct { const char *v; int want; } mc[] = {
+			{"v1.2.3", 1}, {"v2.0.0+incompatible", 1}, {"v1.0.0-rc.1", 1},
+			{"v2.0.0-rc.1+incompatible", 1}, {"v2+incompatible", 0}, {"v1.2", 0},
+			{"v1.2.3+meta", 0}, {"v1.2.3+incompatible.x", 0}, {"1.2.3", 0}, {"", 0},
+		};
+		for (size_t k = 0; k < sizeof mc / sizeof mc[0]; k++)
+			is_int(semver_is_module_canonical(mc[k].v), mc[k].want, "module-canonical '%s'", mc[k].v);
+	}
 	return done_testing();
 }

@@ -1,10 +1,10 @@
 /* goreg-admin: users, organisations, owners' visibility and tokens in
- * GOREG_ROOT/goreg.tdb.  See goreg-admin(8). */
-#include <getopt.h>
+ * GOREG_ROOT/goreg.tdb, and the audit log.  See goreg-admin(8). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "auth.h"
 #include "main.h"
 #include "store.h"
@@ -14,21 +14,59 @@ static const char synopsis[] =
 	"  user add USER\n"
 	"  org add ORG\n"
 	"  org grant ORG USER read|write\n"
+	"  org revoke ORG USER\n"
+	"  org members ORG\n"
 	"  owner private OWNER | owner public OWNER\n"
+	"  owner list\n"
 	"  token add USER [--read-only] [--name NAME] [--expires DAYS]\n"
 	"  token list USER\n"
-	"  token revoke USER TOKEN-ID";
+	"  token revoke USER TOKEN-ID\n"
+	"  audit [OWNER]";
 
-static int done(int code, const char *err)
-{
-	if (code >= 300)
-		die(code < 500 ? 1 : 111, "%s", err);
-	return 0;
-}
+static struct store st;
+static struct audit au;
+static char err[600];
 
 static int is(const char *a, const char *b)
 {
 	return strcmp(a, b) == 0;
+}
+
+static void check(int code)
+{
+	if (code >= 300)
+		die(code < 500 ? 1 : 111, "%s", err);
+}
+
+/* Every change is audited; the log is opened before the change so a
+ * store whose log cannot be written is left untouched. */
+static void audit_begin(void)
+{
+	check(audit_open(&st, &au, err, sizeof err));
+}
+
+static int audit_end(int code, int64_t now, const char *action, const char *owner, const char *object,
+                     const char *detail)
+{
+	if (code >= 300) {
+		audit_close(&au);
+		check(code);
+	}
+	char origin[32];
+	audit_local_origin(origin, sizeof origin);
+	if (audit_append(&au, now, "", action, owner, object, detail, origin, err, sizeof err) != 200)
+		die(111, "%s done, but not audited: %s", action, err);
+	return 0;
+}
+
+/* out is filled by the call that returned code: callers make the call
+ * first (argument evaluation order is unspecified) */
+static int print(int code, char *out)
+{
+	check(code);
+	fputs(out, stdout);
+	free(out);
+	return fflush(stdout) == 0 ? 0 : (die(111, "unable to write to stdout"), 111);
 }
 
 int main(int argc, char **argv)
@@ -42,27 +80,54 @@ int main(int argc, char **argv)
 	}
 	argc -= i;
 	argv += i;
-	struct store st;
-	char err[600];
-	if (argc < 2)
+	if (argc < 1)
 		usage(synopsis);
 	if (store_init(&st, root, err, sizeof err) != 200)
 		die(111, "%s", err);
 	int64_t now = unix_now();
-	const char *what = argv[0], *verb = argv[1];
+	const char *what = argv[0], *verb = argc > 1 ? argv[1] : "";
 
-	if (is(what, "user") && is(verb, "add") && argc == 3)
-		return done(auth_user_add(&st, argv[2], now, err, sizeof err), err);
-	if (is(what, "org") && is(verb, "add") && argc == 3)
-		return done(auth_org_add(&st, argv[2], now, err, sizeof err), err);
+	if (is(what, "audit") && argc <= 2) {
+		check(audit_print(&st, argc == 2 ? argv[1] : NULL, stdout, err, sizeof err));
+		return fflush(stdout) == 0 ? 0 : (die(111, "unable to write to stdout"), 111);
+	}
+	if (is(what, "user") && is(verb, "add") && argc == 3) {
+		audit_begin();
+		return audit_end(auth_user_add(&st, argv[2], now, err, sizeof err), now, "user-add", argv[2], "",
+		                 "");
+	}
+	if (is(what, "org") && is(verb, "add") && argc == 3) {
+		audit_begin();
+		return audit_end(auth_org_add(&st, argv[2], now, err, sizeof err), now, "org-add", argv[2], "", "");
+	}
 	if (is(what, "org") && is(verb, "grant") && argc == 5) {
 		if (!is(argv[4], "read") && !is(argv[4], "write"))
 			usage(synopsis);
 		int acc = is(argv[4], "write") ? ACCESS_READ | ACCESS_WRITE : ACCESS_READ;
-		return done(auth_org_grant(&st, argv[2], argv[3], acc, err, sizeof err), err);
+		audit_begin();
+		return audit_end(auth_org_grant(&st, argv[2], argv[3], acc, err, sizeof err), now, "org-grant",
+		                 argv[2], argv[3], argv[4]);
 	}
-	if (is(what, "owner") && (is(verb, "private") || is(verb, "public")) && argc == 3)
-		return done(auth_owner_set_private(&st, argv[2], is(verb, "private"), err, sizeof err), err);
+	if (is(what, "org") && is(verb, "revoke") && argc == 4) {
+		audit_begin();
+		return audit_end(auth_org_revoke(&st, argv[2], argv[3], err, sizeof err), now, "org-revoke",
+		                 argv[2], argv[3], "");
+	}
+	if (is(what, "org") && is(verb, "members") && argc == 3) {
+		char *out;
+		int code = auth_org_members(&st, argv[2], &out, err, sizeof err);
+		return print(code, out);
+	}
+	if (is(what, "owner") && (is(verb, "private") || is(verb, "public")) && argc == 3) {
+		audit_begin();
+		return audit_end(auth_owner_set_private(&st, argv[2], is(verb, "private"), err, sizeof err), now,
+		                 is(verb, "private") ? "owner-private" : "owner-public", argv[2], "", "");
+	}
+	if (is(what, "owner") && is(verb, "list") && argc == 2) {
+		char *out;
+		int code = auth_owner_list(&st, &out, err, sizeof err);
+		return print(code, out);
+	}
 	if (is(what, "token") && is(verb, "add") && argc >= 3) {
 		int ro = 0;
 		const char *name = "";
@@ -75,27 +140,30 @@ int main(int argc, char **argv)
 			else if (is(argv[k], "--expires") && k + 1 < argc) {
 				char *e;
 				days = strtoll(argv[++k], &e, 10);
-				if (*e || days <= 0 || days > 36500)
-					die(2, "invalid --expires '%s': expected days, 1 to 36500", argv[k]);
+				if (*e || e == argv[k] || days <= 0 || days > 36500)
+					die(2, "invalid --expires '%s': expected a number of days, 1 to 36500", argv[k]);
 			} else
 				usage(synopsis);
 		}
 		char token[TOKEN_LEN + 1], id[TOKEN_ID_LEN + 1];
-		int code = auth_token_add(&st, argv[2], ro, name, days ? now + days * 86400 : 0, now, token, id,
-		                          err, sizeof err);
-		done(code, err);
-		/* the token alone on stdout, shown this once */
+		audit_begin();
+		audit_end(auth_token_add(&st, argv[2], ro, name, days ? now + days * 86400 : 0, now, token, id, err,
+		                         sizeof err),
+		          now, "token-add", argv[2], id, ro ? "read" : "write");
+		/* the token alone on stdout, shown this once; it is stored
+		 * nowhere, only its hash is */
 		printf("%s\n", token);
-		return fflush(stdout) == 0 ? 0 : 111;
+		return fflush(stdout) == 0 ? 0 : (die(111, "unable to write to stdout"), 111);
 	}
 	if (is(what, "token") && is(verb, "list") && argc == 3) {
 		char *out;
-		done(auth_token_list(&st, argv[2], &out, err, sizeof err), err);
-		fputs(out, stdout);
-		free(out);
-		return fflush(stdout) == 0 ? 0 : 111;
+		int code = auth_token_list(&st, argv[2], &out, err, sizeof err);
+		return print(code, out);
 	}
-	if (is(what, "token") && is(verb, "revoke") && argc == 4)
-		return done(auth_token_revoke(&st, argv[2], argv[3], err, sizeof err), err);
+	if (is(what, "token") && is(verb, "revoke") && argc == 4) {
+		audit_begin();
+		return audit_end(auth_token_revoke(&st, argv[2], argv[3], err, sizeof err), now, "token-revoke",
+		                 argv[2], argv[3], "");
+	}
 	usage(synopsis);
 }

@@ -9,8 +9,10 @@
 #include <unistd.h>
 #include <sodium.h>
 
+#include "audit.h"
 #include "auth.h"
 #include "limits.h"
+#include "main.h"
 #include "modzip.h"
 #include "route.h"
 #include "semver.h"
@@ -149,6 +151,18 @@ void ops_latest(const struct store *st, const char *owner, const char *module, s
 	}
 }
 
+/* The change is made and cannot be taken back: a record that cannot be
+ * written is reported where the server logs errors, and the client still
+ * learns what happened. */
+static void audit_done(struct audit *au, int64_t now, const struct actor *who, const char *action,
+                       const char *owner, const char *module, const char *version)
+{
+	char err[600];
+	if (audit_append(au, now, who->user, action, owner, module, version, who->origin, err,
+	                 sizeof err) != 200)
+		warnx_("%s %s %s@%s done but not audited: %s", action, owner, module, version, err);
+}
+
 /* Spool the body into ROOT/tmp, hashing it on the way. */
 static int spool(const struct store *st, const struct body_source *body, long long declared,
                  char *path, size_t pathsz, char sha_hex[65], struct reply *r)
@@ -213,8 +227,8 @@ fail:
 	return -1;
 }
 
-void ops_upload(const struct store *st, const char *owner, const struct body_source *body,
-                long long declared_len, const char *uploader, int64_t now, struct reply *r)
+void ops_upload_as(const struct store *st, const char *owner, const struct body_source *body,
+                   long long declared_len, const struct actor *who, int64_t now, struct reply *r)
 {
 	char path[1200], err[600];
 	struct verinfo vi;
@@ -223,21 +237,32 @@ void ops_upload(const struct store *st, const char *owner, const struct body_sou
 		reply_error(r, 413, "module zip larger than %lld bytes", (long long)MODZIP_MAX_ZIP);
 		return;
 	}
-	if (spool(st, body, declared_len, path, sizeof path, vi.zip_sha256, r) < 0)
+	/* no unaudited changes: the log is opened before anything else */
+	struct audit au;
+	if (audit_open(st, &au, err, sizeof err) != 200) {
+		reply_error(r, 500, "%s", err);
 		return;
+	}
+	if (spool(st, body, declared_len, path, sizeof path, vi.zip_sha256, r) < 0) {
+		audit_close(&au);
+		return;
+	}
 	struct modzip_info mi;
 	int v = modzip_check(path, &mi, err, sizeof err);
 	if (v != 0) {
+		audit_close(&au);
 		unlink(path);
 		reply_error(r, v > 0 ? 400 : 500, "%s", err);
 		return;
 	}
-	int code = store_publish(st, owner, path, &mi, uploader, now, &vi, err, sizeof err);
+	int code = store_publish(st, owner, path, &mi, who->user, now, &vi, err, sizeof err);
 	if (code == 201) {
 		char msg[MODPATH_MAX + VERSION_MAX + 64];
 		snprintf(msg, sizeof msg, "created %s@%s\n", mi.module, mi.version);
 		reply_bytes(r, 201, "text/plain; charset=utf-8", msg, strlen(msg));
+		audit_done(&au, now, who, "upload", owner, mi.module, mi.version);
 	} else {
+		audit_close(&au);
 		/* the spool file was not consumed: ours to remove */
 		unlink(path);
 		reply_error(r, code, "%s", err);
@@ -245,16 +270,41 @@ void ops_upload(const struct store *st, const char *owner, const struct body_sou
 	modzip_info_free(&mi);
 }
 
-void ops_delete(const struct store *st, const char *owner, const char *module, const char *version,
-                struct reply *r)
+void ops_upload(const struct store *st, const char *owner, const struct body_source *body,
+                long long declared_len, const char *uploader, int64_t now, struct reply *r)
+{
+	char origin[32];
+	audit_local_origin(origin, sizeof origin);
+	struct actor who = {uploader, origin};
+	ops_upload_as(st, owner, body, declared_len, &who, now, r);
+}
+
+void ops_delete_as(const struct store *st, const char *owner, const char *module, const char *version,
+                   const struct actor *who, int64_t now, struct reply *r)
 {
 	char err[600];
+	struct audit au;
+	if (audit_open(st, &au, err, sizeof err) != 200) {
+		reply_error(r, 500, "%s", err);
+		return;
+	}
 	int code = store_delete(st, owner, module, version, err, sizeof err);
 	if (code == 204) {
 		reply_bytes(r, 204, NULL, "", 0);
+		audit_done(&au, now, who, "delete", owner, module, version);
 		return;
 	}
+	audit_close(&au);
 	reply_error(r, code, "%s", err);
+}
+
+void ops_delete(const struct store *st, const char *owner, const char *module, const char *version,
+                struct reply *r)
+{
+	char origin[32];
+	audit_local_origin(origin, sizeof origin);
+	struct actor who = {"", origin};
+	ops_delete_as(st, owner, module, version, &who, unix_now(), r);
 }
 
 void ops_dispatch(const struct store *st, const struct request *rq, int64_t now, struct reply *r)
@@ -268,6 +318,9 @@ void ops_dispatch(const struct store *st, const struct request *rq, int64_t now,
 			r->allow = rt.allow;
 		return;
 	}
+	/* The order matters for privacy: the route depends on the URL alone,
+	 * and credentials and the owner are checked before the store is
+	 * looked at, so a refusal never depends on which modules exist. */
 	int access = rt.op == OP_UPLOAD || rt.op == OP_DELETE ? ACCESS_WRITE : ACCESS_READ;
 	struct principal who;
 	struct owner_info oi;
@@ -279,6 +332,7 @@ void ops_dispatch(const struct store *st, const struct request *rq, int64_t now,
 		r->www_authenticate = code == 401;
 		return;
 	}
+	struct actor actor = {who.user, rq->remote_addr[0] ? rq->remote_addr : "-"};
 	switch (rt.op) {
 	case OP_LIST: ops_list(st, rt.owner, rt.module, r); break;
 	case OP_INFO: ops_info(st, rt.owner, rt.module, rt.version, r); break;
@@ -286,9 +340,9 @@ void ops_dispatch(const struct store *st, const struct request *rq, int64_t now,
 	case OP_ZIP: ops_zip(st, rt.owner, rt.module, rt.version, r); break;
 	case OP_LATEST: ops_latest(st, rt.owner, rt.module, r); break;
 	case OP_UPLOAD:
-		ops_upload(st, rt.owner, &rq->body, rq->chunked ? -1 : rq->content_length, who.user, now, r);
+		ops_upload_as(st, rt.owner, &rq->body, rq->chunked ? -1 : rq->content_length, &actor, now, r);
 		break;
-	case OP_DELETE: ops_delete(st, rt.owner, rt.module, rt.version, r); break;
+	case OP_DELETE: ops_delete_as(st, rt.owner, rt.module, rt.version, &actor, now, r); break;
 	default: reply_error(r, 404, "not found"); break;
 	}
 	if (r->status < 300 && rt.op != OP_UPLOAD && rt.op != OP_DELETE) {

@@ -21,8 +21,24 @@ void ops_mod(const struct store *st, const char *owner, const char *module, cons
 void ops_zip(const struct store *st, const char *owner, const char *module, const char *version,
              struct reply *r);
 void ops_latest(const struct store *st, const char *owner, const char *module, struct reply *r);
+/* Who makes a change: the registry user ("" for none; recorded as the
+ * uploader of a version) and where the change came from (the client's
+ * address, or "local:UID"), for the audit log (audit.h). */
+struct actor {
+	const char *user;
+	const char *origin;
+};
+
 /* Upload a module zip read from body (at most MODZIP_MAX_ZIP bytes;
- * declared_len is the announced size or -1). */
+ * declared_len is the announced size or -1).  Every successful upload and
+ * delete appends an audit record; when the audit log cannot be opened the
+ * change is refused with 500 before anything is touched. */
+void ops_upload_as(const struct store *st, const char *owner, const struct body_source *body,
+                   long long declared_len, const struct actor *who, int64_t now, struct reply *r);
+void ops_delete_as(const struct store *st, const char *owner, const char *module, const char *version,
+                   const struct actor *who, int64_t now, struct reply *r);
+/* The same for the command-line tools: origin "local:UID", and for
+ * ops_delete the current time. */
 void ops_upload(const struct store *st, const char *owner, const struct body_source *body,
                 long long declared_len, const char *uploader, int64_t now, struct reply *r);
 void ops_delete(const struct store *st, const char *owner, const char *module, const char *version,

@@ -31,14 +31,7 @@ struct modzip_info {
 int modzip_check(const char *zippath, struct modzip_info *mi, char *err, size_t errsz);
 void modzip_info_free(struct modzip_info *mi);
 
-/* The module path of a go.mod as the go command reads a dependency's
- * go.mod (golang.org/x/mod/modfile.ParseLax, modload's goModSummary): the
- * "module" directive, bare or "quoted", with // comments, also inside a
- * "module ( ... )" block.  Returns 0 and the path in out, or -1 if the
- * directive is missing, empty, repeated or malformed, if the file does not
- * lex as a go.mod, or if out is too small.  A `backquoted` path is refused,
- * as ParseLax refuses it (only modfile.ModulePath, cmd/go's quick look at a
- * VCS checkout, accepts it). */
-int gomod_module_path(const char *data, size_t len, char *out, size_t outsz);
+/* gomod_module_path(), part of this API since before gomod.h existed */
+#include "gomod.h"
 
 #endif

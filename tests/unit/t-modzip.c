@@ -1,4 +1,4 @@
-/* modzip_check and gomod_module_path.  Every zip is built at run time with
+/* modzip_check (gomod_module_path itself is tested in t-gomod.c).  Every zip is built at run time with
  * libzip's write API in a mkdtemp directory; zips no writer would make
  * (duplicate names, NUL in a name, wrong sizes, bad methods, flipped data)
  * are made by patching the bytes of a good one.  Expected hashes are what
@@ -11,8 +11,10 @@
 #include <unistd.h>
 #include <zip.h>
 
+#include "fold.h"
 #include "modzip.h"
 #include "tap.h"
+#include "utf8.h"
 
 struct zf {
 	const char *name;       /* a name ending in '/' is a directory entry */
@@ -537,61 +539,56 @@ static void test_gomod(void)
 	static const struct zf nomodule[] = { { M "go.mod", "go 1.19\n", 0, 0 } };
 	static const struct zf backq[] = { { M "go.mod", "module `example.com/m`\n", 0, 0 } };
 	static const struct zf block[] = { { M "go.mod", "// m\nmodule (\n\t\"example.com/m\" // c\n)\n\ngo 1.19\n", 0, 0 } };
-	static const struct {
-		const char *in, *want;
-	} cases[] = {
-		/* each checked against `go mod edit -json` (go1.19.8), whose
-		 * module directive rules are ParseLax's */
-		{ "module example.com/m\n", "example.com/m" },
-		{ "// c\nmodule  example.com/m // t\n\ngo 1.19\n", "example.com/m" },
-		{ "module \"example.com/m\"\n", "example.com/m" },
-		{ "module \"example.com/\\x6d\"\n", "example.com/m" },
-		{ "module \"example.com/\\u006d\"\n", "example.com/m" },
-		{ "module \"example.com/\\155\"\n", "example.com/m" },
-		{ "module (\n\texample.com/m\n)\n", "example.com/m" },
-		{ "module example.com/m", "example.com/m" },
-		{ "module\texample.com/m\r\n", "example.com/m" },
-		{ "go 1.19\nrequire (\n\tx.org/y v1.0.0\n)\nmodule example.com/m\n", "example.com/m" },
-		{ "module `example.com/m`\n", NULL },    /* unquoted string cannot contain quote */
-		{ "go 1.19\n", NULL },
-		{ "module a\nmodule b\n", NULL },        /* repeated module statement */
-		{ "module a b\n", NULL },                /* usage: module module/path */
-		{ "module example.com/m\n/* c */\n", NULL },
-		{ "module \"unterminated\n", NULL },
-		{ "module example.com/m\nrequire (\n", NULL },  /* unterminated block */
-		{ "\xef\xbb\xbfmodule example.com/m\n", NULL }, /* U+FEFF is no identifier rune */
-		{ "module \"\"\n", NULL },               /* missing module line */
-		{ "module x'y\n", NULL },
-		{ "module ( example.com/m )\n", NULL },
-		{ "module (\n)\n", NULL },
-		{ "module example.com/m\x01\n", NULL },
-		{ "module \"a\\qb\"\n", NULL },
-		{ "module example.com/m\xc2\xa0\n", NULL },
-		{ "module foo (\n\texample.com/m\n)\n", NULL },  /* a block with two leading tokens is ignored */
-	};
-	char out[64];
-	size_t i;
-
-	for (i = 0; i < N(cases); i++) {
-		int rc = gomod_module_path(cases[i].in, strlen(cases[i].in), out, sizeof out);
-		if (cases[i].want) {
-			is_int(rc, 0, "gomod_module_path case %zu", i);
-			is_str(out, cases[i].want, "gomod_module_path case %zu path", i);
-		} else {
-			is_int(rc, -1, "gomod_module_path case %zu refused", i);
-		}
-	}
-	is_int(gomod_module_path("module example.com/m\n", 21, out, 5), -1, "gomod_module_path: out too small");
+	/* the go command reads "example.com/m\x00z" and refuses the module
+	 * (found by tests/fuzz/fuzz-gomod.c; the parser is tested in t-gomod.c) */
+	static const struct zf nul[] = { { M "go.mod", "module \"example.com/m\\x00z\"\n", 0, 0 } };
 
 	refused_zip("go.mod for another module", mismatch, N(mismatch),
 	            "go.mod says module \"example.com/other\", zip is for \"example.com/m\"");
 	refused_zip("go.mod without module directive", nomodule, N(nomodule), "go.mod has no valid module directive");
 	refused_zip("go.mod with a backquoted path", backq, N(backq), "go.mod has no valid module directive");
+	refused_zip("go.mod path with an escaped NUL", nul, N(nul), "go.mod has no valid module directive");
 	{
 		struct modzip_info mi;
 		char err[256];
 		is_int(check(mkzip(block, N(block)), &mi, err, sizeof err), 0, "go.mod with a module block accepted");
 	}
+}
+
+/* The pieces modzip_check is made of (fold.c, utf8.c), directly. */
+static void test_parts(void)
+{
+	char q[2 * QUOTE_MAX], big[1000];
+	size_t len;
+	char *f;
+
+	is_int(fold_rune('A'), 'a', "fold: A to a");
+	is_int(fold_rune('a'), 'a', "fold: a stays");
+	is_int(fold_rune(0x212A), 'k', "fold: KELVIN SIGN to k");
+	is_int(fold_rune(0x017F), 's', "fold: LONG S to s");
+	/* the orbit {U+03A3, U+03C2, U+03C3} folds to its smallest rune */
+	is_int(fold_rune(0x03C2), 0x03A3, "fold: final sigma to capital sigma");
+	is_int(fold_rune(0x03C3), 0x03A3, "fold: sigma to capital sigma");
+	is_int(fold_rune(0x03A3), 0x03A3, "fold: capital sigma stays");
+	is_int(fold_rune(0x1E921), 0x1E921, "fold: ADLAM CAPITAL SHA stays");
+	is_int(fold_rune(0x1E943), 0x1E921, "fold: ADLAM SMALL SHA to capital");
+	f = fold_str("A\xe2\x84\xaa\xff", 5, &len);
+	ok(f != NULL && len == 5 && memcmp(f, "ak\xef\xbf\xbd", 5) == 0, "fold_str: A, Kelvin, a stray byte as U+FFFD");
+	free(f);
+
+	is_int(utf8_decode((const unsigned char *)"\xc0\x80", 2, &len), 0xFFFD, "utf8: overlong NUL is U+FFFD");
+	is_int(len, 1, "utf8: of length 1");
+	is_int(utf8_decode((const unsigned char *)"\xed\xa0\x80", 3, &len), 0xFFFD, "utf8: a surrogate is U+FFFD");
+	is_int(utf8_decode((const unsigned char *)"\xf0\x9f\x98\x80", 4, &len), 0x1F600, "utf8: four bytes");
+	is_int(len, 4, "utf8: of length 4");
+	is_int(utf8_decode((const unsigned char *)"\xf0\x9f\x98", 3, &len), 0xFFFD, "utf8: truncated");
+	is_str(utf8_quote("a\"\\\n\x01\xff\xc3\xa9", 8, q, sizeof q), "\"a\\\"\\\\\\n\\x01\\xff\xc3\xa9\"",
+	       "quote: Go %%q escapes, UTF-8 kept");
+	memset(big, 'x', sizeof big);
+	utf8_quote(big, sizeof big, q, sizeof q);
+	ok(strlen(q) < sizeof q && strcmp(q + strlen(q) - 4, "...\"") == 0, "quote: a long name is cut with ...");
+	ok(!rune_is_print(0x00A0) && !rune_is_print(0x200B) && rune_is_print(0x00E9) && !rune_is_print(0x7F),
+	   "is_print: NBSP, ZWSP and DEL are not printable, e-acute is");
 }
 
 int main(void)
@@ -603,6 +600,7 @@ int main(void)
 		printf("Bail out! mkdtemp: %s\n", strerror(errno));
 		return 1;
 	}
+	test_parts();
 	test_valid();
 	test_prefix_and_version();
 	test_names();

@@ -1,0 +1,47 @@
+/* A zip's central directory read as Go's archive/zip reads it (PKWARE
+ * APPNOTE.TXT 4.3.12-4.3.16), names byte for byte, for the module zip
+ * checks in modzip.c.  Only the directory is read, never entry data. */
+#ifndef GOREG_ZIPCDIR_H
+#define GOREG_ZIPCDIR_H
+#include <stddef.h>
+#include <stdint.h>
+
+/* Fields of a central directory header that modzip.c looks at (APPNOTE
+ * 4.4.2 version made by, 4.4.4 general purpose flags, 4.4.15 external
+ * attributes). */
+#define ZC_FLAG_ENCRYPTED        0x0001u
+#define ZC_FLAG_STRONG_ENCRYPT   0x0040u
+#define ZC_FLAG_CDIR_ENCRYPTED   0x2000u
+#define ZC_OS_UNIX    3   /* "version made by" upper byte; archive/zip also */
+#define ZC_OS_MACOSX  19  /* reads Unix mode bits for these two */
+#define ZC_IFMT  0170000u
+#define ZC_IFREG 0100000u
+#define ZC_IFDIR 0040000u
+#define ZC_IFLNK 0120000u
+
+struct zent {
+	char *name;             /* raw central directory name + NUL */
+	size_t namelen;
+	uint64_t usize;         /* declared uncompressed size */
+	uint32_t xattr;         /* external attributes */
+	uint16_t made_by, flags, method;
+	unsigned char upath;    /* has a Unicode Path extra field */
+	unsigned char is_dir;   /* name ends in '/' */
+	unsigned char sha256[32];       /* of the data, filled in by modzip.c */
+};
+
+struct zents {
+	struct zent *e;
+	size_t n;
+};
+
+/* Read the central directory of the size-byte file open on fd into *z
+ * (start with { NULL, 0 }).  Returns 0; 1 with a one-line reason in err
+ * if the file is not a zip archive/zip would read, has data before the
+ * archive or more than MODZIP_MAX_FILES entries or a central directory
+ * over MODZIP_MAX_CDIR bytes; -1 on a system error.  Free *z with
+ * zipcdir_free whatever the result. */
+int zipcdir_read(int fd, uint64_t size, struct zents *z, char *err, size_t errsz);
+void zipcdir_free(struct zents *z);
+
+#endif

@@ -18,7 +18,10 @@ struct tdb_context *adb_open(const struct store *st, int write)
 		errno = ENAMETOOLONG;
 		return NULL;
 	}
-	if (write && mkdir_p(st->root, 0755) < 0)
+	/* the first write makes the whole store skeleton, the spool tmp/
+	 * included, so that later refused uploads leave no directory behind */
+	char tmp[1100];
+	if (write && (store_tmp_path(st, tmp, sizeof tmp) < 0 || mkdir_p(tmp, 0755) < 0))
 		return NULL;
 	return tdb_open(path, 0, TDB_DEFAULT, write ? O_RDWR | O_CREAT | O_CLOEXEC : O_RDONLY | O_CLOEXEC,
 	                0600);

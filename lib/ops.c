@@ -237,22 +237,23 @@ void ops_upload_as(const struct store *st, const char *owner, const struct body_
 		reply_error(r, 413, "module zip larger than %lld bytes", (long long)MODZIP_MAX_ZIP);
 		return;
 	}
-	/* no unaudited changes: the log is opened before anything else */
-	struct audit au;
-	if (audit_open(st, &au, err, sizeof err) != 200) {
-		reply_error(r, 500, "%s", err);
+	if (spool(st, body, declared_len, path, sizeof path, vi.zip_sha256, r) < 0)
 		return;
-	}
-	if (spool(st, body, declared_len, path, sizeof path, vi.zip_sha256, r) < 0) {
-		audit_close(&au);
-		return;
-	}
 	struct modzip_info mi;
 	int v = modzip_check(path, &mi, err, sizeof err);
 	if (v != 0) {
-		audit_close(&au);
 		unlink(path);
 		reply_error(r, v > 0 ? 400 : 500, "%s", err);
+		return;
+	}
+	/* No unaudited changes: the log is opened before the store changes.
+	 * Not earlier: a refused upload must leave the store as it was, and
+	 * opening may create the log. */
+	struct audit au;
+	if (audit_open(st, &au, err, sizeof err) != 200) {
+		unlink(path);
+		modzip_info_free(&mi);
+		reply_error(r, 500, "%s", err);
 		return;
 	}
 	int code = store_publish(st, owner, path, &mi, who->user, now, &vi, err, sizeof err);
@@ -284,11 +285,19 @@ void ops_delete_as(const struct store *st, const char *owner, const char *module
 {
 	char err[600];
 	struct audit au;
+	struct verinfo vi;
+	/* an absent version is refused before the audit log is opened (which
+	 * may create it): a refusal leaves the store as it was */
+	int code = store_get(st, owner, module, version, &vi, err, sizeof err);
+	if (code != 200) {
+		reply_error(r, code, "%s", err);
+		return;
+	}
 	if (audit_open(st, &au, err, sizeof err) != 200) {
 		reply_error(r, 500, "%s", err);
 		return;
 	}
-	int code = store_delete(st, owner, module, version, err, sizeof err);
+	code = store_delete(st, owner, module, version, err, sizeof err);
 	if (code == 204) {
 		reply_bytes(r, 204, NULL, "", 0);
 		audit_done(&au, now, who, "delete", owner, module, version);

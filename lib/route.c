@@ -7,7 +7,12 @@
 #include "modpath.h"
 #include "semver.h"
 #include "store.h"
+#include "utf8.h"
 #include "util.h"
+
+/* Decoded input goes into error messages Go-quoted (utf8_quote), so a
+ * "%1b" in a URL never echoes a control byte back to the client. */
+#define Q(s) utf8_quote((s), strlen(s), qbuf, sizeof qbuf)
 
 #define MAXSEG 256
 
@@ -74,14 +79,14 @@ static int seg_is(const struct segs *sg, size_t i, const char *lit)
 
 static int decode_owner(const struct segs *sg, size_t i, struct route *rt, char *err, size_t errsz)
 {
-	char tmp[OWNER_MAX * 3 + 1];
+	char tmp[OWNER_MAX * 3 + 1], qbuf[2 * QUOTE_MAX];
 	if (pct_decode(sg->s[i], sg->l[i], tmp, sizeof tmp) < 0)
 		return ERR(404, "no such owner");
 	/* owners are case-insensitive, like Gitea's user names */
 	for (char *c = tmp; *c; c++)
 		*c = (char)tolower((unsigned char)*c);
 	if (store_check_owner(tmp) || strlen(tmp) > OWNER_MAX)
-		return ERR(404, "no such owner '%s'", tmp);
+		return ERR(404, "no such owner %s", Q(tmp));
 	strcpy(rt->owner, tmp);
 	return 200;
 }
@@ -91,7 +96,7 @@ static int decode_owner(const struct segs *sg, size_t i, struct route *rt, char 
 static int decode_module(const struct segs *sg, size_t from, size_t to, struct route *rt,
                          char *err, size_t errsz)
 {
-	char esc[ESCAPED_MAX + 1];
+	char esc[ESCAPED_MAX + 1], qbuf[2 * QUOTE_MAX];
 	size_t o = 0;
 	if (from >= to)
 		return ERR(404, "missing module path");
@@ -106,18 +111,18 @@ static int decode_module(const struct segs *sg, size_t from, size_t to, struct r
 	}
 	const char *why = NULL;
 	if (modpath_unescape_path(esc, rt->module, sizeof rt->module, &why) < 0)
-		return ERR(404, "invalid module path '%s': %s", esc, why ? why : "too long");
+		return ERR(404, "invalid module path %s: %s", Q(esc), why ? why : "too long");
 	return 200;
 }
 
 static int decode_version(const char *s, size_t n, struct route *rt, char *err, size_t errsz)
 {
-	char esc[2 * VERSION_MAX + 1];
+	char esc[2 * VERSION_MAX + 1], qbuf[2 * QUOTE_MAX];
 	const char *why = NULL;
 	if (pct_decode(s, n, esc, sizeof esc) < 0)
 		return ERR(400, "malformed percent-encoding in version");
 	if (modpath_unescape_version(esc, rt->version, sizeof rt->version, &why) < 0)
-		return ERR(404, "invalid version '%s': %s", esc, why ? why : "too long");
+		return ERR(404, "invalid version %s: %s", Q(esc), why ? why : "too long");
 	/* goreg stores only canonical semantic versions; a query like
 	 * "master" or "v1" is not a version it can have (404 lets go fall
 	 * through to the next GOPROXY entry) */
@@ -220,13 +225,13 @@ int route_match(const char *method, const char *path, struct route *rt, char *er
 		int c = decode_owner(&sg, 3, rt, err, errsz);
 		if (c != 200)
 			return c;
-		char mod[ESCAPED_MAX + 1];
+		char mod[ESCAPED_MAX + 1], qbuf[2 * QUOTE_MAX];
 		if (pct_decode(sg.s[5], sg.l[5], mod, sizeof mod) < 0)
 			return ERR(400, "malformed percent-encoding in module path");
 		if (modpath_unescape_path(mod, rt->module, sizeof rt->module, NULL) < 0) {
 			const char *why = modpath_check(mod);
 			if (why || strlen(mod) > MODPATH_MAX)
-				return ERR(404, "invalid module path '%s': %s", mod, why ? why : "too long");
+				return ERR(404, "invalid module path %s: %s", Q(mod), why ? why : "too long");
 			strcpy(rt->module, mod);
 		}
 		c = decode_version(sg.s[6], sg.l[6], rt, err, errsz);

@@ -1,0 +1,33 @@
+#!/bin/sh
+# A refused upload or delete leaves the store exactly as it was: not even
+# an empty audit.log appears (the log is opened only once a change is
+# certain to be attempted).
+. "$(dirname "$0")/lib.sh"
+
+R=$T/store
+admin "$R" user add acme
+rm -f "$R/audit.log"
+snap() { (cd "$R" && find . -print | sort && find . -type f -print0 | sort -z | xargs -0 sha256sum); }
+before=$(snap)
+
+printf 'not a zip' > "$T/garbage.zip"
+"$B/goreg-upload" -r "$R" acme "$T/garbage.zip" 2>"$T/err"
+is "$?" 1 "garbage upload refused with exit 1"
+[ ! -e "$R/audit.log" ]
+ok $? "no audit.log created by a refused upload"
+"$B/goreg-delete" -r "$R" acme example.com/none v1.0.0 2>"$T/err"
+is "$?" 1 "delete of an absent version refused with exit 1"
+[ ! -e "$R/audit.log" ]
+ok $? "no audit.log created by a refused delete"
+is "$(snap)" "$before" "the store is byte for byte unchanged"
+
+start_httpd "$R"
+TOKEN=$(admin "$R" token add acme)
+rm -f "$R/audit.log"
+before=$(snap)
+code=$(http --user "acme:$TOKEN" --upload-file "$T/garbage.zip" "$BASE/api/packages/acme/go/upload")
+is "$code" 400 "garbage upload over HTTP answers 400"
+code=$(http --user "acme:$TOKEN" -X DELETE "$BASE/api/v1/packages/acme/go/example.com%2Fnone/v1.0.0")
+is "$code" 404 "DELETE of an absent version answers 404"
+is "$(snap)" "$before" "the store is byte for byte unchanged after HTTP refusals"
+done_testing

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <zip.h>
 
+#include "fold.h"
 #include "limits.h"
 #include "modpath.h"
 #include "modzip.h"
@@ -198,110 +199,6 @@ static int walk(struct pack *pk, const char *rel)
 	return rc;
 }
 
-/* ---- collisionChecker, with ASCII folding -------------------------------
- * x/mod folds with unicode.SimpleFold; on ASCII that is tolower, so this
- * table finds every collision between ASCII names, with a message naming
- * the files.  Pairs only Unicode folding joins ("k" and KELVIN SIGN, "é"
- * and "É") are left to modzip_check, run on the finished zip. */
-
-struct slot {
-	char *fold;
-	const char *path;       /* into a struct file's rel; not NUL-terminated */
-	size_t len;
-	int is_dir;
-};
-
-struct ctab {
-	struct slot *s;
-	size_t n, cap;          /* cap: a power of two */
-};
-
-static uint64_t hash(const char *s, size_t n)
-{
-	uint64_t h = 14695981039346656037ULL;   /* FNV-1a */
-
-	while (n--)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
-
-static struct slot *ctab_find(struct ctab *t, const char *fold, size_t n)
-{
-	size_t i = (size_t)hash(fold, n) & (t->cap - 1);
-
-	while (t->s[i].fold && (strlen(t->s[i].fold) != n || memcmp(t->s[i].fold, fold, n) != 0))
-		i = (i + 1) & (t->cap - 1);
-	return &t->s[i];
-}
-
-static int ctab_grow(struct ctab *t)
-{
-	size_t cap = t->cap ? 2 * t->cap : 1024, i;
-	struct ctab nt = { calloc(cap, sizeof(struct slot)), t->n, cap };
-
-	if (nt.s == NULL)
-		return -1;
-	for (i = 0; i < t->cap; i++)
-		if (t->s[i].fold)
-			*ctab_find(&nt, t->s[i].fold, strlen(t->s[i].fold)) = t->s[i];
-	free(t->s);
-	*t = nt;
-	return 0;
-}
-
-static void ctab_free(struct ctab *t)
-{
-	for (size_t i = 0; i < t->cap; i++)
-		free(t->s[i].fold);
-	free(t->s);
-}
-
-/* collisionChecker.check(p, isDir), then its parents as directories.
- * 0, 1 with the reason in why, -1 out of memory. */
-static int ctab_check(struct ctab *t, const char *p, size_t n, char *why, size_t whysz)
-{
-	char q1[QMAX + 8], q2[QMAX + 8];
-	int is_dir = 0;
-
-	for (;;) {
-		struct slot *s;
-		char *fold;
-
-		if ((t->n + 1) * 2 > t->cap && ctab_grow(t) != 0)
-			return -1;
-		if ((fold = malloc(n + 1)) == NULL)
-			return -1;
-		for (size_t i = 0; i < n; i++)
-			fold[i] = p[i] >= 'A' && p[i] <= 'Z' ? (char)(p[i] - 'A' + 'a') : p[i];
-		fold[n] = '\0';
-		s = ctab_find(t, fold, n);
-		if (s->fold) {
-			free(fold);
-			if (s->len != n || memcmp(s->path, p, n) != 0)
-				return errset(why, whysz, 1, "case-insensitive file name collision: %s and %s",
-				              quoted(s->path, s->len, q1, sizeof q1), quoted(p, n, q2, sizeof q2));
-			if (s->is_dir != is_dir)
-				return errset(why, whysz, 1, "entry %s is both a file and a directory",
-				              quoted(p, n, q1, sizeof q1));
-			if (!is_dir)
-				return errset(why, whysz, 1, "multiple entries for file %s",
-				              quoted(p, n, q1, sizeof q1));
-		} else {
-			s->fold = fold;
-			s->path = p;
-			s->len = n;
-			s->is_dir = is_dir;
-			t->n++;
-		}
-		while (n > 0 && p[n - 1] != '/')
-			n--;
-		if (n == 0)
-			return 0;
-		n--;
-		is_dir = 1;
-	}
-}
-
 /* checkFiles: mark the files that go in, refuse as Create would.  As in
  * x/mod, a size error outranks an invalid file, and of the invalid files
  * the first in walk order is reported. */
@@ -309,7 +206,8 @@ static int check_files(struct pack *pk)
 {
 	char *err = pk->err, q[QMAX + 8], why[2 * QMAX + 100], first[3 * QMAX + 200] = "";
 	size_t errsz = pk->errsz, i, j, ngm = 0;
-	struct ctab ct = { NULL, 0, 0 };
+	/* collisionChecker, with the Unicode simple folding upload uses */
+	struct foldset ct = { NULL, 0, 0 };
 	int64_t left = MODZIP_MAX_UNZIPPED;
 	struct { const char *p; size_t len; } *gm = NULL;
 	int rc = 0, too_big = 0;
@@ -350,7 +248,7 @@ static int check_files(struct pack *pk)
 			snprintf(why, sizeof why, "malformed file path: %s", fwhy);
 		} else if (strcasecmp(p, "go.mod") == 0 && strcmp(p, "go.mod") != 0) {
 			snprintf(why, sizeof why, "go.mod files must have lowercase names");
-		} else if ((rc = ctab_check(&ct, p, plen, why, sizeof why)) < 0) {
+		} else if ((rc = foldset_check(&ct, p, plen, 0, 0, why, sizeof why)) < 0) {
 			rc = ERR(-1, "out of memory");
 			break;
 		} else if (rc == 0) {
@@ -377,7 +275,7 @@ static int check_files(struct pack *pk)
 		pk->nvalid++;
 	}
 	free(gm);
-	ctab_free(&ct);
+	foldset_free(&ct);
 	if (rc != 0)
 		return rc;
 	if (too_big)
@@ -478,8 +376,9 @@ static int write_zip(struct pack *pk, const char *path)
 	return rc;
 }
 
-/* The finished zip against the rules goreg's upload applies (modzip.h):
- * non-ASCII case folding, go.mod's module directive, +incompatible. */
+/* The finished zip against every rule goreg's upload applies (modzip.h),
+ * go.mod's module directive and +incompatible among them: what goreg-pack
+ * makes, upload accepts. */
 static int gate(struct pack *pk, const char *path)
 {
 	char *err = pk->err, why[1024];

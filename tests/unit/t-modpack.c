@@ -371,26 +371,26 @@ static void test_refusals(void)
 	put(d, "go.mod", "module example.com/m\n");
 	put(d, "a.go", "package m\n");
 	put(d, "A.go", "package m\n");
-	refuses("example.com/m", "v1.0.0", d, 1, "case-insensitive file name collision: 'A.go' and 'a.go'",
+	refuses("example.com/m", "v1.0.0", d, 1, "case-insensitive file name collision: \"A.go\" and \"a.go\"",
 	        "case collision");
 
 	d = newdir("casedir");
 	put(d, "go.mod", "module example.com/m\n");
 	put(d, "Sub/a.go", "package sub\n");
 	put(d, "sub/b.go", "package sub\n");
-	refuses("example.com/m", "v1.0.0", d, 1, "collision: 'Sub' and 'sub'", "directory case collision");
+	refuses("example.com/m", "v1.0.0", d, 1, "collision: \"Sub\" and \"sub\"", "directory case collision");
 
 	d = newdir("filedir");
 	put(d, "go.mod", "module example.com/m\n");
 	put(d, "X/a.go", "package x\n");
 	put(d, "x", "file\n");
-	refuses("example.com/m", "v1.0.0", d, 1, "collision: 'X' and 'x'", "file and directory collide");
+	refuses("example.com/m", "v1.0.0", d, 1, "collision: \"X\" and \"x\"", "file and directory collide");
 
 	d = newdir("unicodecase");
 	put(d, "go.mod", "module example.com/m\n");
 	put(d, "\xc3\xa9.txt", "e acute\n");
 	put(d, "\xc3\x89.txt", "E acute\n");
-	refuses("example.com/m", "v1.0.0", d, 1, "collision", "non-ASCII case collision (from modzip_check)");
+	refuses("example.com/m", "v1.0.0", d, 1, "collision", "non-ASCII case collision");
 
 	d = newdir("gomodcase");
 	put(d, "GO.MOD", "module example.com/m\n");

@@ -105,7 +105,7 @@ ok $? "no output on refusal"
 printf 'x\n' > "$S/Bar.go"
 "$B/goreg-pack" -o "$T/x.zip" "$M" v1.2.0 "$S" 2>"$T/err"
 is "$?" 1 "case collision exits 1"
-like "$(cat "$T/err")" "collision: "Bar.go" and "bar.go"" "collision is named"
+like "$(cat "$T/err")" 'collision: "Bar.go" and "bar.go"' "collision is named"
 rm -f "$S/Bar.go"
 "$B/goreg-pack" "$M" "$V" 2>/dev/null
 is "$?" 2 "missing argument exits 2"

@@ -1,13 +1,16 @@
 /* goreg-httpd: the registry over HTTP/1.1 on stdin/stdout, one connection
  * per process, started by a super-server (systemd Accept=yes, inetd,
- * s6/ucspi tcpserver).  See goreg-httpd(8). */
+ * xinetd, s6/ucspi tcpserver, stunnel exec).  See goreg-httpd(8). */
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "http.h"
@@ -15,16 +18,27 @@
 #include "ops.h"
 #include "store.h"
 
-/* Remote address: UCSPI (TCPREMOTEIP), systemd/inetd-style REMOTE_ADDR,
- * else ask the socket itself. */
+/* Only what an IP address (v4, v6, v6 with a zone) is made of, so that
+ * nothing odd from the environment reaches the log. */
+static int addr_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n >= 64)
+		return 0;
+	return strspn(s, "0123456789abcdefABCDEF.:%") == n;
+}
+
+/* Remote address: UCSPI tcpserver and s6 (TCPREMOTEIP), systemd Accept=yes
+ * (REMOTE_ADDR), stunnel exec (REMOTE_HOST), else ask the socket. */
 static void remote_addr(char *out, size_t outsz)
 {
-	const char *e = getenv("TCPREMOTEIP");
-	if (!e || !*e)
-		e = getenv("REMOTE_ADDR");
-	if (e && *e) {
-		snprintf(out, outsz, "%s", e);
-		return;
+	static const char *const vars[] = {"TCPREMOTEIP", "REMOTE_ADDR", "REMOTE_HOST"};
+	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+		const char *e = getenv(vars[i]);
+		if (e && addr_ok(e)) {
+			snprintf(out, outsz, "%s", e);
+			return;
+		}
 	}
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof ss;
@@ -33,21 +47,87 @@ static void remote_addr(char *out, size_t outsz)
 		return;
 	if (ss.ss_family == AF_INET)
 		inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, out, (socklen_t)outsz);
-	else if (ss.ss_family == AF_INET6)
-		inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, out, (socklen_t)outsz);
-	else if (ss.ss_family == AF_UNIX)
+	else if (ss.ss_family == AF_INET6) {
+		struct in6_addr *a = &((struct sockaddr_in6 *)&ss)->sin6_addr;
+		/* a dual-stack socket reports IPv4 clients as ::ffff:a.b.c.d */
+		if (IN6_IS_ADDR_V4MAPPED(a))
+			inet_ntop(AF_INET, &a->s6_addr[12], out, (socklen_t)outsz);
+		else
+			inet_ntop(AF_INET6, a, out, (socklen_t)outsz);
+	} else if (ss.ss_family == AF_UNIX)
 		snprintf(out, outsz, "unix");
 }
 
-static void access_log(const struct request *rq, const struct reply *r)
+/* inetd and xinetd (and systemd with StandardError=inherit) make fd 2 the
+ * connection itself: a log line there would land in the client's
+ * response.  Then the log goes to syslog(3) and fd 2 to /dev/null. */
+static int use_syslog;
+
+static void log_setup(void)
+{
+	struct stat a, b;
+	if (fstat(0, &a) < 0 || fstat(2, &b) < 0 || !S_ISSOCK(b.st_mode) || a.st_dev != b.st_dev ||
+	    a.st_ino != b.st_ino)
+		return;
+	int fd = open("/dev/null", O_WRONLY);
+	if (fd >= 0) {
+		dup2(fd, 2);
+		if (fd != 2)
+			close(fd);
+	}
+	openlog("goreg-httpd", LOG_PID, LOG_DAEMON);
+	use_syslog = 1;
+}
+
+/* One write(2) per line: the lines (up to PIPE_BUF bytes) of the many
+ * processes sharing one log pipe do not interleave. */
+static void log_line(int prio, const char *line)
+{
+	if (use_syslog) {
+		syslog(prio, "%s", line);
+		return;
+	}
+	char buf[40000];
+	size_t n = strlen(line);
+	if (n > sizeof buf - 1)
+		n = sizeof buf - 1;
+	memcpy(buf, line, n);
+	buf[n++] = '\n';
+	if (write(2, buf, n) < 0) {
+		/* nowhere left to report it */
+	}
+}
+
+/* One line per request: remote address, request line, status, body bytes
+ * sent, process id and the request's number on this connection (one
+ * process serves one connection).  The target is printed as received
+ * (visible ASCII only reaches here) with '"' and '\' escaped. */
+static pid_t pid;
+
+static void access_log(const struct request *rq, const struct reply *r, unsigned seq)
 {
 	long long n = r->fd >= 0 ? (long long)r->file_len : (long long)r->mem_len;
 	if (strcmp(rq->method, "HEAD") == 0 || r->status == 304 || r->status == 204)
 		n = 0;
-	/* one line per request, journald/syslog friendly; the target is
-	 * printed as received (only visible ASCII reaches here) */
-	fprintf(stderr, "%s \"%s %s HTTP/1.%d\" %d %lld\n", rq->remote_addr[0] ? rq->remote_addr : "-",
-	        rq->method[0] ? rq->method : "-", rq->target[0] ? rq->target : "-", rq->http_minor, r->status, n);
+	char line[sizeof rq->target * 4 + 200], req[sizeof rq->target * 4 + 40];
+	size_t o = 0;
+	if (rq->method[0]) {
+		o += (size_t)snprintf(req, sizeof req, "%s ", rq->method);
+		for (const char *p = rq->target; *p && o + 8 < sizeof req; p++)
+			o += (size_t)(*p == '"' || *p == '\\' ? snprintf(req + o, sizeof req - o, "\\x%02x", *p)
+			                                       : snprintf(req + o, sizeof req - o, "%c", *p));
+		snprintf(req + o, sizeof req - o, " HTTP/1.%d", rq->http_minor);
+	} else
+		snprintf(req, sizeof req, "-");
+	snprintf(line, sizeof line, "%s \"%s\" %d %lld pid=%ld req=%u",
+	         rq->remote_addr[0] ? rq->remote_addr : "-", req, r->status, n, (long)pid, seq);
+	log_line(LOG_INFO, line);
+	/* a server-side failure also says what failed (the reply's one line) */
+	if (r->status >= 500 && r->mem_len > 1) {
+		snprintf(line, sizeof line, "goreg-httpd: %s %s: %d %.*s", rq->method[0] ? rq->method : "-",
+		         rq->path[0] ? rq->path : "-", r->status, (int)(r->mem_len - 1), r->mem);
+		log_line(LOG_ERR, line);
+	}
 }
 
 int main(int argc, char **argv)
@@ -63,7 +143,8 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage("[-r root]");
-	setvbuf(stderr, NULL, _IOLBF, 0);
+	log_setup();
+	pid = getpid();
 	struct store st;
 	char err[600];
 	int st_ok = store_init(&st, root, err, sizeof err) == 200;
@@ -72,32 +153,36 @@ int main(int argc, char **argv)
 	static struct request rq;
 	conn_init(&conn, 0, 1);
 	remote_addr(rq.remote_addr, sizeof rq.remote_addr);
-	for (;;) {
+	for (unsigned seq = 1;; seq++) {
 		struct reply r;
 		reply_init(&r);
 		int status = http_read_request(&conn, &rq);
 		if (status < 0)
-			break;
+			break; /* the client closed, or idled out: nothing to answer */
 		int64_t now = unix_now();
 		if (status > 0) {
-			reply_error(&r, status, "%s", http_reason(status));
+			reply_error(&r, status, "%s", conn.why ? conn.why : http_reason(status));
 			rq.keep_alive = 0;
 		} else if (!st_ok) {
 			/* never die silently: a complete 500 first */
 			reply_error(&r, 500, "%s", err);
 			rq.keep_alive = 0;
 		} else {
-			http_body_attach(&conn, &rq, MODZIP_MAX_ZIP);
+			http_body_attach(&conn, &rq);
 			ops_dispatch(&st, &rq, now, &r);
 			http_apply_conditionals(&rq, &r);
 			if (http_body_drain(&conn) < 0)
 				rq.keep_alive = 0;
 		}
-		int wr = http_write_reply(1, &rq, &r, 0, now);
-		access_log(&rq, &r);
+		int wr = http_write_reply(1, &rq, &r, 0, now, conn.write_secs);
+		access_log(&rq, &r, seq);
 		reply_free(&r);
-		if (wr < 0 || !rq.keep_alive)
+		if (wr < 0)
 			break;
+		if (!rq.keep_alive) {
+			http_linger_close(&conn);
+			break;
+		}
 	}
 	return 0;
 }

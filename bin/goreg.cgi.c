@@ -12,25 +12,27 @@ int main(void)
 {
 	prog_init("goreg.cgi");
 	struct store st;
-	struct request rq;
+	static struct request rq;
 	struct cgi_body cb;
 	struct reply r;
 	char err[600];
+	const char *why = NULL;
 	reply_init(&r);
 	int64_t now = unix_now();
-	int status = cgi_read_request(&rq, &cb, 0);
+	int status = cgi_read_request(&rq, &cb, 0, &why);
 	if (status)
-		reply_error(&r, status, "%s", http_reason(status));
+		reply_error(&r, status, "%s", why ? why : http_reason(status));
 	else if (store_init(&st, store_default_root(), err, sizeof err) != 200)
 		reply_error(&r, 500, "%s", err);
 	else {
 		ops_dispatch(&st, &rq, now, &r);
 		http_apply_conditionals(&rq, &r);
 	}
+	/* the web server's error log gets what failed on our side */
 	if (r.status >= 500)
-		warnx_("%s %s: %d %.*s", rq.method, rq.path, r.status, (int)(r.mem_len ? r.mem_len - 1 : 0),
-		       r.mem ? r.mem : "");
-	int rc = http_write_reply(1, &rq, &r, 1, now);
+		warnx_("%s %s: %d %.*s", rq.method[0] ? rq.method : "-", rq.path[0] ? rq.path : "-", r.status,
+		       (int)(r.mem_len ? r.mem_len - 1 : 0), r.mem ? r.mem : "");
+	int rc = http_write_reply(1, &rq, &r, 1, now, HTTP_WRITE_SECS);
 	reply_free(&r);
 	return rc < 0 ? 111 : 0;
 }

@@ -1,12 +1,15 @@
 #include "cgi.h"
 
-#include <ctype.h>
 #include <errno.h>
+#include <poll.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
+#include "http.h"
 #include "limits.h"
 #include "util.h"
 
@@ -16,99 +19,203 @@ static const char *env(const char *name)
 	return v ? v : "";
 }
 
-static void set(char *dst, size_t dstsz, const char *name)
+/* An HTTP_* variable into a field of rq: too long is refused, as
+ * goreg-httpd refuses it (a cut credential would be another one). */
+static int field(char *dst, size_t dstsz, const char *name, const char **why)
 {
-	snprintf(dst, dstsz, "%s", env(name));
+	const char *v = env(name);
+	size_t n = strlen(v);
+	if (n >= dstsz) {
+		*why = "header field value too long";
+		return 431;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)v[i] < 0x20 && v[i] != '\t') || v[i] == 0x7f) {
+			*why = "control character in a header field";
+			return 400;
+		}
+	memcpy(dst, v, n + 1);
+	return 0;
 }
 
 static ssize_t cgi_read(void *ctx, void *buf, size_t n, int *status)
 {
 	struct cgi_body *cb = ctx;
-	if (cb->remaining <= 0)
-		return 0;
-	if ((long long)n > cb->remaining)
-		n = (size_t)cb->remaining;
+	if (!cb->until_eof) {
+		if (cb->remaining <= 0)
+			return 0;
+		if ((long long)n > cb->remaining)
+			n = (size_t)cb->remaining;
+	}
 	for (;;) {
+		/* the web server feeds the body; still, every read has a deadline */
+		struct pollfd p = {.fd = cb->fd, .events = POLLIN};
+		int pr = poll(&p, 1, cb->read_secs * 1000);
+		if (pr < 0 && errno == EINTR)
+			continue;
+		if (pr == 0) {
+			*status = 408;
+			return -1;
+		}
 		ssize_t r = read(cb->fd, buf, n);
 		if (r < 0 && errno == EINTR)
 			continue;
+		if (r == 0 && cb->until_eof)
+			return 0;
 		if (r <= 0) {
 			/* the server promised CONTENT_LENGTH bytes (RFC 3875 4.2) */
 			*status = 400;
 			return -1;
 		}
 		cb->remaining -= r;
+		cb->total += r;
+		if (cb->total > cb->max) {
+			*status = 413;
+			return -1;
+		}
 		return r;
 	}
 }
 
-int cgi_read_request(struct request *rq, struct cgi_body *cb, int fd)
+static int api_path(const char *p, size_t n)
+{
+	return n >= 5 && memcmp(p, "/api/", 5) == 0;
+}
+
+/* Without REQUEST_URI: a decoded PATH_INFO, percent-encoded again (all
+ * but unreserved characters and '/') so that the router's decoding gives
+ * it back unchanged. */
+static int encode_path(char *out, size_t outsz, const char *a, const char *b)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o = 0;
+	const char *parts[2] = {a, b};
+	for (int i = 0; i < 2; i++)
+		for (const unsigned char *p = (const unsigned char *)parts[i]; *p; p++) {
+			int plain = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			            (*p >= '0' && *p <= '9') || strchr("-._~/!@", *p);
+			if (o + 4 > outsz)
+				return -1;
+			if (plain)
+				out[o++] = (char)*p;
+			else {
+				out[o++] = '%';
+				out[o++] = hex[*p >> 4];
+				out[o++] = hex[*p & 15];
+			}
+		}
+	out[o] = 0;
+	return 0;
+}
+
+/* The request path, still percent-encoded: see cgi.h. */
+static int cgi_path(char *out, size_t outsz, const char **why)
+{
+	const char *uri = getenv("REQUEST_URI"), *script = env("SCRIPT_NAME"), *pinfo = env("PATH_INFO");
+	*why = "request target too long";
+	if (uri && uri[0] == '/') {
+		/* REQUEST_URI (Apache, nginx, lighttpd) is the raw target: a
+		 * "%2F" inside a segment is still one */
+		size_t ul = strcspn(uri, "?"), sl = strlen(script);
+		const char *p = uri;
+		if (sl && ul > sl && strncmp(uri, script, sl) == 0 && uri[sl] == '/' &&
+		    api_path(uri + sl, ul - sl))
+			p = uri + sl;
+		size_t pl = ul - (size_t)(p - uri);
+		if (pl >= outsz)
+			return 414;
+		for (size_t i = 0; i < pl; i++)
+			if ((unsigned char)p[i] <= 0x20 || (unsigned char)p[i] >= 0x7f || p[i] == '#') {
+				*why = "invalid character in the request target";
+				return 400;
+			}
+		memcpy(out, p, pl);
+		out[pl] = 0;
+		return 0;
+	}
+	if (pinfo[0] == '/' && api_path(pinfo, strlen(pinfo)))
+		return encode_path(out, outsz, pinfo, "") < 0 ? 414 : 0;
+	if (script[0] == '/' || pinfo[0] == '/')
+		return encode_path(out, outsz, script, pinfo) < 0 ? 414 : 0;
+	*why = "no request path (REQUEST_URI, SCRIPT_NAME, PATH_INFO)";
+	return 400;
+}
+
+int cgi_read_request(struct request *rq, struct cgi_body *cb, int fd, const char **why)
 {
 	memset(rq, 0, sizeof *rq);
+	memset(cb, 0, sizeof *cb);
 	rq->content_length = -1;
-	rq->keep_alive = 0;
-	set(rq->method, sizeof rq->method, "REQUEST_METHOD");
-	if (!rq->method[0])
-		return 400;
-	const char *proto = env("SERVER_PROTOCOL");
-	rq->http_minor = strcmp(proto, "HTTP/1.0") == 0 ? 0 : 1;
-
-	/* The path: PATH_INFO when the server splits it off SCRIPT_NAME (the
-	 * usual "/cgi-bin/goreg.cgi/api/packages/..." mount), else the path of
-	 * REQUEST_URI (servers that hand the whole URL to one script).  The
-	 * raw, still percent-encoded path is preferred: PATH_INFO is decoded
-	 * by the server, which would merge a "%2F" into a separator. */
-	const char *uri = env("REQUEST_URI"), *script = env("SCRIPT_NAME"), *pinfo = env("PATH_INFO");
-	char path[HTTP_LINE_MAX];
-	size_t ul = strcspn(uri, "?#");
-	size_t sl = strlen(script);
-	if (ul >= sizeof path)
-		return 414;
-	if (uri[0] == '/' && sl && ul >= sl && strncmp(uri, script, sl) == 0 &&
-	    (uri[sl] == '/' || uri[sl] == '?' || uri[sl] == 0)) {
-		memcpy(path, uri + sl, ul - sl);
-		path[ul - sl] = 0;
-	} else if (pinfo[0]) {
-		if (snprintf(path, sizeof path, "%s", pinfo) >= (int)sizeof path)
-			return 414;
-	} else if (uri[0] == '/') {
-		memcpy(path, uri, ul);
-		path[ul] = 0;
-	} else
-		return 400;
-	if (!path[0])
-		strcpy(path, "/");
-	snprintf(rq->path, sizeof rq->path, "%s", path);
-	const char *q = env("QUERY_STRING");
-	if (fmt(rq->target, sizeof rq->target, "%s%s%s", path, q[0] ? "?" : "", q) < 0)
-		return 414;
-
-	set(rq->authorization, sizeof rq->authorization, "HTTP_AUTHORIZATION");
-	set(rq->private_token, sizeof rq->private_token, "HTTP_PRIVATE_TOKEN");
-	set(rq->if_none_match, sizeof rq->if_none_match, "HTTP_IF_NONE_MATCH");
-	set(rq->if_modified_since, sizeof rq->if_modified_since, "HTTP_IF_MODIFIED_SINCE");
-	set(rq->range, sizeof rq->range, "HTTP_RANGE");
-	set(rq->if_range, sizeof rq->if_range, "HTTP_IF_RANGE");
-	set(rq->host, sizeof rq->host, "HTTP_HOST");
-	set(rq->user_agent, sizeof rq->user_agent, "HTTP_USER_AGENT");
-	set(rq->remote_addr, sizeof rq->remote_addr, "REMOTE_ADDR");
-
-	const char *cl = env("CONTENT_LENGTH");
 	cb->fd = fd;
-	cb->remaining = 0;
+	cb->max = MODZIP_MAX_ZIP;
+	cb->read_secs = HTTP_READ_SECS;
+	const char *e = env("GOREG_READ_TIMEOUT");
+	if (atoi(e) > 0 && atoi(e) <= 86400)
+		cb->read_secs = atoi(e);
+	rq->body.read = cgi_read;
+	rq->body.ctx = cb;
+
+	const char *m = env("REQUEST_METHOD");
+	size_t ml = strlen(m);
+	if (ml == 0 || strspn(m, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+-.^_`|~") != ml) {
+		*why = "malformed request method";
+		return 400;
+	}
+	if (ml >= sizeof rq->method || !http_method_known(m)) {
+		*why = "request method not implemented";
+		return 501;
+	}
+	memcpy(rq->method, m, ml + 1);
+	rq->http_minor = strcmp(env("SERVER_PROTOCOL"), "HTTP/1.0") == 0 ? 0 : 1;
+
+	int s = cgi_path(rq->path, sizeof rq->path, why);
+	if (s)
+		return s;
+	const char *q = env("QUERY_STRING");
+	if (fmt(rq->target, sizeof rq->target, "%s%s%s", rq->path, q[0] ? "?" : "", q) < 0) {
+		*why = "request target too long";
+		return 414;
+	}
+
+	static const struct { const char *var; size_t off, size; } fields[] = {
+#define F(v, m) {v, offsetof(struct request, m), sizeof(((struct request *)0)->m)}
+		F("HTTP_AUTHORIZATION", authorization), F("HTTP_PRIVATE_TOKEN", private_token),
+		F("HTTP_IF_NONE_MATCH", if_none_match), F("HTTP_IF_MODIFIED_SINCE", if_modified_since),
+		F("HTTP_IF_RANGE", if_range), F("HTTP_HOST", host),
+#undef F
+	};
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+		if ((s = field((char *)rq + fields[i].off, fields[i].size, fields[i].var, why)))
+			return s;
+	/* as in goreg-httpd: a Range too long to hold is ignored (RFC 9110
+	 * section 14.2); a User-Agent is for logs and may be cut */
+	if (strlen(env("HTTP_RANGE")) < sizeof rq->range && (s = field(rq->range, sizeof rq->range, "HTTP_RANGE", why)))
+		return s;
+	snprintf(rq->user_agent, sizeof rq->user_agent, "%s", env("HTTP_USER_AGENT"));
+	snprintf(rq->remote_addr, sizeof rq->remote_addr, "%s", env("REMOTE_ADDR"));
+
+	/* CONTENT_LENGTH (RFC 3875 section 4.1.2); a server that streams a
+	 * chunked body without it (Apache's mod_cgi) ends it with EOF */
+	const char *cl = env("CONTENT_LENGTH");
 	if (cl[0]) {
 		long long n = 0;
 		for (const char *p = cl; *p; p++) {
-			if (!isdigit((unsigned char)*p))
+			if (*p < '0' || *p > '9') {
+				*why = "malformed CONTENT_LENGTH";
 				return 400;
-			if (p - cl > 17)
-				return 413;
-			n = n * 10 + (*p - '0');
+			}
+			if (n <= cb->max)
+				n = n * 10 + (*p - '0');
+		}
+		if (n > cb->max) {
+			*why = "request body too large";
+			return 413;
 		}
 		rq->content_length = n;
 		cb->remaining = n;
+	} else if (strcasestr(env("HTTP_TRANSFER_ENCODING"), "chunked")) {
+		rq->chunked = 1;
+		cb->until_eof = 1;
 	}
-	rq->body.read = cgi_read;
-	rq->body.ctx = cb;
 	return 0;
 }

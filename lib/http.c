@@ -1,109 +1,194 @@
+/* The connection (deadlines on every wait) and the request-head parser of
+ * goreg-httpd (RFC 9112 sections 2-6); bodies are in httpbody.c. */
 #include "http.h"
 
-#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/sendfile.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "util.h"
+
+static int env_secs(const char *name, int dflt)
+{
+	const char *e = getenv(name);
+	if (!e || !*e)
+		return dflt;
+	char *end;
+	errno = 0;
+	long v = strtol(e, &end, 10);
+	if (errno || *end || v < 1 || v > 86400)
+		return dflt;
+	return (int)v;
+}
 
 void conn_init(struct conn *c, int in, int out)
 {
 	memset(c, 0, sizeof *c);
 	c->in = in;
 	c->out = out;
-	c->idle_secs = HTTP_IDLE_SECS;
-	c->read_secs = HTTP_READ_SECS;
-	const char *e = getenv("GOREG_IDLE_TIMEOUT");
-	if (e && atoi(e) > 0)
-		c->idle_secs = atoi(e);
-	e = getenv("GOREG_READ_TIMEOUT");
-	if (e && atoi(e) > 0)
-		c->read_secs = atoi(e);
+	c->idle_secs = env_secs("GOREG_IDLE_TIMEOUT", HTTP_IDLE_SECS);
+	c->read_secs = env_secs("GOREG_READ_TIMEOUT", HTTP_READ_SECS);
+	c->write_secs = env_secs("GOREG_WRITE_TIMEOUT", HTTP_WRITE_SECS);
+	c->body_max = MODZIP_MAX_ZIP;
+	c->chunk_state = 2;
+	/* Every wait is a poll with a deadline, so no read or write may
+	 * block: a client that stops reading must not hold the process. */
+	int fl;
+	if ((fl = fcntl(in, F_GETFL)) >= 0)
+		fcntl(in, F_SETFL, fl | O_NONBLOCK);
+	if ((fl = fcntl(out, F_GETFL)) >= 0)
+		fcntl(out, F_SETFL, fl | O_NONBLOCK);
+	/* replies leave in one write, or corked with MSG_MORE ahead of a
+	 * sendfile: waiting for the peer's delayed ACK only adds latency */
+	int one = 1;
+	if (setsockopt(out, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0) {
+		/* not TCP: no Nagle to turn off */
+	}
 }
 
-static int64_t now_ms(void)
+int64_t conn_now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Read more bytes into the buffer before the deadline (ms, monotonic).
- * Returns bytes read, 0 on EOF, -1 on error, -2 on timeout. */
-static ssize_t fill(struct conn *c, int64_t deadline)
+int conn_wait_in(struct conn *c, int64_t deadline)
 {
-	if (c->start > 0 && c->start == c->end)
+	for (;;) {
+		int64_t left = deadline - conn_now_ms();
+		if (left <= 0)
+			return 0;
+		struct pollfd p = {.fd = c->in, .events = POLLIN};
+		int r = poll(&p, 1, (int)(left > 60000 ? 60000 : left));
+		if (r < 0 && errno != EINTR)
+			return -1;
+		if (r > 0)
+			return 1;
+	}
+}
+
+ssize_t conn_fill(struct conn *c, int64_t deadline)
+{
+	if (c->start == c->end)
 		c->start = c->end = 0;
-	if (c->end == sizeof c->buf) {
-		if (c->start == 0)
-			return -3; /* buffer full */
+	else if (c->end == sizeof c->buf) {
 		memmove(c->buf, c->buf + c->start, c->end - c->start);
 		c->end -= c->start;
 		c->start = 0;
 	}
+	if (c->end == sizeof c->buf)
+		return -1; /* callers keep less than the buffer; never here */
 	for (;;) {
-		int64_t left = deadline - now_ms();
-		if (left <= 0)
-			return -2;
-		struct pollfd p = {.fd = c->in, .events = POLLIN};
-		int r = poll(&p, 1, (int)(left > 60000 ? 60000 : left));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		if (r == 0)
-			continue;
+		int w = conn_wait_in(c, deadline);
+		if (w <= 0)
+			return w == 0 ? -2 : -1;
 		ssize_t n = read(c->in, c->buf + c->end, sizeof c->buf - c->end);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n > 0)
 			c->end += (size_t)n;
-		return n;
+		return n < 0 ? -1 : n;
 	}
 }
 
-/* Find the end of the head ("\r\n\r\n", or bare "\n\n" which RFC 9112
- * section 2.2 lets a recipient accept) in buf[start, end). */
-static char *head_end(struct conn *c, size_t *len)
+static int fail(struct conn *c, int status, const char *why)
 {
-	for (size_t i = c->start; i < c->end; i++) {
-		if (c->buf[i] != '\n')
-			continue;
-		size_t j = i + 1;
-		if (j < c->end && c->buf[j] == '\n') {
-			*len = j + 1 - c->start;
-			return c->buf + j + 1;
-		}
-		if (j + 1 < c->end && c->buf[j] == '\r' && c->buf[j + 1] == '\n') {
-			*len = j + 2 - c->start;
-			return c->buf + j + 2;
-		}
-	}
-	return NULL;
+	c->why = why;
+	return status;
 }
 
+/* RFC 9110 section 5.6.2 token characters */
 static int is_tchar(int ch)
 {
-	/* RFC 9110 section 5.6.2 token characters */
-	return isalnum(ch) || (ch && strchr("!#$%&'*+-.^_`|~", ch));
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       (ch && strchr("!#$%&'*+-.^_`|~", ch));
 }
 
-static void copy_field(char *dst, size_t dstsz, const char *v, size_t n)
+int http_method_known(const char *m)
 {
+	static const char *const known[] = {"GET", "HEAD", "PUT", "DELETE", "POST",
+	                                    "OPTIONS", "PATCH", "TRACE", "CONNECT"};
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (strcmp(m, known[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Find the end of the request head in buf[start, end), resuming at c->scan.
+ * Lines end in CRLF.  A bare LF or a bare CR is an error: RFC 9112 section
+ * 2.2 lets a recipient accept a bare LF, but goreg does not, because two
+ * parsers that disagree on where a line ends are what request smuggling
+ * exploits.  Returns 1 with *hlen set, 0 when more bytes are needed, or an
+ * error status: 400, 414 (request-line longer than HTTP_LINE_MAX - 1
+ * bytes), 431 (header section longer than HTTP_HEADERS_MAX bytes).
+ */
+static int scan_head(struct conn *c, size_t *hlen)
+{
+	const char *b = c->buf + c->start;
+	size_t n = c->end - c->start;
+	for (size_t i = c->scan; i < n; i++) {
+		if (b[i] == '\r') {
+			if (i + 1 == n) {
+				c->scan = i; /* see what follows first */
+				goto more;
+			}
+			if (b[i + 1] != '\n')
+				return fail(c, 400, "bare CR in the request head");
+			continue;
+		}
+		if (b[i] != '\n')
+			continue;
+		if (i == 0 || b[i - 1] != '\r')
+			return fail(c, 400, "bare LF in the request head: lines end in CRLF");
+		if (!c->line1) {
+			if (i - 1 > HTTP_LINE_MAX - 1)
+				return fail(c, 414, "request line too long");
+			c->line1 = i + 1;
+		} else {
+			if (i + 1 - c->line1 > HTTP_HEADERS_MAX)
+				return fail(c, 431, "request header section too large");
+			if (i + 1 - c->linestart == 2) {
+				*hlen = i + 1;
+				return 1;
+			}
+		}
+		c->linestart = i + 1;
+	}
+	c->scan = n;
+more:
+	if (!c->line1 && n > HTTP_LINE_MAX + 1)
+		return fail(c, 414, "request line too long");
+	if (c->line1 && n - c->line1 > HTTP_HEADERS_MAX)
+		return fail(c, 431, "request header section too large");
+	return 0;
+}
+
+/* Copy a field value; a value longer than the place for it is refused
+ * rather than cut (a cut credential or validator would mean something else). */
+static int keep(struct conn *c, char *dst, size_t dstsz, const char *v, size_t n, unsigned *seen,
+                unsigned bit)
+{
+	if (*seen & bit)
+		return fail(c, 400, "repeated header field");
+	*seen |= bit;
 	if (n >= dstsz)
-		n = dstsz - 1;
+		return fail(c, 431, "header field value too long");
 	memcpy(dst, v, n);
 	dst[n] = 0;
+	return 0;
 }
 
-/* Does a comma-separated header value contain the token (case-insensitive)? */
+/* Is tok one of the elements of a comma-separated list (RFC 9110 section
+ * 5.6.1), ignoring case? */
 static int has_token(const char *v, size_t n, const char *tok)
 {
 	size_t tl = strlen(tok);
@@ -123,80 +208,121 @@ static int has_token(const char *v, size_t n, const char *tok)
 	return 0;
 }
 
-/*
- * Request head parser (RFC 9112 sections 2-6).  States, one line at a time:
- *   request-line:  METHOD SP request-target SP HTTP/1.x CRLF
- *   field lines:   name ":" OWS value OWS CRLF, until an empty line
- * Framing is checked after the last field: both Content-Length and
- * Transfer-Encoding, repeated Content-Length, or a Transfer-Encoding other
- * than "chunked" alone are refused (RFC 9112 section 6.3; request
- * smuggling), and the connection is closed.
- */
-static int parse_head(char *h, size_t len, struct request *rq)
+/* Transfer-Encoding (RFC 9112 section 6.1): a list of codings, of which
+ * goreg implements only chunked.  te[0] counts chunked, te[1] other
+ * codings, te[2] is whether the last coding so far is chunked. */
+static int transfer_coding(struct conn *c, const char *v, size_t n, int te[3])
 {
-	char *end = h + len;
-	char *nl = memchr(h, '\n', len);
-	size_t ll = (size_t)(nl - h);
-	if (ll && h[ll - 1] == '\r')
-		ll--;
-	if (ll > HTTP_LINE_MAX - 1)
-		return 414;
+	const char *p = v, *end = v + n;
+	while (p < end) {
+		const char *s = p;
+		while (p < end && *p != ',')
+			p++;
+		const char *e = p++;
+		while (s < e && (*s == ' ' || *s == '\t'))
+			s++;
+		while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if (s == e)
+			continue; /* empty list elements do not count */
+		for (const char *q = s; q < e; q++)
+			if (!is_tchar((unsigned char)*q))
+				return fail(c, 400, "malformed Transfer-Encoding");
+		int ch = e - s == 7 && strncasecmp(s, "chunked", 7) == 0;
+		te[ch ? 0 : 1]++;
+		te[2] = ch;
+	}
+	return 0;
+}
+
+enum {
+	F_HOST = 1, F_CL = 2, F_AUTH = 4, F_TOKEN = 8, F_INM = 16, F_IMS = 32, F_RANGE = 64,
+	F_IFRANGE = 128, F_TE = 256,
+};
+
+/* Host (RFC 9110 section 7.2): uri-host [ ":" port ], possibly empty */
+static int host_ok(const char *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int ch = (unsigned char)v[i];
+		if (!(is_tchar(ch) || ch == ':' || ch == '[' || ch == ']' || ch == '(' || ch == ')' ||
+		      ch == ',' || ch == ';' || ch == '=') ||
+		    ch == '^' || ch == '`' || ch == '|' || ch == '#')
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * Parse a complete head h[0, hlen) (every line ends in CRLF, checked by
+ * scan_head; line1 is where the field lines start) into rq.  States:
+ *   request-line   method SP request-target SP HTTP-version   (RFC 9112 3)
+ *   field lines    name ":" OWS value OWS, until the empty line (RFC 9112 5)
+ *   framing        checked once all fields are known          (RFC 9112 6)
+ * Framing that two parsers could read differently is refused with 400 and
+ * the connection closed: Content-Length together with Transfer-Encoding,
+ * Content-Length twice or as a list, a Transfer-Encoding whose last coding
+ * is not chunked or that has chunked twice, Transfer-Encoding in HTTP/1.0,
+ * obs-fold (RFC 9112 section 5.2), whitespace before a colon (section 5.1).
+ */
+static int parse_head(struct conn *c, char *h, size_t hlen, size_t line1, struct request *rq)
+{
 	/* request-line */
+	size_t ll = line1 - 2;
 	char *sp1 = memchr(h, ' ', ll);
-	if (!sp1 || sp1 == h || (size_t)(sp1 - h) >= sizeof rq->method)
-		return sp1 && sp1 != h ? 501 : 400;
+	if (!sp1 || sp1 == h)
+		return fail(c, 400, "malformed request line");
 	for (char *p = h; p < sp1; p++)
 		if (!is_tchar((unsigned char)*p))
-			return 400;
+			return fail(c, 400, "malformed request method");
+	if ((size_t)(sp1 - h) >= sizeof rq->method)
+		return fail(c, 501, "request method not implemented");
 	memcpy(rq->method, h, (size_t)(sp1 - h));
-	rq->method[sp1 - h] = 0;
 	char *tgt = sp1 + 1, *lend = h + ll;
 	char *sp2 = memchr(tgt, ' ', (size_t)(lend - tgt));
 	if (!sp2 || sp2 == tgt)
-		return 400;
-	size_t vl = (size_t)(lend - sp2 - 1);
-	const char *ver = sp2 + 1;
-	if (vl != 8 || memcmp(ver, "HTTP/", 5) != 0 || !isdigit((unsigned char)ver[5]) || ver[6] != '.' ||
-	    !isdigit((unsigned char)ver[7]))
-		return 400;
-	if (ver[5] != '1')
-		return 505;
-	rq->http_minor = ver[7] - '0';
+		return fail(c, 400, "malformed request line");
 	size_t tl = (size_t)(sp2 - tgt);
-	if (tl >= sizeof rq->target)
-		return 414;
-	for (size_t i = 0; i < tl; i++)
-		if ((unsigned char)tgt[i] <= 0x20 || (unsigned char)tgt[i] >= 0x7f)
-			return 400;
+	for (size_t i = 0; i < tl; i++) {
+		unsigned char ch = (unsigned char)tgt[i];
+		if (ch <= 0x20 || ch >= 0x7f || ch == '#')
+			return fail(c, 400, "invalid character in the request target");
+	}
+	/* origin-form only (RFC 9112 section 3.2.1): absolute-form is for
+	 * proxies, asterisk-form for OPTIONS *, authority-form for CONNECT */
+	if (tgt[0] != '/')
+		return fail(c, 400, "request target must be a path");
 	memcpy(rq->target, tgt, tl);
-	rq->target[tl] = 0;
-	/* origin-form only (RFC 9112 section 3.2.1); absolute-form is for proxies */
-	if (rq->target[0] != '/')
-		return 400;
-	size_t pl = strcspn(rq->target, "?#");
+	size_t pl = strcspn(rq->target, "?");
 	memcpy(rq->path, rq->target, pl);
-	rq->path[pl] = 0;
-
+	const char *ver = sp2 + 1;
+	if (lend - ver != 8 || memcmp(ver, "HTTP/", 5) != 0 || ver[5] < '0' || ver[5] > '9' ||
+	    ver[6] != '.' || ver[7] < '0' || ver[7] > '9')
+		return fail(c, 400, "malformed HTTP version");
+	rq->http_minor = ver[7] - '0';
+	if (ver[5] != '1')
+		return fail(c, 505, "only HTTP/1.x is served");
+	if (!http_method_known(rq->method))
+		return fail(c, 501, "request method not implemented");
 	rq->keep_alive = rq->http_minor >= 1;
-	rq->content_length = -1;
-	int ncl = 0, nte = 0, nfields = 0, nhost = 0;
-	char *p = nl + 1;
+
+	unsigned seen = 0;
+	int nfields = 0, te[3] = {0, 0, 0}, expect = 0, r;
+	char *p = h + line1, *end = h + hlen - 2;
 	while (p < end) {
-		char *e = memchr(p, '\n', (size_t)(end - p));
+		char *e = memchr(p, '\r', (size_t)(end - p)); /* scan_head: CRLF */
 		size_t l = (size_t)(e - p);
-		if (l && p[l - 1] == '\r')
-			l--;
-		if (l == 0)
-			break;
+		char *next = e + 2;
 		if (++nfields > HTTP_NHEADERS_MAX)
-			return 431;
-		/* no obs-fold (RFC 9112 section 5.2), no space before the colon */
+			return fail(c, 431, "too many header fields");
+		if (p[0] == ' ' || p[0] == '\t')
+			return fail(c, 400, "obsolete line folding in the request head");
 		char *colon = memchr(p, ':', l);
-		if (p[0] == ' ' || p[0] == '\t' || !colon || colon == p)
-			return 400;
+		if (!colon || colon == p)
+			return fail(c, 400, "malformed header field");
 		for (char *q = p; q < colon; q++)
 			if (!is_tchar((unsigned char)*q))
-				return 400;
+				return fail(c, 400, "malformed header field name");
 		size_t nlen = (size_t)(colon - p);
 		char *v = colon + 1, *ve = p + l;
 		while (v < ve && (*v == ' ' || *v == '\t'))
@@ -204,62 +330,98 @@ static int parse_head(char *h, size_t len, struct request *rq)
 		while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
 			ve--;
 		size_t vlen = (size_t)(ve - v);
-		for (size_t i = 0; i < vlen; i++)
-			if ((unsigned char)v[i] < 0x20 && v[i] != '\t')
-				return 400;
+		/* field-value: VCHAR, obs-text, SP, HTAB (RFC 9110 section 5.5) */
+		for (size_t i = 0; i < vlen; i++) {
+			unsigned char ch = (unsigned char)v[i];
+			if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
+				return fail(c, 400, "control character in a header field");
+		}
 #define NAME(s) (nlen == sizeof(s) - 1 && strncasecmp(p, s, nlen) == 0)
 		if (NAME("Content-Length")) {
-			ncl++;
-			if (vlen == 0 || vlen > 18)
-				return vlen ? 413 : 400;
+			if (seen & F_CL)
+				return fail(c, 400, "repeated Content-Length");
+			seen |= F_CL;
+			/* 1*DIGIT (RFC 9110 section 8.6); "5, 5" is refused too */
+			if (vlen == 0)
+				return fail(c, 400, "malformed Content-Length");
 			long long cl = 0;
 			for (size_t i = 0; i < vlen; i++) {
-				if (!isdigit((unsigned char)v[i]))
-					return 400;
+				if (v[i] < '0' || v[i] > '9')
+					return fail(c, 400, "malformed Content-Length");
+				if (cl > c->body_max)
+					continue; /* too large anyway; no overflow */
 				cl = cl * 10 + (v[i] - '0');
 			}
 			rq->content_length = cl;
 		} else if (NAME("Transfer-Encoding")) {
-			nte++;
-			if (!(vlen == 7 && strncasecmp(v, "chunked", 7) == 0))
-				return 501;
-			rq->chunked = 1;
+			seen |= F_TE;
+			if ((r = transfer_coding(c, v, vlen, te)))
+				return r;
 		} else if (NAME("Connection")) {
 			if (has_token(v, vlen, "close"))
 				rq->keep_alive = 0;
-			else if (has_token(v, vlen, "keep-alive") && rq->http_minor == 0)
+			else if (rq->http_minor == 0 && has_token(v, vlen, "keep-alive"))
 				rq->keep_alive = 1;
 		} else if (NAME("Expect")) {
+			/* RFC 9110 section 10.1.1: the only expectation is
+			 * 100-continue, to be ignored from an HTTP/1.0 client */
 			if (!(vlen == 12 && strncasecmp(v, "100-continue", 12) == 0))
-				return 417;
-			rq->expect_continue = 1;
+				return fail(c, 417, "unsupported expectation");
+			expect = rq->http_minor >= 1;
 		} else if (NAME("Host")) {
-			nhost++;
-			copy_field(rq->host, sizeof rq->host, v, vlen);
-		} else if (NAME("Authorization"))
-			copy_field(rq->authorization, sizeof rq->authorization, v, vlen);
-		else if (NAME("Private-Token"))
-			copy_field(rq->private_token, sizeof rq->private_token, v, vlen);
-		else if (NAME("If-None-Match"))
-			copy_field(rq->if_none_match, sizeof rq->if_none_match, v, vlen);
-		else if (NAME("If-Modified-Since"))
-			copy_field(rq->if_modified_since, sizeof rq->if_modified_since, v, vlen);
-		else if (NAME("Range"))
-			copy_field(rq->range, sizeof rq->range, v, vlen);
-		else if (NAME("If-Range"))
-			copy_field(rq->if_range, sizeof rq->if_range, v, vlen);
-		else if (NAME("User-Agent"))
-			copy_field(rq->user_agent, sizeof rq->user_agent, v, vlen);
+			if (seen & F_HOST)
+				return fail(c, 400, "repeated Host");
+			if (!host_ok(v, vlen))
+				return fail(c, 400, "malformed Host");
+			if ((r = keep(c, rq->host, sizeof rq->host, v, vlen, &seen, F_HOST)))
+				return r;
+		} else if (NAME("Authorization")) {
+			if ((r = keep(c, rq->authorization, sizeof rq->authorization, v, vlen, &seen, F_AUTH)))
+				return r;
+		} else if (NAME("Private-Token")) {
+			if ((r = keep(c, rq->private_token, sizeof rq->private_token, v, vlen, &seen, F_TOKEN)))
+				return r;
+		} else if (NAME("If-None-Match")) {
+			if ((r = keep(c, rq->if_none_match, sizeof rq->if_none_match, v, vlen, &seen, F_INM)))
+				return r;
+		} else if (NAME("If-Modified-Since")) {
+			if ((r = keep(c, rq->if_modified_since, sizeof rq->if_modified_since, v, vlen, &seen, F_IMS)))
+				return r;
+		} else if (NAME("Range")) {
+			/* a Range goreg cannot hold is one it may ignore (RFC 9110
+			 * section 14.2): the whole file is served */
+			if (vlen < sizeof rq->range &&
+			    (r = keep(c, rq->range, sizeof rq->range, v, vlen, &seen, F_RANGE)))
+				return r;
+		} else if (NAME("If-Range")) {
+			if ((r = keep(c, rq->if_range, sizeof rq->if_range, v, vlen, &seen, F_IFRANGE)))
+				return r;
+		} else if (NAME("User-Agent")) {
+			size_t n = vlen < sizeof rq->user_agent ? vlen : sizeof rq->user_agent - 1;
+			memcpy(rq->user_agent, v, n); /* for logs only: a cut is harmless */
+			rq->user_agent[n] = 0;
+		}
 #undef NAME
-		p = e + 1;
+		p = next;
 	}
-	/* RFC 9112 section 3.2: HTTP/1.1 requests carry exactly one Host */
-	if (rq->http_minor >= 1 && nhost != 1)
-		return 400;
-	if (ncl > 1 || nte > 1 || (ncl && nte))
-		return 400;
-	if (rq->chunked && rq->http_minor == 0)
-		return 400;
+	/* RFC 9112 section 3.2: an HTTP/1.1 request carries exactly one Host */
+	if (rq->http_minor >= 1 && !(seen & F_HOST))
+		return fail(c, 400, "missing Host");
+	if (seen & F_TE) {
+		/* RFC 9112 section 6.3 items 3 and 4, section 6.1 */
+		if (seen & F_CL)
+			return fail(c, 400, "both Content-Length and Transfer-Encoding");
+		if (rq->http_minor == 0)
+			return fail(c, 400, "Transfer-Encoding in an HTTP/1.0 request");
+		if (!te[2] || te[0] != 1)
+			return fail(c, 400, "Transfer-Encoding must end in chunked, once");
+		if (te[1])
+			return fail(c, 501, "transfer coding not implemented");
+		rq->chunked = 1;
+	}
+	if (rq->content_length > c->body_max)
+		return fail(c, 413, "request body too large");
+	rq->expect_continue = expect && (rq->chunked || rq->content_length > 0);
 	return 0;
 }
 
@@ -270,400 +432,43 @@ int http_read_request(struct conn *c, struct request *rq)
 	memset(rq, 0, sizeof *rq);
 	memcpy(rq->remote_addr, remote, sizeof remote);
 	rq->content_length = -1;
-	c->remaining = 0;
+	c->why = NULL;
+	c->chunked = 0;
 	c->chunk_state = 2;
+	c->remaining = 0;
 	c->body_error = 0;
+	c->send_continue = 0;
+	c->scan = c->line1 = c->linestart = 0;
 
-	/* idle timeout until the first byte, then the read deadline for the head */
-	int64_t deadline = now_ms() + (int64_t)c->idle_secs * 1000;
-	int started = 0;
+	/* The idle timeout runs until the first byte, then the read timeout
+	 * covers the whole head: a client that trickles it in is cut off. */
+	int64_t deadline = conn_now_ms() + (int64_t)c->idle_secs * 1000;
+	int got = 0, started = 0;
 	size_t hlen;
 	for (;;) {
-		/* RFC 9112 section 2.2: ignore empty lines before a request-line */
-		while (c->start < c->end && (c->buf[c->start] == '\r' || c->buf[c->start] == '\n') && !started)
-			c->start++;
-		if (c->start < c->end && !started) {
-			started = 1;
-			deadline = now_ms() + (int64_t)c->read_secs * 1000;
+		if (!got && c->start < c->end) {
+			got = 1;
+			deadline = conn_now_ms() + (int64_t)c->read_secs * 1000;
 		}
-		if (head_end(c, &hlen))
+		/* RFC 9112 section 2.2: empty lines before a request-line are
+		 * ignored (some clients send CRLF after a body) */
+		while (!started && c->end - c->start >= 2 && c->buf[c->start] == '\r' &&
+		       c->buf[c->start + 1] == '\n')
+			c->start += 2;
+		if (c->start < c->end && !(c->end - c->start == 1 && c->buf[c->start] == '\r'))
+			started = 1;
+		int s = scan_head(c, &hlen);
+		if (s == 1)
 			break;
-		size_t have = c->end - c->start;
-		const char *nl = memchr(c->buf + c->start, '\n', have);
-		if (!nl && have > HTTP_LINE_MAX)
-			return 414;
-		if (have > HTTP_HEADERS_MAX + HTTP_LINE_MAX - 1)
-			return 431;
-		ssize_t n = fill(c, deadline);
-		if (n == 0 || n == -1)
-			return started ? 400 : -1;
+		if (s > 1)
+			return s;
+		ssize_t n = conn_fill(c, deadline);
 		if (n == -2)
-			return started ? 408 : -1;
-		if (n == -3)
-			return 431;
+			return started ? fail(c, 408, "request head too slow") : -1;
+		if (n <= 0)
+			return started ? fail(c, 400, "connection closed inside the request head") : -1;
 	}
 	char *h = c->buf + c->start;
 	c->start += hlen;
-	size_t first = (size_t)((char *)memchr(h, '\n', hlen) - h);
-	if (hlen - first > HTTP_HEADERS_MAX)
-		return 431;
-	return parse_head(h, hlen, rq);
-}
-
-/* body reader: Content-Length or chunked, from the connection buffer */
-static ssize_t take(struct conn *c, void *buf, size_t n, int *status)
-{
-	if (c->start == c->end) {
-		ssize_t r = fill(c, now_ms() + (int64_t)c->read_secs * 1000);
-		if (r <= 0) {
-			*status = r == -2 ? 408 : 400;
-			c->body_error = 1;
-			return -1;
-		}
-	}
-	size_t have = c->end - c->start;
-	if (n > have)
-		n = have;
-	memcpy(buf, c->buf + c->start, n);
-	c->start += n;
-	return (ssize_t)n;
-}
-
-/* one line of chunked framing (size line or the CRLF after data) */
-static int chunk_line(struct conn *c, char *line, size_t linesz, int *status)
-{
-	size_t o = 0;
-	for (;;) {
-		char ch;
-		if (take(c, &ch, 1, status) < 0)
-			return -1;
-		if (ch == '\n')
-			break;
-		if (o + 1 >= linesz) {
-			*status = 400;
-			return -1;
-		}
-		line[o++] = ch;
-	}
-	if (o && line[o - 1] == '\r')
-		o--;
-	line[o] = 0;
-	return 0;
-}
-
-static ssize_t body_read(void *ctx, void *buf, size_t n, int *status)
-{
-	struct conn *c = ctx;
-	if (c->body_error) {
-		*status = 400;
-		return -1;
-	}
-	if (c->chunk_state == 2 && c->remaining == 0)
-		return 0;
-	if (c->send_continue) {
-		/* the client waits for this before sending the body (RFC 9110
-		 * section 10.1.1); it is sent only once we want the body */
-		c->send_continue = 0;
-		if (http_write_continue(c->out) < 0) {
-			*status = 500;
-			goto bad;
-		}
-		c->continue_sent = 1;
-	}
-	if (c->chunk_state == 0) {
-		/* chunk-size [ chunk-ext ] CRLF (RFC 9112 section 7.1) */
-		char line[256];
-		if (chunk_line(c, line, sizeof line, status) < 0)
-			goto bad;
-		char *p = line;
-		long long sz = 0;
-		int digits = 0;
-		while (isxdigit((unsigned char)*p)) {
-			if (++digits > 15)
-				goto bad400;
-			sz = sz * 16 + (isdigit((unsigned char)*p) ? *p - '0' : (tolower((unsigned char)*p) - 'a' + 10));
-			p++;
-		}
-		if (!digits || (*p && *p != ';' && *p != ' ' && *p != '\t'))
-			goto bad400;
-		if (sz == 0) {
-			/* trailer section: lines until an empty one */
-			for (;;) {
-				if (chunk_line(c, line, sizeof line, status) < 0)
-					goto bad;
-				if (!line[0])
-					break;
-			}
-			c->chunk_state = 2;
-			c->remaining = 0;
-			return 0;
-		}
-		if (c->body_total + sz > c->body_max) {
-			*status = 413;
-			goto bad;
-		}
-		c->remaining = sz;
-		c->chunk_state = 1;
-	}
-	if ((long long)n > c->remaining)
-		n = (size_t)c->remaining;
-	ssize_t got = take(c, buf, n, status);
-	if (got < 0)
-		goto bad;
-	c->remaining -= got;
-	c->body_total += got;
-	if (c->chunk_state == 1 && c->remaining == 0) {
-		char line[8];
-		if (chunk_line(c, line, sizeof line, status) < 0)
-			goto bad;
-		if (line[0])
-			goto bad400;
-		c->chunk_state = 0;
-	}
-	return got;
-bad400:
-	*status = 400;
-bad:
-	c->body_error = 1;
-	return -1;
-}
-
-void http_body_attach(struct conn *c, struct request *rq, long long max)
-{
-	c->body_total = 0;
-	c->body_max = max;
-	c->send_continue = rq->expect_continue;
-	c->continue_sent = 0;
-	if (rq->chunked) {
-		c->chunk_state = 0;
-		c->remaining = 0;
-	} else {
-		c->chunk_state = 2;
-		c->remaining = rq->content_length > 0 ? rq->content_length : 0;
-	}
-	rq->body.read = body_read;
-	rq->body.ctx = c;
-}
-
-int http_body_drain(struct conn *c)
-{
-	static char sink[16384];
-	int status;
-	if (c->body_error)
-		return -1;
-	/* a client that still waits for 100 Continue sends no body: the
-	 * final status answers it (RFC 9110 section 10.1.1), nothing to drain */
-	if (c->send_continue) {
-		c->send_continue = 0;
-		c->chunk_state = 2;
-		c->remaining = 0;
-		return -1;
-	}
-	/* a large unread body is not worth reading just to keep the connection */
-	if (c->chunk_state == 2 && c->remaining > (1 << 20))
-		return -1;
-	for (int i = 0; i < 1024; i++) {
-		ssize_t r = body_read(c, sink, sizeof sink, &status);
-		if (r == 0)
-			return 0;
-		if (r < 0)
-			return -1;
-	}
-	return -1;
-}
-
-/* Does an If-None-Match list match the etag (weak comparison, RFC 9110
- * section 13.1.2)? */
-static int etag_match(const char *list, const char *etag)
-{
-	if (!etag[0])
-		return 0;
-	if (strcmp(list, "*") == 0)
-		return 1;
-	size_t el = strlen(etag);
-	const char *p = list;
-	while (*p) {
-		while (*p == ' ' || *p == ',' || *p == '\t')
-			p++;
-		if (strncmp(p, "W/", 2) == 0)
-			p += 2;
-		if (strncmp(p, etag, el) == 0 && (p[el] == 0 || p[el] == ',' || p[el] == ' ' || p[el] == '\t'))
-			return 1;
-		while (*p && *p != ',')
-			p++;
-	}
-	return 0;
-}
-
-/* bytes=FIRST-LAST | bytes=FIRST- | bytes=-SUFFIX; one range only */
-static int parse_range(const char *s, off_t size, off_t *off, off_t *len)
-{
-	if (strncasecmp(s, "bytes=", 6) != 0)
-		return -1;
-	s += 6;
-	if (strchr(s, ','))
-		return -1; /* multiple ranges: serve the whole file */
-	char *e;
-	if (*s == '-') {
-		long long suf = strtoll(s + 1, &e, 10);
-		if (*e || e == s + 1 || suf <= 0)
-			return suf == 0 && !*e && e != s + 1 ? -2 : -1;
-		if (suf > size)
-			suf = size;
-		*off = size - suf;
-		*len = suf;
-		return size ? 0 : -2;
-	}
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	long long first = strtoll(s, &e, 10), last = size - 1;
-	if (*e != '-')
-		return -1;
-	if (e[1]) {
-		char *e2;
-		if (!isdigit((unsigned char)e[1]))
-			return -1;
-		last = strtoll(e + 1, &e2, 10);
-		if (*e2 || last < first)
-			return -1;
-	}
-	if (first >= size)
-		return -2;
-	if (last >= size)
-		last = size - 1;
-	*off = first;
-	*len = last - first + 1;
-	return 0;
-}
-
-void http_apply_conditionals(const struct request *rq, struct reply *r)
-{
-	if (r->status != 200 || (strcmp(rq->method, "GET") != 0 && strcmp(rq->method, "HEAD") != 0))
-		return;
-	/* RFC 9110 section 13.2.2: If-None-Match wins over If-Modified-Since */
-	int not_modified = 0;
-	if (rq->if_none_match[0])
-		not_modified = etag_match(rq->if_none_match, r->etag);
-	else if (rq->if_modified_since[0] && r->last_modified) {
-		int64_t t = time_http_parse(rq->if_modified_since);
-		not_modified = t >= 0 && r->last_modified <= t;
-	}
-	if (not_modified) {
-		r->status = 304;
-		if (r->fd >= 0)
-			close(r->fd);
-		r->fd = -1;
-		r->mem_len = 0;
-		return;
-	}
-	if (!rq->range[0] || r->fd < 0 || strcmp(rq->method, "GET") != 0)
-		return;
-	if (rq->if_range[0]) {
-		/* If-Range with an entity-tag needs a strong match; with a date,
-		 * the exact Last-Modified (RFC 9110 section 13.1.5) */
-		int ok;
-		if (rq->if_range[0] == '"')
-			ok = r->etag[0] && strcmp(rq->if_range, r->etag) == 0;
-		else
-			ok = r->last_modified && time_http_parse(rq->if_range) == r->last_modified;
-		if (!ok)
-			return;
-	}
-	off_t off, len;
-	int pr = parse_range(rq->range, r->file_size, &off, &len);
-	if (pr == -1)
-		return;
-	if (pr == -2) {
-		close(r->fd);
-		r->fd = -1;
-		r->status = 416;
-		return;
-	}
-	r->status = 206;
-	r->file_off = off;
-	r->file_len = len;
-}
-
-int http_write_continue(int fd)
-{
-	static const char msg[] = "HTTP/1.1 100 Continue\r\n\r\n";
-	return write_all(fd, msg, sizeof msg - 1);
-}
-
-int http_write_reply(int fd, const struct request *rq, const struct reply *r, int cgi, int64_t now)
-{
-	struct buf h = {0};
-	char date[40];
-	int bodyless = r->status == 204 || r->status == 304 || (r->status >= 100 && r->status < 200);
-	long long clen = r->fd >= 0 ? (long long)r->file_len : (long long)r->mem_len;
-	if (r->status == 416 || r->status == 304)
-		clen = 0;
-	if (cgi)
-		buf_printf(&h, "Status: %d %s\r\n", r->status, http_reason(r->status));
-	else {
-		time_http(now, date);
-		buf_printf(&h, "HTTP/1.1 %d %s\r\nDate: %s\r\nServer: goreg\r\n", r->status, http_reason(r->status),
-		           date);
-	}
-	if (r->content_type && !bodyless)
-		buf_printf(&h, "Content-Type: %s\r\n", r->content_type);
-	if (!bodyless)
-		buf_printf(&h, "Content-Length: %lld\r\n", clen);
-	if (r->etag[0])
-		buf_printf(&h, "ETag: %s\r\n", r->etag);
-	if (r->last_modified) {
-		time_http(r->last_modified, date);
-		buf_printf(&h, "Last-Modified: %s\r\n", date);
-	}
-	if (r->cache_control)
-		buf_printf(&h, "Cache-Control: %s\r\n", r->cache_control);
-	if (r->fd >= 0 || r->status == 416) {
-		buf_printf(&h, "Accept-Ranges: bytes\r\n");
-		if (r->status == 206)
-			buf_printf(&h, "Content-Range: bytes %lld-%lld/%lld\r\n", (long long)r->file_off,
-			           (long long)(r->file_off + r->file_len - 1), (long long)r->file_size);
-		else if (r->status == 416)
-			buf_printf(&h, "Content-Range: bytes */%lld\r\n", (long long)r->file_size);
-	}
-	if (r->allow)
-		buf_printf(&h, "Allow: %s\r\n", r->allow);
-	if (r->www_authenticate)
-		buf_printf(&h, "WWW-Authenticate: Basic realm=\"goreg\"\r\n");
-	if (!cgi)
-		buf_printf(&h, "Connection: %s\r\n", rq->keep_alive ? "keep-alive" : "close");
-	if (buf_puts(&h, "\r\n") < 0) {
-		buf_free(&h);
-		return -1;
-	}
-	int head = strcmp(rq->method, "HEAD") == 0;
-	int rc = 0;
-	if (bodyless || head || clen == 0 || r->fd >= 0) {
-		rc = write_all(fd, h.p, h.len);
-	} else {
-		rc = buf_add(&h, r->mem, r->mem_len) < 0 ? -1 : write_all(fd, h.p, h.len);
-	}
-	buf_free(&h);
-	if (rc < 0 || bodyless || head || r->fd < 0 || r->status == 416)
-		return rc;
-	off_t off = r->file_off;
-	off_t left = r->file_len;
-	while (left > 0) {
-		ssize_t n = sendfile(fd, r->fd, &off, (size_t)(left > (1 << 30) ? (1 << 30) : left));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && (errno == EINVAL || errno == ENOSYS)) {
-			/* the output is not something sendfile can write to */
-			char b[65536];
-			ssize_t rd = pread(r->fd, b, (size_t)(left < (off_t)sizeof b ? left : (off_t)sizeof b), off);
-			if (rd <= 0 || write_all(fd, b, (size_t)rd) < 0)
-				return -1;
-			off += rd;
-			left -= rd;
-			continue;
-		}
-		if (n <= 0)
-			return -1;
-		left -= n;
-	}
-	return 0;
+	return parse_head(c, h, hlen, c->line1, rq);
 }

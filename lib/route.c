@@ -33,14 +33,14 @@ int pct_decode(const char *in, size_t n, char *out, size_t outsz)
 			int h, l;
 			if (i + 2 >= n || (h = hexval((unsigned char)in[i + 1])) < 0 ||
 			    (l = hexval((unsigned char)in[i + 2])) < 0)
-				return -1;
+				return PCT_MALFORMED;
 			c = h << 4 | l;
 			if (c == 0)
-				return -1;
+				return PCT_MALFORMED;
 			i += 2;
 		}
 		if (o + 1 >= outsz)
-			return -1;
+			return PCT_TOO_LONG;
 		out[o++] = (char)c;
 	}
 	out[o] = 0;
@@ -105,7 +105,10 @@ static int decode_module(const struct segs *sg, size_t from, size_t to, struct r
 			return ERR(404, "module path too long");
 		if (i > from)
 			esc[o++] = '/';
-		if (pct_decode(sg->s[i], sg->l[i], esc + o, sizeof esc - o) < 0)
+		int pr = pct_decode(sg->s[i], sg->l[i], esc + o, sizeof esc - o);
+		if (pr == PCT_TOO_LONG)
+			return ERR(404, "module path too long");
+		if (pr < 0)
 			return ERR(400, "malformed percent-encoding in module path");
 		o += strlen(esc + o);
 	}
@@ -119,7 +122,10 @@ static int decode_version(const char *s, size_t n, struct route *rt, char *err, 
 {
 	char esc[2 * VERSION_MAX + 1], qbuf[2 * QUOTE_MAX];
 	const char *why = NULL;
-	if (pct_decode(s, n, esc, sizeof esc) < 0)
+	int pr = pct_decode(s, n, esc, sizeof esc);
+	if (pr == PCT_TOO_LONG)
+		return ERR(404, "version too long");
+	if (pr < 0)
 		return ERR(400, "malformed percent-encoding in version");
 	if (modpath_unescape_version(esc, rt->version, sizeof rt->version, &why) < 0)
 		return ERR(404, "invalid version %s: %s", Q(esc), why ? why : "too long");
@@ -226,7 +232,10 @@ int route_match(const char *method, const char *path, struct route *rt, char *er
 		if (c != 200)
 			return c;
 		char mod[ESCAPED_MAX + 1], qbuf[2 * QUOTE_MAX];
-		if (pct_decode(sg.s[5], sg.l[5], mod, sizeof mod) < 0)
+		int pr = pct_decode(sg.s[5], sg.l[5], mod, sizeof mod);
+		if (pr == PCT_TOO_LONG)
+			return ERR(404, "module path too long");
+		if (pr < 0)
 			return ERR(400, "malformed percent-encoding in module path");
 		if (modpath_unescape_path(mod, rt->module, sizeof rt->module, NULL) < 0) {
 			const char *why = modpath_check(mod);

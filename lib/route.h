@@ -29,8 +29,11 @@ struct route {
 /* Returns 200 with *rt filled, or 400/404/405 with a reason in err. */
 int route_match(const char *method, const char *path, struct route *rt, char *err, size_t errsz);
 
-/* Percent-decode one path segment (RFC 3986 section 2.1); rejects "%00",
- * malformed escapes and overlong output.  0 or -1. */
+/* Percent-decode one path segment (RFC 3986 section 2.1).  0, or
+ * PCT_MALFORMED (a bad escape or "%00": 400) or PCT_TOO_LONG (the output
+ * does not fit: no such name can exist, 404). */
+#define PCT_MALFORMED (-1)
+#define PCT_TOO_LONG (-2)
 int pct_decode(const char *in, size_t n, char *out, size_t outsz);
 
 #endif

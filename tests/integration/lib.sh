@@ -101,15 +101,15 @@ start_httpd() {
 	root=$1
 	shift
 	HTTPD_LOG=$T/httpd.log
+	# "-E NAME=VALUE" for each setting, values kept whole (spaces and all)
+	n=$#
+	for e in "$@" "GOREG_ROOT=$root"; do
+		set -- "$@" -E "$e"
+	done
+	shift "$n"
 	for _try in 1 2 3 4 5; do
 		PORT=$(free_port)
-		set -- "$@" GOREG_ROOT="$root"
-		envs=""
-		for e in "$@"; do
-			envs="$envs -E $e"
-		done
-		# shellcheck disable=SC2086
-		systemd-socket-activate --inetd -a -l "127.0.0.1:$PORT" $envs "$B/goreg-httpd" \
+		systemd-socket-activate --inetd -a -l "127.0.0.1:$PORT" "$@" "$B/goreg-httpd" \
 			>>"$HTTPD_LOG" 2>&1 &
 		_pid=$!
 		if wait_port "$PORT" && kill -0 "$_pid" 2>/dev/null; then

@@ -57,4 +57,7 @@ is "$(http "$G/example.com/h%zzello/@v/list")" 400 "a malformed escape: 400"
 is "$(http "$G/example.com/h%00ello/@v/list")" 400 "an escaped NUL: 400"
 is "$(http "$G/example.com/hello%/@v/list")" 400 "a truncated escape: 400"
 is "$(http "$BASE/api/packages/tmp/go/$M/@v/list")" 404 "the spool directory is no owner: 404"
+long=$(head -c 3000 /dev/zero | tr '\0' a)
+is "$(http "$G/example.com/$long/@v/list")" 404 "a module path longer than any can be: 404, not 400"
+is "$(http "$G/example.com/%61$long/@v/list")" 404 "the same with an escape in it: 404"
 done_testing

@@ -5,6 +5,18 @@
  *   ROOT/OWNER/index.tdb                 per-version metadata, version lists
  *   ROOT/OWNER/ESC-MODULE/@v/ESC-VER.{zip,mod,info}, ROOT/OWNER/ESC-MODULE/@v/list
  *   ROOT/tmp/                            spool for uploads, same filesystem
+ *   ROOT/lost+found/                     what goreg-fsck --repair set aside
+ *
+ * The rules every function here keeps (goreg-store(5), GUARANTEES):
+ *  - a version exists when its .info file and its index record both do,
+ *    and the record is not marked deleting; its .zip and .mod are in place
+ *    before its .info is (publish renames .zip, .mod, .info in that order)
+ *    and the .info goes first on delete;
+ *  - the index's transaction lock serialises every change to one owner
+ *    (publish, delete, goreg-fsck), so of N racing uploads of one version
+ *    exactly one finds it absent;
+ *  - files are written whole in ROOT/tmp, fsync'd, and renamed into place;
+ *    directories are fsync'd before the metadata commit that refers to them.
  *
  * Functions return an HTTP-like status (200, 201, 204, 404, 409, 500) and
  * fill err with a one-line reason when it is not 2xx. */
@@ -27,9 +39,12 @@ struct verinfo {
 	char h1_zip[H1_LEN + 1];
 	char h1_mod[H1_LEN + 1];
 	char uploader[OWNER_MAX + 1];
+	int deleting;                   /* a delete has begun: not served, not listed */
 };
 
 struct modzip_info;
+struct tdb_context;
+struct buf;
 
 /* GOREG_ROOT or /var/lib/goreg */
 const char *store_default_root(void);
@@ -45,6 +60,17 @@ int store_file_path(const struct store *st, const char *owner, const char *modul
                     const char *version, const char *ext, char *out, size_t outsz);
 int store_tmp_path(const struct store *st, char *out, size_t outsz);  /* ROOT/tmp */
 
+/* A new file ROOT/tmp/PREFIX.XXXXXX, mode 0644, with an open-file-description
+ * lock on it (F_OFD_SETLK) for as long as the returned descriptor is open:
+ * goreg-fsck leaves locked files in tmp/ alone, so a writer that keeps the
+ * descriptor open until its file is renamed away cannot lose it to a
+ * concurrent goreg-fsck --repair.  Returns the fd, or -1 with errno. */
+int store_tmp_create(const struct store *st, const char *prefix, char *path, size_t pathsz);
+/* 1 if some open file description other than fd's holds a lock on the
+ * file, 0 if none, -1 with errno if that cannot be known. */
+int store_tmp_locked(int fd);
+
+/* A version's record, 404 unless the version exists (record and .info). */
 int store_get(const struct store *st, const char *owner, const char *module,
               const char *version, struct verinfo *vi, char *err, size_t errsz);
 /* All versions of a module in semver order (malloc'd array of malloc'd
@@ -60,11 +86,53 @@ void store_list_free(char **versions, size_t n);
 int store_publish(const struct store *st, const char *owner, const char *zippath,
                   const struct modzip_info *mi, const char *uploader, int64_t now,
                   struct verinfo *vi, char *err, size_t errsz);
+/* Remove a version: 204, or 404 if it does not exist. */
 int store_delete(const struct store *st, const char *owner, const char *module,
                  const char *version, char *err, size_t errsz);
 
 /* verinfo record <-> bytes (one "key=value\n" per field). */
 int verinfo_encode(const struct verinfo *vi, char *out, size_t outsz);
 int verinfo_decode(const char *data, size_t len, struct verinfo *vi);
+
+/* ---- the pieces goreg-fsck (fsck.h) shares with publish and delete ---- */
+
+/* Open OWNER/index.tdb.  INDEX_READ and INDEX_WRITE open an existing index
+ * (errno ENOENT if there is none), INDEX_CREATE creates it if needed.  See
+ * store.c for why readers open it read-write. */
+enum { INDEX_READ, INDEX_WRITE, INDEX_CREATE };
+struct tdb_context *store_index_open(const struct store *st, const char *owner, int how);
+/* Open the index and start a transaction: the owner's lock.  When the
+ * file was replaced while this process waited for the lock (goreg-fsck
+ * --repair sets a corrupt index aside), it opens the new one.  NULL with
+ * errno when it cannot. */
+struct tdb_context *store_index_lock(const struct store *st, const char *owner, int how);
+/* Index keys: "v:MODULE@VERSION" holds a verinfo record, "l:MODULE" the
+ * module's versions, '\n'-separated, in semver order. */
+#define STORE_KEY_VERSION "v:"
+#define STORE_KEY_LIST "l:"
+/* The key of a record into b (NUL-terminated): 0, or -1 out of memory. */
+int store_key(struct buf *b, const char *kind, const char *module, const char *version);
+/* A module's version list record as an array (store_list_free); none: n 0. */
+int store_get_list(struct tdb_context *db, const char *module, char ***v, size_t *n);
+/* 1 if path exists (lstat), 0 if not, -1 with errno if that is unknown. */
+int store_path_exists(const char *path);
+/* Replace (n > 0) or delete (n == 0) a module's version list record. */
+int store_put_list(struct tdb_context *db, const char *module, char **v, size_t n);
+/* The .info bytes of a version: {"Version":"V","Time":"RFC 3339"}\n */
+int store_info_format(const char *version, int64_t t, char *out, size_t outsz);
+/* The @v/list bytes for versions v (semver order): pseudo-versions left out. */
+int store_list_format(char **v, size_t n, struct buf *out);
+/* Write dir/name atomically through a locked file in ROOT/tmp, then fsync
+ * dir.  0, or -1 with errno. */
+int store_write_file(const struct store *st, const char *dir, const char *name,
+                     const void *data, size_t n);
+/* Remove dir and its parents while they are empty, stopping below stop;
+ * fsync the parent of the last one removed.  Never fails. */
+void store_prune_dirs(const char *stop, const char *dir);
+
+/* Test hook, in builds with GOREG_TEST_HOOKS only (the sanitizer build):
+ * GOREG_STORE_CRASH=NAME kills the process (SIGKILL) when a publish or a
+ * delete reaches the step NAME (see store.c; a no-op everywhere else). */
+void store_crash_point(const char *name);
 
 #endif

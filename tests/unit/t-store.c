@@ -1,0 +1,729 @@
+/* Unit tests for lib/store.c and lib/fsck.c: publish, get, versions and
+ * delete; exactly-once publishing under racing processes; readers racing
+ * writers; a crash (SIGKILL, through the dev build's GOREG_STORE_CRASH
+ * hook) at every step of a publish and a delete, each followed by what
+ * readers see and by goreg-fsck --repair; and every inconsistency fsck
+ * knows, made by hand, found and repaired.  Zips are made with modpack
+ * (goreg-pack's library) in a mkdtemp directory. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <sodium.h>
+#include <tdb.h>
+
+#include "fsck.h"
+#include "modpack.h"
+#include "modzip.h"
+#include "store.h"
+#include "util.h"
+#include "tap.h"
+
+static char dir[64], root[128], err[600];
+static struct store st;
+static int nzip;
+
+static void bail(const char *what)
+{
+	printf("Bail out! %s: %s (%s)\n", what, strerror(errno), err);
+	exit(1);
+}
+
+static void put(const char *path, const char *data)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || write_all(fd, data, strlen(data)) < 0 || close(fd) < 0)
+		bail(path);
+}
+
+/* A module zip of module@version whose a.go says tag; returns its path. */
+static char *mkzip(const char *module, const char *version, const char *tag)
+{
+	char src[128], p[256], *out = malloc(128);
+	snprintf(src, sizeof src, "%s/src%d", dir, ++nzip);
+	if (!out || mkdir(src, 0755) < 0)
+		bail("mkdir");
+	snprintf(p, sizeof p, "%s/go.mod", src);
+	char gomod[300];
+	snprintf(gomod, sizeof gomod, "module %s\n\ngo 1.19\n", module);
+	put(p, gomod);
+	snprintf(p, sizeof p, "%s/a.go", src);
+	char code[300];
+	snprintf(code, sizeof code, "package a\n\n// Tag is %s.\nconst Tag = \"%s\"\n", tag, tag);
+	put(p, code);
+	snprintf(out, 128, "%s/%d.zip", dir, nzip);
+	if (modpack_create(module, version, src, out, err, sizeof err) != 0)
+		bail("modpack_create");
+	return out;
+}
+
+static int same_file(const char *a, const char *b)
+{
+	char *x, *y;
+	size_t xl, yl;
+	if (read_file(a, 1 << 24, &x, &xl) < 0)
+		return 0;
+	if (read_file(b, 1 << 24, &y, &yl) < 0) {
+		free(x);
+		return 0;
+	}
+	int same = xl == yl && memcmp(x, y, xl) == 0;
+	free(x);
+	free(y);
+	return same;
+}
+
+static int exists(const char *p)
+{
+	struct stat sb;
+	return stat(p, &sb) == 0;
+}
+
+static const char *fpath(const char *owner, const char *module, const char *version, const char *ext)
+{
+	static char p[4][4096];
+	static int i;
+	i = (i + 1) % 4;
+	if (store_file_path(&st, owner, module, version, ext, p[i], sizeof p[i]) < 0)
+		bail("store_file_path");
+	return p[i];
+}
+
+/* What an upload does (ops.c): spool into ROOT/tmp hashing, validate,
+ * publish.  Returns store_publish's status. */
+static int publish(const char *owner, const char *zip, const char *uploader)
+{
+	char spool[1200], *data;
+	size_t len;
+	int fd = store_tmp_create(&st, "u", spool, sizeof spool);
+	if (fd < 0 || read_file(zip, 1 << 24, &data, &len) < 0 || write_all(fd, data, len) < 0 || fsync(fd) < 0)
+		bail("spool");
+	struct verinfo vi;
+	memset(&vi, 0, sizeof vi);
+	unsigned char sum[32];
+	crypto_hash_sha256(sum, (unsigned char *)data, len);
+	hex_encode(sum, 32, vi.zip_sha256);
+	free(data);
+	struct modzip_info mi;
+	if (modzip_check(spool, &mi, err, sizeof err) != 0)
+		bail("modzip_check");
+	int code = store_publish(&st, owner, spool, &mi, uploader, (int64_t)time(NULL), &vi, err, sizeof err);
+	if (code != 201)
+		unlink(spool);
+	close(fd);
+	modzip_info_free(&mi);
+	return code;
+}
+
+/* What the two kinds of readers see of a version: 1 all of it (and the zip
+ * is want's bytes), 0 none of it, -1 a part (or other bytes). */
+static int http_view(const char *owner, const char *module, const char *version, const char *want)
+{
+	struct verinfo vi;
+	int g = store_get(&st, owner, module, version, &vi, err, sizeof err);
+	if (g == 404)
+		return 0;
+	return g == 200 && exists(fpath(owner, module, version, "mod")) &&
+	       same_file(fpath(owner, module, version, "zip"), want) ? 1 : -1;
+}
+
+static int tree_view(const char *owner, const char *module, const char *version, const char *want)
+{
+	/* the go command's file proxy asks for the .info first */
+	if (!exists(fpath(owner, module, version, "info")))
+		return 0;
+	return exists(fpath(owner, module, version, "mod")) &&
+	       same_file(fpath(owner, module, version, "zip"), want) ? 1 : -1;
+}
+
+static char *fsck_out;
+
+static struct fsck_counts fsck(int repair, int64_t min_age, char *const *owners, size_t n)
+{
+	size_t sz;
+	free(fsck_out);
+	FILE *f = open_memstream(&fsck_out, &sz);
+	struct fsck_opts o = {.repair = repair, .now = (int64_t)time(NULL), .min_age = min_age,
+	                      .out = f, .owners = owners, .nowners = n};
+	struct fsck_counts c;
+	int code = fsck_store(&st, &o, &c, err, sizeof err);
+	fclose(f);
+	if (code != 200) {
+		printf("# fsck: %d %s\n", code, err);
+		c.problems = 999;
+	}
+	return c;
+}
+
+static int found(const char *needle)
+{
+	return fsck_out && strstr(fsck_out, needle) != NULL;
+}
+
+static void show(void)
+{
+	if (fsck_out && *fsck_out)
+		for (char *s = fsck_out, *e; *s; s = e + 1) {
+			e = strchr(s, '\n');
+			if (!e)
+				break;
+			printf("#   %.*s\n", (int)(e - s), s);
+		}
+}
+
+static void test_names(void)
+{
+	ok(store_check_owner("acme") == NULL, "owner acme");
+	ok(store_check_owner("a.b-c_d9") == NULL, "owner a.b-c_d9");
+	ok(store_check_owner("") != NULL, "empty owner refused");
+	ok(store_check_owner("tmp") != NULL, "tmp is reserved");
+	ok(store_check_owner("lost+found") != NULL, "lost+found cannot be an owner");
+	ok(store_check_owner(".hidden") != NULL, "leading dot refused");
+	ok(store_check_owner("Acme") != NULL, "upper case refused");
+	char big[80];
+	memset(big, 'a', 65);
+	big[65] = 0;
+	ok(store_check_owner(big) != NULL, "65 bytes refused");
+
+	struct verinfo a = {.version = "v1.2.3", .time = 1700000000, .zip_size = 123, .mod_size = 45,
+	                    .zip_sha256 = "ab", .h1_zip = "h1:x", .h1_mod = "h1:y", .uploader = "bob"}, b;
+	char buf[1024];
+	ok(verinfo_encode(&a, buf, sizeof buf) == 0 && verinfo_decode(buf, strlen(buf), &b) == 0 &&
+	   memcmp(&a, &b, sizeof a) == 0, "verinfo round trip");
+	ok(verinfo_decode("zip_size=1\n", 11, &b) < 0, "a record without version and time is refused");
+	a.deleting = 1;
+	ok(verinfo_encode(&a, buf, sizeof buf) == 0 && strstr(buf, "deleting=1\n") &&
+	   verinfo_decode(buf, strlen(buf), &b) == 0 && b.deleting == 1, "  the deleting mark too");
+
+	const char *info = "{\"Version\":\"v1.0.0\",\"Time\":\"2020-01-02T03:04:05Z\"}\n";
+	is_int(fsck_info_time(info, strlen(info)), 1577934245, ".info Time parsed");
+	info = "{\"Version\":\"v1.0.0\",\"Time\":\"2020-01-02T03:04:05.123456Z\"}";
+	is_int(fsck_info_time(info, strlen(info)), 1577934245, ".info Time with fractional seconds");
+	info = "{\"Version\":\"v1.0.0\",\"Time\":\"2020-01-02T03:04:05+01:00\"}";
+	is_int(fsck_info_time(info, strlen(info)), -1, "a Time not in UTC is refused");
+	is_int(fsck_info_time("{}", 2), -1, "no Time");
+	char out[100];
+	ok(store_info_format("v1.0.0", 1577934245, out, sizeof out) == 0 &&
+	   strcmp(out, "{\"Version\":\"v1.0.0\",\"Time\":\"2020-01-02T03:04:05Z\"}\n") == 0, ".info bytes");
+}
+
+static void test_publish(void)
+{
+	const char *m = "example.com/pub";
+	char *z1 = mkzip(m, "v1.0.0", "one"), *z1b = mkzip(m, "v1.0.0", "other");
+	char *z2 = mkzip(m, "v1.1.0-rc.1", "rc"), *z3 = mkzip(m, "v0.0.0-20200101000000-abcdefabcdef", "ps");
+	is_int(publish("acme", z1, "alice"), 201, "publish v1.0.0: 201");
+	struct verinfo vi;
+	is_int(store_get(&st, "acme", m, "v1.0.0", &vi, err, sizeof err), 200, "get: 200");
+	struct stat sb;
+	stat(z1, &sb);
+	is_int(vi.zip_size, sb.st_size, "  record holds the zip size");
+	is_str(vi.uploader, "alice", "  and the uploader");
+	ok(same_file(fpath("acme", m, "v1.0.0", "zip"), z1), "  .zip is the uploaded zip");
+	is_int(publish("acme", z1, "bob"), 409, "the same zip again: 409");
+	is_int(publish("acme", z1b, "bob"), 409, "another zip of the same version: 409");
+	ok(same_file(fpath("acme", m, "v1.0.0", "zip"), z1), "  the first zip stays");
+	is_int(publish("acme", z3, ""), 201, "a pseudo-version: 201");
+	is_int(publish("acme", z2, ""), 201, "a pre-release: 201");
+	char **v;
+	size_t n;
+	is_int(store_versions(&st, "acme", m, &v, &n, err, sizeof err), 200, "versions: 200");
+	ok(n == 3 && strcmp(v[0], "v0.0.0-20200101000000-abcdefabcdef") == 0 && strcmp(v[1], "v1.0.0") == 0 &&
+	   strcmp(v[2], "v1.1.0-rc.1") == 0, "  all three, semver order");
+	store_list_free(v, n);
+	char *list;
+	size_t ll;
+	char lp[4096];
+	snprintf(lp, sizeof lp, "%s", fpath("acme", m, "v1.0.0", "zip"));
+	strcpy(strrchr(lp, '/'), "/list");
+	ok(read_file(lp, 4096, &list, &ll) == 0 && strcmp(list, "v1.0.0\nv1.1.0-rc.1\n") == 0,
+	   "@v/list file: no pseudo-version");
+	free(list);
+	struct fsck_counts c = fsck(0, FSCK_TMP_MIN_AGE, NULL, 0);
+	is_int(c.problems, 0, "fsck: clean");
+	show();
+	is_int(c.versions, 3, "fsck: 3 versions");
+
+	is_int(store_delete(&st, "acme", m, "v1.1.0-rc.1", err, sizeof err), 204, "delete: 204");
+	is_int(store_get(&st, "acme", m, "v1.1.0-rc.1", &vi, err, sizeof err), 404, "  then get: 404");
+	ok(!exists(fpath("acme", m, "v1.1.0-rc.1", "zip")) && !exists(fpath("acme", m, "v1.1.0-rc.1", "mod")) &&
+	   !exists(fpath("acme", m, "v1.1.0-rc.1", "info")), "  its files are gone");
+	is_int(store_delete(&st, "acme", m, "v1.1.0-rc.1", err, sizeof err), 404, "  delete again: 404");
+	ok(read_file(lp, 4096, &list, &ll) == 0 && strcmp(list, "v1.0.0\n") == 0, "  @v/list updated");
+	free(list);
+	is_int(publish("acme", z2, ""), 201, "  uploaded again: 201");
+	is_int(store_delete(&st, "acme", m, "v1.1.0-rc.1", err, sizeof err), 204, "delete all three");
+	is_int(store_delete(&st, "acme", m, "v1.0.0", err, sizeof err), 204, "  (2)");
+	is_int(store_delete(&st, "acme", m, "v0.0.0-20200101000000-abcdefabcdef", err, sizeof err), 204, "  (3)");
+	is_int(store_versions(&st, "acme", m, &v, &n, err, sizeof err), 404, "  versions: 404");
+	char mdir[300];
+	snprintf(mdir, sizeof mdir, "%s/acme/example.com", root);
+	ok(!exists(mdir), "  the module's directories went with its last version");
+	is_int(publish("acme", z1b, ""), 201, "  and it can be uploaded anew");
+	c = fsck(0, FSCK_TMP_MIN_AGE, NULL, 0);
+	is_int(c.problems, 0, "fsck: clean");
+	show();
+	free(z1), free(z1b), free(z2), free(z3);
+}
+
+/* Race n processes: child i runs fn(i) once all are started; returns the
+ * children's exit statuses in st_out. */
+static void race(int n, int (*fn)(int), int *st_out)
+{
+	int go[2];
+	pid_t pid[32];
+	if (pipe(go) < 0)
+		bail("pipe");
+	fflush(stdout);
+	for (int i = 0; i < n; i++) {
+		if ((pid[i] = fork()) == 0) {
+			char b;
+			close(go[1]);
+			if (read(go[0], &b, 1) < 0)
+				_exit(99);
+			_exit(fn(i));
+		}
+	}
+	close(go[0]);
+	close(go[1]);   /* everyone's read returns now */
+	for (int i = 0; i < n; i++) {
+		int s;
+		waitpid(pid[i], &s, 0);
+		st_out[i] = WIFEXITED(s) ? WEXITSTATUS(s) : 100 + WTERMSIG(s);
+	}
+}
+
+static char *rz[16];
+
+static int race_same(int i)
+{
+	int c = publish("race", rz[i], "");
+	return c == 201 ? 0 : c == 409 ? 1 : 2;
+}
+
+static int race_versions(int i)
+{
+	return publish("race", rz[i], "") == 201 ? 0 : 2;
+}
+
+static void test_races(void)
+{
+	const char *m = "example.com/race";
+	enum { N = 12 };
+	int res[N];
+	for (int i = 0; i < N; i++) {
+		char tag[32];
+		snprintf(tag, sizeof tag, "racer%d", i);
+		rz[i] = mkzip(m, "v1.0.0", tag);
+	}
+	race(N, race_same, res);
+	int c201 = 0, c409 = 0, winner = -1;
+	for (int i = 0; i < N; i++) {
+		if (res[i] == 0)
+			c201++, winner = i;
+		else if (res[i] == 1)
+			c409++;
+	}
+	is_int(c201, 1, "%d racing uploads of one version: exactly one 201", N);
+	is_int(c409, N - 1, "  and %d 409", N - 1);
+	ok(winner >= 0 && same_file(fpath("race", m, "v1.0.0", "zip"), rz[winner]), "  the stored zip is the winner's, whole");
+	is_int(http_view("race", m, "v1.0.0", winner >= 0 ? rz[winner] : ""), 1, "  and readers see it");
+	for (int i = 0; i < N; i++)
+		free(rz[i]);
+
+	for (int i = 0; i < N; i++) {
+		char v[32];
+		snprintf(v, sizeof v, "v1.%d.0", i + 1);
+		rz[i] = mkzip(m, v, v);
+	}
+	race(N, race_versions, res);
+	int all = 1;
+	for (int i = 0; i < N; i++)
+		all &= res[i] == 0;
+	ok(all, "%d racing uploads of different versions: all 201", N);
+	char **v;
+	size_t n;
+	store_versions(&st, "race", m, &v, &n, err, sizeof err);
+	is_int(n, N + 1, "  the version list has them all");
+	store_list_free(v, n);
+	for (int i = 0; i < N; i++)
+		free(rz[i]);
+	struct fsck_counts c = fsck(0, FSCK_TMP_MIN_AGE, NULL, 0);
+	is_int(c.problems, 0, "  fsck: clean");
+	show();
+}
+
+/* Readers never see a committed version vanish or a record torn while
+ * writers commit: the regression test of opening the index O_RDONLY,
+ * which in tdb means without any locks. */
+static char *wz[24];
+
+static int reader(void)
+{
+	int bad = 0;
+	for (int k = 0; k < 400; k++) {
+		struct verinfo vi;
+		char **v;
+		size_t n;
+		if (store_get(&st, "rw", "example.com/rw", "v1.0.0", &vi, err, sizeof err) != 200 ||
+		    strcmp(vi.uploader, "first") != 0)
+			bad++;
+		if (store_versions(&st, "rw", "example.com/rw", &v, &n, err, sizeof err) != 200)
+			bad++;
+		else {
+			bad += n < 1 || strcmp(v[0], "v1.0.0") != 0;
+			store_list_free(v, n);
+		}
+	}
+	return bad > 250 ? 250 : bad;
+}
+
+static int rw(int i)
+{
+	if (i < 2)
+		return reader();
+	for (int k = 0; k < 12; k++)
+		if (publish("rw", wz[(i - 2) * 12 + k], "w") != 201)
+			return 1;
+	return 0;
+}
+
+static void test_readers(void)
+{
+	char *first = mkzip("example.com/rw", "v1.0.0", "first");
+	is_int(publish("rw", first, "first"), 201, "readers vs writers: the version read");
+	for (int i = 0; i < 24; i++) {
+		char v[32];
+		snprintf(v, sizeof v, "v1.%d.0", i + 1);
+		/* another module too: commits rewrite records all over the file */
+		wz[i] = mkzip(i % 2 ? "example.com/rw" : "example.com/rw2", v, v);
+	}
+	int res[4];
+	race(4, rw, res);
+	is_int(res[0] + res[1], 0, "  readers never missed the committed version (2 x 400 lookups)");
+	is_int(res[2] + res[3], 0, "  while two writers published 24 versions");
+	for (int i = 0; i < 24; i++)
+		free(wz[i]);
+	free(first);
+}
+
+/* Run fn in a child that GOREG_STORE_CRASH kills at point: 1 if it died so. */
+static int crash(const char *point, int (*fn)(const char *, const char *), const char *owner, const char *arg)
+{
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		setenv("GOREG_STORE_CRASH", point, 1);
+		fn(owner, arg);
+		_exit(0);
+	}
+	int s;
+	waitpid(pid, &s, 0);
+	return WIFSIGNALED(s) && WTERMSIG(s) == SIGKILL;
+}
+
+static int do_publish(const char *owner, const char *zip)
+{
+	return publish(owner, zip, "crash");
+}
+
+static int do_delete(const char *owner, const char *version)
+{
+	return store_delete(&st, owner, "example.com/crash", version, err, sizeof err);
+}
+
+static void test_crash_publish(void)
+{
+	static const struct {
+		const char *point;
+		int after;              /* the version exists after repair */
+	} pts[] = {
+		{"publish-locked", 0}, {"publish-zip", 0}, {"publish-mod", 0}, {"publish-info", 1},
+		{"publish-list", 1}, {"publish-stored", 1}, {"publish-committed", 1},
+	};
+	const char *m = "example.com/crash";
+	for (size_t i = 0; i < sizeof pts / sizeof pts[0]; i++) {
+		char owner[32], *z = mkzip(m, "v1.0.0", pts[i].point), *z0 = mkzip(m, "v0.9.0", "before");
+		snprintf(owner, sizeof owner, "crash%zu", i);
+		is_int(publish(owner, z0, "earlier"), 201, "%s: an earlier version", pts[i].point);
+		ok(crash(pts[i].point, do_publish, owner, z), "  the upload was killed there");
+		int h = http_view(owner, m, "v1.0.0", z), t = tree_view(owner, m, "v1.0.0", z);
+		ok(h >= 0, "  HTTP readers see all of the version or nothing (%d)", h);
+		ok(t >= 0, "  file-tree readers see all of it or nothing (%d)", t);
+		ok(h == 0 || t == 1, "  what HTTP serves, the tree has");
+		fsck(1, 0, NULL, 0);
+		struct fsck_counts c = fsck(0, 0, NULL, 0);
+		is_int(c.problems, 0, "  after fsck --repair, fsck is clean");
+		show();
+		is_int(http_view(owner, m, "v1.0.0", z), pts[i].after, "  HTTP: the version %s", pts[i].after ? "whole" : "absent");
+		is_int(tree_view(owner, m, "v1.0.0", z), pts[i].after, "  tree: the same");
+		is_int(http_view(owner, m, "v0.9.0", z0), 1, "  the earlier version is intact");
+		is_int(publish(owner, z, ""), pts[i].after ? 409 : 201, "  uploading it again: %d", pts[i].after ? 409 : 201);
+		free(z);
+		free(z0);
+	}
+}
+
+static void test_crash_delete(void)
+{
+	static const char *const pts[] = {"delete-marked", "delete-info", "delete-files"};
+	const char *m = "example.com/crash";
+	for (size_t i = 0; i < 3; i++) {
+		char owner[32], *z = mkzip(m, "v1.0.0", pts[i]), *z1 = mkzip(m, "v1.1.0", "stays");
+		snprintf(owner, sizeof owner, "dcrash%zu", i);
+		publish(owner, z, "");
+		publish(owner, z1, "");
+		ok(crash(pts[i], do_delete, owner, "v1.0.0"), "%s: the delete was killed there", pts[i]);
+		is_int(http_view(owner, m, "v1.0.0", z), 0, "  HTTP readers see nothing of it");
+		ok(tree_view(owner, m, "v1.0.0", z) >= 0, "  file-tree readers see all of it or nothing");
+		char **v;
+		size_t n;
+		store_versions(&st, owner, m, &v, &n, err, sizeof err);
+		ok(n == 1 && strcmp(v[0], "v1.1.0") == 0, "  it is not listed");
+		store_list_free(v, n);
+		struct fsck_counts c = fsck(0, 0, NULL, 0);
+		ok(c.problems > 0, "  fsck sees what is left");
+		fsck(1, 0, NULL, 0);
+		c = fsck(0, 0, NULL, 0);
+		is_int(c.problems, 0, "  after fsck --repair, fsck is clean");
+		show();
+		is_int(tree_view(owner, m, "v1.0.0", z), 0, "  and gone from the tree");
+		store_versions(&st, owner, m, &v, &n, err, sizeof err);
+		ok(n == 1 && strcmp(v[0], "v1.1.0") == 0, "  the list has only the other version");
+		store_list_free(v, n);
+		is_int(http_view(owner, m, "v1.1.0", z1), 1, "  which is intact");
+		is_int(publish(owner, z, ""), 201, "  the deleted version can be uploaded again");
+		free(z);
+		free(z1);
+	}
+}
+
+/* A delete cut short needs no goreg-fsck before the version is uploaded
+ * again, nor before another delete of it. */
+static void test_crash_delete_heal(void)
+{
+	const char *m = "example.com/crash";
+	char *z = mkzip(m, "v1.5.0", "heal"), *z2 = mkzip(m, "v1.5.0", "healed");
+	publish("heal", z, "");
+	ok(crash("delete-marked", do_delete, "heal", "v1.5.0"), "a delete killed between its two steps");
+	is_int(publish("heal", z2, ""), 201, "  uploading the version again finishes it: 201");
+	is_int(http_view("heal", m, "v1.5.0", z2), 1, "  the new zip is served");
+	is_int(tree_view("heal", m, "v1.5.0", z2), 1, "  and in the tree");
+	ok(crash("delete-info", do_delete, "heal", "v1.5.0"), "a delete killed after the .info went");
+	is_int(store_delete(&st, "heal", m, "v1.5.0", err, sizeof err), 204, "  deleting again finishes it: 204");
+	is_int(store_delete(&st, "heal", m, "v1.5.0", err, sizeof err), 404, "  then 404");
+	struct fsck_counts c = fsck(0, 0, NULL, 0);
+	is_int(c.problems, 0, "  and fsck is clean");
+	show();
+	free(z);
+	free(z2);
+}
+
+static int64_t file_time(const char *p)
+{
+	struct stat sb;
+	return stat(p, &sb) == 0 ? (int64_t)sb.st_mtime : -1;
+}
+
+static void age(const char *p, int64_t secs)
+{
+	struct timespec ts[2] = {{time(NULL) - secs, 0}, {time(NULL) - secs, 0}};
+	utimensat(AT_FDCWD, p, ts, 0);
+}
+
+static void test_fsck_tmp(void)
+{
+	char old[1200], fresh[1200], held[1200];
+	int fd = store_tmp_create(&st, "u", old, sizeof old);
+	close(fd);
+	age(old, 3600);
+	fd = store_tmp_create(&st, "u", fresh, sizeof fresh);
+	close(fd);
+	int hfd = store_tmp_create(&st, "u", held, sizeof held);
+	age(held, 3600);
+	struct fsck_counts c = fsck(0, FSCK_TMP_MIN_AGE, NULL, 0);
+	is_int(c.problems, 1, "tmp/: one leftover");
+	ok(found(strrchr(old, '/') + 1) && found("leftover"), "  the old unlocked file");
+	c = fsck(0, 0, NULL, 0);
+	is_int(c.problems, 2, "  with -a 0 the fresh one too, never the locked one");
+	ok(!found(strrchr(held, '/') + 1), "  (the locked one is an upload at work)");
+	c = fsck(1, FSCK_TMP_MIN_AGE, NULL, 0);
+	ok(c.problems == 1 && c.repaired == 1 && !exists(old) && exists(fresh), "  --repair removes the old one only");
+	close(hfd);
+	c = fsck(0, 0, NULL, 0);
+	is_int(c.problems, 2, "  unlocked, the other is a leftover too");
+	fsck(1, 0, NULL, 0);
+	ok(!exists(fresh) && !exists(held), "  and goes");
+}
+
+static void test_fsck_damage(void)
+{
+	const char *m = "example.com/dmg";
+	char *o[] = {"dmg"};
+	char *z[5];
+	for (int i = 0; i < 5; i++) {
+		char v[32];
+		snprintf(v, sizeof v, "v1.%d.0", i);
+		z[i] = mkzip(m, v, v);
+		publish("dmg", z[i], "dora");
+	}
+	struct fsck_counts c = fsck(0, 0, o, 1);
+	is_int(c.problems, 0, "damage: a clean owner to start");
+
+	/* v1.0.0: bytes of the zip flipped: the zip no longer validates */
+	char *data;
+	size_t len;
+	read_file(z[0], 1 << 20, &data, &len);
+	data[len / 3] ^= 0x55;
+	data[len / 3 + 1] ^= 0x55;
+	int fd = open(fpath("dmg", m, "v1.0.0", "zip"), O_WRONLY);
+	write_all(fd, data, len);
+	close(fd);
+	free(data);
+	/* v1.1.0: replaced by another valid zip of the same version */
+	char *other = mkzip(m, "v1.1.0", "replacement");
+	read_file(other, 1 << 20, &data, &len);
+	put(fpath("dmg", m, "v1.1.0", "zip"), "");
+	fd = open(fpath("dmg", m, "v1.1.0", "zip"), O_WRONLY);
+	write_all(fd, data, len);
+	close(fd);
+	free(data);
+	/* v1.2.0: its .mod gone; v1.3.0: its .info rewritten */
+	char *mod;
+	read_file(fpath("dmg", m, "v1.2.0", "mod"), 4096, &mod, &len);
+	unlink(fpath("dmg", m, "v1.2.0", "mod"));
+	put(fpath("dmg", m, "v1.3.0", "info"), "{\"Version\":\"v1.3.0\",\"Time\":\"2001-02-03T04:05:06Z\"}\n");
+	/* the list file, and a stranger */
+	char lp[4200], junk[4200];
+	snprintf(lp, sizeof lp, "%s", fpath("dmg", m, "v1.0.0", "zip"));
+	strcpy(strrchr(lp, '/'), "/list");
+	put(lp, "v9.9.9\n");
+	snprintf(junk, sizeof junk, "%s", lp);
+	strcpy(strrchr(junk, '/'), "/notes.txt");
+	put(junk, "hello\n");
+
+	c = fsck(0, 0, o, 1);
+	ok(found("dmg/example.com/dmg/@v/v1.0.0.zip: SHA-256"), "a flipped byte: SHA-256 mismatch");
+	ok(found("dmg/example.com/dmg/@v/v1.1.0.zip: "), "a replaced zip: mismatch");
+	ok(found("dmg/example.com/dmg/@v/v1.2.0.mod: missing"), "a missing .mod");
+	ok(found("dmg/example.com/dmg/@v/v1.3.0.info: differs from index.tdb"), "a changed .info");
+	ok(found("dmg/example.com/dmg/@v/list: differs"), "a wrong @v/list");
+	ok(found("dmg/example.com/dmg/@v/notes.txt: not part of the store"), "a stranger in @v");
+	is_int(c.problems, 6, "six problems, one line each");
+	ok(c.repaired == 0 && exists(junk), "checking changes nothing");
+
+	c = fsck(1, 0, o, 1);
+	is_int(c.repaired, c.problems, "--repair repairs all %lu", c.problems);
+	c = fsck(0, 0, o, 1);
+	is_int(c.problems, 0, "  then fsck is clean");
+	show();
+	char lf[4400];
+	snprintf(lf, sizeof lf, "%s/lost+found/dmg/example.com/dmg/@v/v1.0.0.zip", root);
+	ok(exists(lf) && !exists(fpath("dmg", m, "v1.0.0", "info")), "  the invalid zip's version is set aside in lost+found");
+	is_int(http_view("dmg", m, "v1.0.0", z[0]), 0, "  and no longer served");
+	is_int(http_view("dmg", m, "v1.1.0", other), 1, "  the replacement zip is adopted");
+	struct verinfo vi;
+	store_get(&st, "dmg", m, "v1.1.0", &vi, err, sizeof err);
+	struct stat sb;
+	stat(other, &sb);
+	is_int(vi.zip_size, sb.st_size, "  with its size in the record");
+	is_str(vi.uploader, "dora", "  and the uploader kept");
+	char *mod2;
+	size_t len2;
+	ok(read_file(fpath("dmg", m, "v1.2.0", "mod"), 4096, &mod2, &len2) == 0 && len2 == len &&
+	   memcmp(mod, mod2, len) == 0, "  the .mod is made again from the zip");
+	free(mod);
+	free(mod2);
+	store_get(&st, "dmg", m, "v1.3.0", &vi, err, sizeof err);
+	is_int(vi.time, 981173106, "  the .info's time is the truth");
+	snprintf(lf, sizeof lf, "%s/lost+found/dmg/example.com/dmg/@v/notes.txt", root);
+	ok(exists(lf) && !exists(junk), "  the stranger moved to lost+found");
+	free(other);
+
+	/* records: one lost, one foreign key, one garbled */
+	struct tdb_context *db = store_index_lock(&st, "dmg", INDEX_WRITE);
+	const char *k1 = "v:example.com/dmg@v1.4.0", *k2 = "zzz", *k3 = "v:example.com/dmg@v1.2.0";
+	tdb_delete(db, (TDB_DATA){(unsigned char *)k1, strlen(k1)});
+	tdb_store(db, (TDB_DATA){(unsigned char *)k2, 3}, (TDB_DATA){(unsigned char *)"x", 1}, TDB_REPLACE);
+	tdb_store(db, (TDB_DATA){(unsigned char *)k3, strlen(k3)}, (TDB_DATA){(unsigned char *)"junk", 4}, TDB_REPLACE);
+	tdb_transaction_commit(db);
+	tdb_close(db);
+	char audit[300];
+	snprintf(audit, sizeof audit, "%s/audit.log", root);
+	put(audit, "2020-01-01T00:00:00Z erin upload dmg example.com/dmg v1.4.0 local:0\n"
+	           "2020-01-01T00:00:01Z frank upload other example.com/dmg v1.4.0 local:0\n");
+	c = fsck(0, 0, o, 1);
+	ok(found("v1.4.0.zip: not in dmg/index.tdb"), "a lost record");
+	ok(found("the record 'zzz' is not the store's"), "a foreign record");
+	ok(found("the record of example.com/dmg@v1.2.0 is unreadable"), "a garbled record");
+	is_int(store_get(&st, "dmg", m, "v1.4.0", &vi, err, sizeof err), 404, "  a version without its record is not served");
+	c = fsck(1, 0, o, 1);
+	c = fsck(0, 0, o, 1);
+	is_int(c.problems, 0, "  --repair, then clean");
+	is_int(store_get(&st, "dmg", m, "v1.4.0", &vi, err, sizeof err), 200, "  the lost record is back");
+	is_str(vi.uploader, "erin", "  with its uploader from audit.log");
+	ok(same_file(fpath("dmg", m, "v1.4.0", "zip"), z[4]), "  and the zip untouched");
+
+	/* the whole index: garbage, then gone */
+	char ip[300];
+	snprintf(ip, sizeof ip, "%s/dmg/index.tdb", root);
+	put(ip, "this is not a tdb file, not even close to one; a disk ate it\n");
+	c = fsck(0, 0, o, 1);
+	ok(found("dmg/index.tdb: unreadable"), "a garbage index is reported");
+	fsck(1, 0, o, 1);
+	c = fsck(0, 0, o, 1);
+	is_int(c.problems, 0, "  and rebuilt by --repair");
+	unlink(ip);
+	c = fsck(0, 0, o, 1);
+	ok(found("dmg/index.tdb: missing"), "a missing index is reported");
+	char **v;
+	size_t n;
+	is_int(store_versions(&st, "dmg", m, &v, &n, err, sizeof err), 404, "  (no versions are listed meanwhile)");
+	fsck(1, 0, o, 1);
+	c = fsck(0, 0, o, 1);
+	is_int(c.problems, 0, "  and rebuilt by --repair");
+	store_versions(&st, "dmg", m, &v, &n, err, sizeof err);
+	ok(n == 4 && strcmp(v[0], "v1.1.0") == 0 && strcmp(v[3], "v1.4.0") == 0, "  every version is listed again");
+	store_list_free(v, n);
+	int all = 1;
+	for (int i = 2; i < 5; i++) {
+		char ver[32];
+		snprintf(ver, sizeof ver, "v1.%d.0", i);
+		all &= http_view("dmg", m, ver, z[i]) == 1 && file_time(fpath("dmg", m, ver, "zip")) > 0;
+	}
+	ok(all, "  and served whole");
+	for (int i = 0; i < 5; i++)
+		free(z[i]);
+}
+
+int main(void)
+{
+	snprintf(dir, sizeof dir, "%s/t-store.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(dir) || sodium_init() < 0)
+		bail("mkdtemp");
+	snprintf(root, sizeof root, "%s/root", dir);
+	if (store_init(&st, root, err, sizeof err) != 200 || store_prepare(&st, err, sizeof err) != 200)
+		bail("store_init");
+	test_names();
+	test_publish();
+	test_races();
+	test_readers();
+	test_crash_publish();
+	test_crash_delete();
+	test_crash_delete_heal();
+	test_fsck_tmp();
+	test_fsck_damage();
+	free(fsck_out);
+	char cmd[200];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		printf("# could not remove %s\n", dir);
+	return done_testing();
+}

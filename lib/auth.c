@@ -15,22 +15,10 @@
 #include "store.h"
 #include "util.h"
 
-const char *auth_check_name(const char *name)
-{
-	const char *why = store_check_owner(name);
-	if (why)
-		return why;
-	/* an owner's tree is ROOT/NAME: it must not be one of the store's
-	 * own files */
-	if (strcmp(name, "goreg.tdb") == 0 || strcmp(name, AUDIT_FILE) == 0)
-		return "the name is reserved";
-	return NULL;
-}
-
 static int owner_add(const struct store *st, const char *name, const char *kind, int64_t now,
                      char *err, size_t errsz)
 {
-	const char *why = auth_check_name(name);
+	const char *why = store_check_owner(name);
 	if (why)
 		return ERR(400, "invalid name '%s': %s", name, why);
 	struct tdb_context *db;

@@ -45,10 +45,6 @@ struct owner_info {
 	int is_org;
 };
 
-/* NULL if name may be a user or organisation, else why not: owner name
- * rules (store_check_owner) and names the store root uses itself. */
-const char *auth_check_name(const char *name);
-
 int auth_user_add(const struct store *st, const char *user, int64_t now, char *err, size_t errsz);
 int auth_org_add(const struct store *st, const char *org, int64_t now, char *err, size_t errsz);
 /* access is ACCESS_READ or ACCESS_READ|ACCESS_WRITE; replaces a grant. */

@@ -23,8 +23,9 @@ struct tdb_context *adb_open(const struct store *st, int write)
 	char tmp[1100];
 	if (write && (store_tmp_path(st, tmp, sizeof tmp) < 0 || mkdir_p(tmp, 0755) < 0))
 		return NULL;
-	return tdb_open(path, 0, TDB_DEFAULT, write ? O_RDWR | O_CREAT | O_CLOEXEC : O_RDONLY | O_CLOEXEC,
-	                0600);
+	/* goreg.tdb is read like the indexes: with locks, so a token check
+	 * never walks a hash chain a commit is rewriting */
+	return store_tdb_open(path, 0, write ? INDEX_CREATE : INDEX_READ, 0600);
 }
 
 TDB_DATA adb_key(const char *s)

@@ -84,6 +84,15 @@ static void serve_file(const struct store *st, const char *owner, const char *mo
 			reply_error(r, 500, "unable to open '%s': %s", path, strerror(e));
 		return;
 	}
+	/* A delete and a new upload of the version between store_get and
+	 * open would pair the new file with the old record's validators:
+	 * a file whose size is not the record's is not this record's file. */
+	if ((strcmp(ext, "zip") == 0 && (uint64_t)sb.st_size != vi.zip_size) ||
+	    (strcmp(ext, "mod") == 0 && (uint64_t)sb.st_size != vi.mod_size)) {
+		close(fd);
+		reply_error(r, 404, "%s@%s: not found", module, version);
+		return;
+	}
 	r->status = 200;
 	r->content_type = ctype;
 	r->fd = fd;
@@ -163,19 +172,18 @@ static void audit_done(struct audit *au, int64_t now, const struct actor *who, c
 		warnx_("%s %s %s@%s done but not audited: %s", action, owner, module, version, err);
 }
 
-/* Spool the body into ROOT/tmp, hashing it on the way. */
+/* Spool the body into ROOT/tmp, hashing it on the way.  Returns the open,
+ * locked spool file (the caller closes it once the file is published or
+ * removed), or -1 with the reply filled. */
 static int spool(const struct store *st, const struct body_source *body, long long declared,
                  char *path, size_t pathsz, char sha_hex[65], struct reply *r)
 {
-	char tmp[1100], err[600];
-	if (store_prepare((struct store *)st, err, sizeof err) != 200)
-		return reply_error(r, 500, "%s", err), -1;
-	store_tmp_path(st, tmp, sizeof tmp);
-	if (fmt(path, pathsz, "%s/u.XXXXXX", tmp) < 0)
-		return reply_error(r, 500, "store path too long"), -1;
-	int fd = mkostemp(path, O_CLOEXEC);
+	/* locked until the spool file is renamed away or removed, so that a
+	 * concurrent goreg-fsck --repair never takes it for a leftover */
+	int fd = store_tmp_create(st, "u", path, pathsz);
 	if (fd < 0)
-		return reply_error(r, 500, "unable to create a file in '%s': %s", tmp, strerror(errno)), -1;
+		return reply_error(r, errno == ENOSPC ? 503 : 500, "unable to create a spool file in '%s/tmp': %s",
+		                   st->root, strerror(errno)), -1;
 	crypto_hash_sha256_state h;
 	crypto_hash_sha256_init(&h);
 	static char chunk[65536];
@@ -212,15 +220,14 @@ static int spool(const struct store *st, const struct body_source *body, long lo
 		reply_error(r, 400, "empty request body: expected a module zip");
 		goto fail;
 	}
-	if (fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
+	if (fsync(fd) < 0) {
 		reply_error(r, 500, "unable to sync '%s': %s", path, strerror(errno));
 		goto fail;
 	}
-	close(fd);
 	unsigned char sum[32];
 	crypto_hash_sha256_final(&h, sum);
 	hex_encode(sum, 32, sha_hex);
-	return 0;
+	return fd;
 fail:
 	close(fd);
 	unlink(path);
@@ -237,12 +244,14 @@ void ops_upload_as(const struct store *st, const char *owner, const struct body_
 		reply_error(r, 413, "module zip larger than %lld bytes", (long long)MODZIP_MAX_ZIP);
 		return;
 	}
-	if (spool(st, body, declared_len, path, sizeof path, vi.zip_sha256, r) < 0)
+	int sfd = spool(st, body, declared_len, path, sizeof path, vi.zip_sha256, r);
+	if (sfd < 0)
 		return;
 	struct modzip_info mi;
 	int v = modzip_check(path, &mi, err, sizeof err);
 	if (v != 0) {
 		unlink(path);
+		close(sfd);
 		reply_error(r, v > 0 ? 400 : 500, "%s", err);
 		return;
 	}
@@ -252,6 +261,7 @@ void ops_upload_as(const struct store *st, const char *owner, const struct body_
 	struct audit au;
 	if (audit_open(st, &au, err, sizeof err) != 200) {
 		unlink(path);
+		close(sfd);
 		modzip_info_free(&mi);
 		reply_error(r, 500, "%s", err);
 		return;
@@ -268,6 +278,8 @@ void ops_upload_as(const struct store *st, const char *owner, const struct body_
 		unlink(path);
 		reply_error(r, code, "%s", err);
 	}
+	/* the lock goes only now: published (renamed away) or removed */
+	close(sfd);
 	modzip_info_free(&mi);
 }
 

@@ -23,10 +23,8 @@
  * at 100 000 records with 131 buckets, 26 us with 10007 (40 KB of table). */
 #define INDEX_HASH_SIZE 10007
 
-/* The sanitizer build is the test build: it gets the crash hook. */
-#if !defined(GOREG_TEST_HOOKS) && defined(__SANITIZE_ADDRESS__)
-#define GOREG_TEST_HOOKS 1
-#endif
+/* GOREG_TEST_HOOKS: defined by the dev (sanitizer) build only, which is
+ * the one the crash tests drive; release binaries have no hook. */
 
 void store_crash_point(const char *name)
 {
@@ -82,10 +80,10 @@ const char *store_check_owner(const char *owner)
 			continue;
 		return "owner name must be [a-z0-9][a-z0-9._-]*";
 	}
-	/* "tmp" is the spool directory, not an owner tree ("lost+found"
-	 * cannot be an owner name anyway) */
-	if (strcmp(owner, "tmp") == 0)
-		return "owner name 'tmp' is reserved";
+	/* the store's own entries are no owner trees ("lost+found" cannot
+	 * be an owner name anyway) */
+	if (strcmp(owner, "tmp") == 0 || strcmp(owner, "goreg.tdb") == 0 || strcmp(owner, "audit.log") == 0)
+		return "owner name is reserved";
 	return NULL;
 }
 
@@ -174,6 +172,15 @@ int store_tmp_locked(int fd)
  * mapping the file is the larger cost: open+fetch+close measured 18.6 us
  * without mmap against 44 us with it on a 1000-version index, 26 against
  * 121 us on a 60 MB one. */
+struct tdb_context *store_tdb_open(const char *path, int hash_size, int how, mode_t mode)
+{
+	int fl = O_RDWR | O_CLOEXEC | (how == INDEX_CREATE ? O_CREAT : 0);
+	struct tdb_context *db = tdb_open(path, hash_size, TDB_NOMMAP, fl, mode);
+	if (!db && how == INDEX_READ && (errno == EACCES || errno == EROFS))
+		db = tdb_open(path, 0, TDB_NOMMAP, O_RDONLY | O_CLOEXEC, 0);
+	return db;
+}
+
 struct tdb_context *store_index_open(const struct store *st, const char *owner, int how)
 {
 	char path[1200];
@@ -181,11 +188,7 @@ struct tdb_context *store_index_open(const struct store *st, const char *owner, 
 		errno = ENAMETOOLONG;
 		return NULL;
 	}
-	int fl = O_RDWR | O_CLOEXEC | (how == INDEX_CREATE ? O_CREAT : 0);
-	struct tdb_context *db = tdb_open(path, INDEX_HASH_SIZE, TDB_NOMMAP, fl, 0644);
-	if (!db && how == INDEX_READ && (errno == EACCES || errno == EROFS))
-		db = tdb_open(path, 0, TDB_NOMMAP, O_RDONLY | O_CLOEXEC, 0);
-	return db;
+	return store_tdb_open(path, INDEX_HASH_SIZE, how, 0644);
 }
 
 struct tdb_context *store_index_lock(const struct store *st, const char *owner, int how)

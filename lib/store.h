@@ -24,6 +24,7 @@
 #define GOREG_STORE_H
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include "limits.h"
 
 struct store {
@@ -96,6 +97,11 @@ int verinfo_decode(const char *data, size_t len, struct verinfo *vi);
 
 /* ---- the pieces goreg-fsck (fsck.h) shares with publish and delete ---- */
 
+/* Open any of the store's tdb files the way store_index_open does (see
+ * store.c: readers open read-write so that tdb takes its read locks, no
+ * mmap; INDEX_READ falls back to O_RDONLY where the store is not
+ * writable).  how is INDEX_READ, INDEX_WRITE or INDEX_CREATE. */
+struct tdb_context *store_tdb_open(const char *path, int hash_size, int how, mode_t mode);
 /* Open OWNER/index.tdb.  INDEX_READ and INDEX_WRITE open an existing index
  * (errno ENOENT if there is none), INDEX_CREATE creates it if needed.  See
  * store.c for why readers open it read-write. */

@@ -4,7 +4,7 @@
 # Programs: bin/NAME.c builds bin/NAME (release) and build/dev/bin/NAME (dev).
 PROGRAMS = goreg-httpd goreg.cgi \
            goreg-upload goreg-list goreg-info goreg-mod goreg-zip goreg-latest goreg-delete \
-           goreg-admin goreg-pack goreg-fsck
+           goreg-admin goreg-pack goreg-fsck goreg-import
 
 # Where the static musl dependencies are built and cached (keyed by the
 # Debian source versions, so it survives `make clean` and fresh clones).
@@ -21,7 +21,7 @@ REL_CFLAGS  = $(STD) $(WARN) -Os -ffunction-sections -fdata-sections -fstack-pro
 REL_LDFLAGS = -static -Wl,--gc-sections -s
 
 # dev: glibc + Debian's -dev packages, sanitizers, debug info
-DEV_CFLAGS  = $(STD) $(WARN) -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+DEV_CFLAGS  = $(STD) $(WARN) -DGOREG_TEST_HOOKS -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 DEV_LDFLAGS = -fsanitize=address,undefined
 DEV_LIBS    = -lzip -ltdb -lsodium -lz
 

@@ -166,5 +166,6 @@ admin() {
 
 # http_status: curl's status code for a request, body to $T/body
 http() {
-	curl -sS -o "$T/body" -w '%{http_code}' "$@"
+	# a hung server fails the test instead of stalling the run
+	curl -sS --max-time 60 -o "$T/body" -w '%{http_code}' "$@"
 }

@@ -20,6 +20,12 @@ is "$?" 1 "delete of an absent version refused with exit 1"
 [ ! -e "$R/audit.log" ]
 ok $? "no audit.log created by a refused delete"
 is "$(snap)" "$before" "the store is byte for byte unchanged"
+for name in tmp goreg.tdb audit.log; do
+	"$B/goreg-upload" -r "$R" "$name" "$T/garbage.zip" 2>"$T/err"
+	is "$?" 1 "the store's own entry '$name' is no owner for goreg-upload"
+	like "$(cat "$T/err")" "reserved" "and the reason says it is reserved"
+done
+is "$(snap)" "$before" "the store is unchanged after uploads to reserved names"
 
 start_httpd "$R"
 TOKEN=$(admin "$R" token add acme)

@@ -146,8 +146,11 @@ int main(int argc, char **argv)
 	log_setup();
 	pid = getpid();
 	struct store st;
+	struct store_cache cache = {0};
 	char err[600];
 	int st_ok = store_init(&st, root, err, sizeof err) == 200;
+	/* one connection, many requests: keep goreg.tdb open between them */
+	st.cache = &cache;
 
 	static struct conn conn;
 	static struct request rq;
@@ -184,5 +187,6 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
+	store_cache_close(&st);
 	return 0;
 }

@@ -73,7 +73,7 @@ int auth_owner_get(const struct store *st, const char *owner, struct owner_info 
 	char key[OWNER_MAX + 16];
 	snprintf(key, sizeof key, "owner:%s", owner);
 	char *rec = adb_get(db, key);
-	tdb_close(db);
+	adb_close_ro(st, db);
 	if (!rec)
 		return ERR(404, "no such owner '%s'", owner);
 	owner_parse(rec, oi);
@@ -188,7 +188,7 @@ int auth_org_members(const struct store *st, const char *org, char **out, char *
 	snprintf(c.prefix, sizeof c.prefix, "member:%s:", org);
 	if (db) {
 		tdb_traverse_read(db, members_one, &c);
-		tdb_close(db);
+		adb_close_ro(st, db);
 	}
 	return adb_lines_join(&c.l, 0, out, err, errsz);
 }
@@ -223,7 +223,7 @@ int auth_owner_list(const struct store *st, char **out, char *err, size_t errsz)
 	struct adb_lines l = {0};
 	if (db) {
 		tdb_traverse_read(db, owners_one, &l);
-		tdb_close(db);
+		adb_close_ro(st, db);
 	}
 	return adb_lines_join(&l, 0, out, err, errsz);
 }
@@ -255,7 +255,7 @@ int auth_check(const struct store *st, const struct principal *p, const char *ow
 			if (oi->exists && !oi->is_org && strcmp(p->user, owner) == 0)
 				may = ACCESS_READ | ACCESS_WRITE;
 		}
-		tdb_close(db);
+		adb_close_ro(st, db);
 	}
 	/* Unknown owners answer like private ones the caller may not read:
 	 * 401 to the anonymous, 404 to everybody else, with the same body, so

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "store.h"
 #include "util.h"
@@ -75,6 +76,12 @@ int adb_put(struct tdb_context *db, const char *key, const char *val, int flag)
 
 int adb_begin(const struct store *st, struct tdb_context **db, char *err, size_t errsz)
 {
+	/* tdb will not open a file twice in one process: a kept read
+	 * handle goes before the write open */
+	if (st->cache && st->cache->accounts) {
+		tdb_close(st->cache->accounts);
+		st->cache->accounts = NULL;
+	}
 	if (!(*db = adb_open(st, 1)))
 		return ERR(500, "unable to open '%s/goreg.tdb': %s", st->root, strerror(errno));
 	if (tdb_transaction_start(*db) != 0) {
@@ -102,10 +109,39 @@ int adb_finish(struct tdb_context *db, int code, char *err, size_t errsz)
  * then NULL and the result 200. */
 int adb_open_ro(const struct store *st, struct tdb_context **db, char *err, size_t errsz)
 {
+	struct store_cache *c = st->cache;
+	if (c && c->accounts) {
+		/* the kept handle is good while the path still names its file */
+		char path[1100];
+		struct stat a, b;
+		if (fmt(path, sizeof path, "%s/goreg.tdb", st->root) == 0 && stat(path, &b) == 0 &&
+		    fstat(tdb_fd(c->accounts), &a) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+			*db = c->accounts;
+			return 200;
+		}
+		tdb_close(c->accounts);
+		c->accounts = NULL;
+	}
 	*db = adb_open(st, 0);
 	if (!*db && errno != ENOENT)
 		return ERR(500, "unable to open '%s/goreg.tdb': %s", st->root, strerror(errno));
+	if (*db && c)
+		c->accounts = *db;
 	return 200;
+}
+
+void adb_close_ro(const struct store *st, struct tdb_context *db)
+{
+	if (db && !(st->cache && st->cache->accounts == db))
+		tdb_close(db);
+}
+
+void store_cache_close(struct store *st)
+{
+	if (st->cache && st->cache->accounts) {
+		tdb_close(st->cache->accounts);
+		st->cache->accounts = NULL;
+	}
 }
 
 int adb_stored(char *err, size_t errsz, struct tdb_context *db)

@@ -14,6 +14,8 @@ struct tdb_context *adb_open(const struct store *st, int write);
 /* Read-only; a store without goreg.tdb has no accounts: *db is then NULL
  * and the result 200. */
 int adb_open_ro(const struct store *st, struct tdb_context **db, char *err, size_t errsz);
+/* Close what adb_open_ro gave, unless the store's cache keeps it. */
+void adb_close_ro(const struct store *st, struct tdb_context *db);
 /* Open read-write and start a transaction: 200 or 500. */
 int adb_begin(const struct store *st, struct tdb_context **db, char *err, size_t errsz);
 /* Commit on 2xx, else cancel; closes db.  Returns code, or 500 if the

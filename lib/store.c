@@ -52,6 +52,7 @@ int store_init(struct store *st, const char *root, char *err, size_t errsz)
 		return ERR(500, "store root '%s' is empty or too long", root);
 	memcpy(st->root, root, n);
 	st->root[n] = 0;
+	st->cache = NULL;
 	return 200;
 }
 

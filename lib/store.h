@@ -27,8 +27,16 @@
 #include <sys/types.h>
 #include "limits.h"
 
+/* Handles a long-lived process (goreg-httpd, one connection) keeps open
+ * between requests instead of opening them for each; only the accounts
+ * database, which such a process never writes, is kept. */
+struct store_cache {
+	struct tdb_context *accounts;   /* goreg.tdb, read side */
+};
+
 struct store {
 	char root[1024];
+	struct store_cache *cache;      /* NULL: open everything per use */
 };
 
 struct verinfo {
@@ -46,6 +54,9 @@ struct verinfo {
 struct modzip_info;
 struct tdb_context;
 struct buf;
+
+/* Close the handles st->cache keeps (authdb.c). */
+void store_cache_close(struct store *st);
 
 /* GOREG_ROOT or /var/lib/goreg */
 const char *store_default_root(void);

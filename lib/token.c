@@ -157,12 +157,12 @@ int auth_token_list(const struct store *st, const char *user, char **out, char *
 	snprintf(key, sizeof key, "user:%s", user);
 	if (!db || !tdb_exists(db, adb_key(key))) {
 		if (db)
-			tdb_close(db);
+			adb_close_ro(st, db);
 		return ERR(404, "no such user '%s'", user);
 	}
 	struct tokens_ctx c = {.user = user};
 	tdb_traverse_read(db, tokens_one, &c);
-	tdb_close(db);
+	adb_close_ro(st, db);
 	return adb_lines_join(&c.l, 20 + 1 + TOKEN_ID_LEN + 1, out, err, errsz);
 }
 
@@ -298,7 +298,7 @@ int auth_identify(const struct store *st, const struct request *rq, int64_t now,
 	if (!db)
 		return ERR(401, "invalid credentials");
 	char *rec = adb_get(db, key);
-	tdb_close(db);
+	adb_close_ro(st, db);
 	if (!rec)
 		return ERR(401, "invalid credentials");
 	char tuser[OWNER_MAX + 1] = "", scope[16] = "", exp[32] = "0", hhex[80] = "";

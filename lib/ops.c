@@ -234,8 +234,11 @@ fail:
 	return -1;
 }
 
-void ops_upload_as(const struct store *st, const char *owner, const struct body_source *body,
-                   long long declared_len, const struct actor *who, int64_t now, struct reply *r)
+/* published: the version's time (its record and .info); now: the time
+ * of the change (the audit record).  Equal but for goreg-import. */
+static void upload(const struct store *st, const char *owner, const struct body_source *body,
+                   long long declared_len, const struct actor *who, int64_t now, int64_t published,
+                   struct reply *r)
 {
 	char path[1200], err[600];
 	struct verinfo vi;
@@ -266,7 +269,7 @@ void ops_upload_as(const struct store *st, const char *owner, const struct body_
 		reply_error(r, 500, "%s", err);
 		return;
 	}
-	int code = store_publish(st, owner, path, &mi, who->user, now, &vi, err, sizeof err);
+	int code = store_publish(st, owner, path, &mi, who->user, published, &vi, err, sizeof err);
 	if (code == 201) {
 		char msg[MODPATH_MAX + VERSION_MAX + 64];
 		snprintf(msg, sizeof msg, "created %s@%s\n", mi.module, mi.version);
@@ -283,13 +286,26 @@ void ops_upload_as(const struct store *st, const char *owner, const struct body_
 	modzip_info_free(&mi);
 }
 
-void ops_upload(const struct store *st, const char *owner, const struct body_source *body,
-                long long declared_len, const char *uploader, int64_t now, struct reply *r)
+void ops_upload_as(const struct store *st, const char *owner, const struct body_source *body,
+                   long long declared_len, const struct actor *who, int64_t now, struct reply *r)
+{
+	upload(st, owner, body, declared_len, who, now, now, r);
+}
+
+void ops_upload_dated(const struct store *st, const char *owner, const struct body_source *body,
+                      long long declared_len, const char *uploader, int64_t now, int64_t published,
+                      struct reply *r)
 {
 	char origin[32];
 	audit_local_origin(origin, sizeof origin);
 	struct actor who = {uploader, origin};
-	ops_upload_as(st, owner, body, declared_len, &who, now, r);
+	upload(st, owner, body, declared_len, &who, now, published, r);
+}
+
+void ops_upload(const struct store *st, const char *owner, const struct body_source *body,
+                long long declared_len, const char *uploader, int64_t now, struct reply *r)
+{
+	ops_upload_dated(st, owner, body, declared_len, uploader, now, now, r);
 }
 
 void ops_delete_as(const struct store *st, const char *owner, const char *module, const char *version,

@@ -43,6 +43,12 @@ void ops_upload(const struct store *st, const char *owner, const struct body_sou
                 long long declared_len, const char *uploader, int64_t now, struct reply *r);
 void ops_delete(const struct store *st, const char *owner, const char *module, const char *version,
                 struct reply *r);
+/* goreg-import: an upload whose version keeps the time it has elsewhere
+ * (published, the .info Time of the tree it comes from); the audit
+ * record gets now, the time of the change. */
+void ops_upload_dated(const struct store *st, const char *owner, const struct body_source *body,
+                      long long declared_len, const char *uploader, int64_t now, int64_t published,
+                      struct reply *r);
 
 /* Exit code of a command-line tool for a reply status (DESIGN.md):
  * 2xx/304 -> 0, 4xx -> 1, 5xx -> 111. */

@@ -71,9 +71,15 @@ void usage(const char *synopsis)
 
 int64_t unix_now(void)
 {
-	/* GOREG_NOW pins the clock for reproducible tests */
+	/* GOREG_NOW pins the clock for reproducible tests.  Only a plain
+	 * positive number counts: anything else, a typo above all, must not
+	 * stop the clock at 0, where no token would ever expire. */
 	const char *e = getenv("GOREG_NOW");
-	if (e && *e)
-		return strtoll(e, NULL, 10);
+	if (e && *e) {
+		char *end;
+		long long t = strtoll(e, &end, 10);
+		if (*end == 0 && t > 0)
+			return t;
+	}
 	return (int64_t)time(NULL);
 }

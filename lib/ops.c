@@ -55,6 +55,20 @@ void ops_list(const struct store *st, const char *owner, const char *module, str
 	buf_free(&b);
 }
 
+/* Strong validators from the content: the zip's SHA-256, the go.mod's
+ * h1: hash, the .info's upload time; immutable, as versions are. */
+static void set_validators(struct reply *r, const char *ext, const struct verinfo *vi)
+{
+	r->last_modified = vi->time;
+	if (strcmp(ext, "zip") == 0)
+		snprintf(r->etag, sizeof r->etag, "\"%s\"", vi->zip_sha256);
+	else if (strcmp(ext, "mod") == 0)
+		snprintf(r->etag, sizeof r->etag, "\"%s\"", vi->h1_mod);
+	else
+		snprintf(r->etag, sizeof r->etag, "\"i%lld-%.16s\"", (long long)vi->time, vi->zip_sha256);
+	r->cache_control = CACHE_IMMUTABLE_PUBLIC;
+}
+
 /* Serve one of a version's files. */
 static void serve_file(const struct store *st, const char *owner, const char *module,
                        const char *version, const char *ext, const char *ctype, struct reply *r)
@@ -64,6 +78,20 @@ static void serve_file(const struct store *st, const char *owner, const char *mo
 	int code = store_get(st, owner, module, version, &vi, err, sizeof err);
 	if (code != 200) {
 		reply_error(r, code, "%s", err);
+		return;
+	}
+	if (strcmp(ext, "info") == 0) {
+		/* the .info bytes come from the record (publish wrote the file
+		 * with the same function): the body and its validators are one
+		 * record's, even when a delete and a new upload of the version
+		 * run between store_get and here */
+		char info[VERSION_MAX + 64];
+		if (store_info_format(version, vi.time, info, sizeof info) < 0 ||
+		    reply_bytes(r, 200, ctype, info, strlen(info)) < 0) {
+			reply_error(r, 500, "out of memory");
+			return;
+		}
+		set_validators(r, ext, &vi);
 		return;
 	}
 	if (store_file_path(st, owner, module, version, ext, path, sizeof path) < 0) {
@@ -98,16 +126,7 @@ static void serve_file(const struct store *st, const char *owner, const char *mo
 	r->fd = fd;
 	r->file_off = 0;
 	r->file_len = r->file_size = sb.st_size;
-	r->last_modified = vi.time;
-	/* strong validators from the content: the zip's SHA-256, the go.mod's
-	 * h1: hash, the .info's upload time */
-	if (strcmp(ext, "zip") == 0)
-		snprintf(r->etag, sizeof r->etag, "\"%s\"", vi.zip_sha256);
-	else if (strcmp(ext, "mod") == 0)
-		snprintf(r->etag, sizeof r->etag, "\"%s\"", vi.h1_mod);
-	else
-		snprintf(r->etag, sizeof r->etag, "\"i%lld-%.16s\"", (long long)vi.time, vi.zip_sha256);
-	r->cache_control = CACHE_IMMUTABLE_PUBLIC;
+	set_validators(r, ext, &vi);
 }
 
 void ops_info(const struct store *st, const char *owner, const char *module, const char *version,
@@ -313,10 +332,11 @@ void ops_delete_as(const struct store *st, const char *owner, const char *module
 {
 	char err[600];
 	struct audit au;
-	struct verinfo vi;
 	/* an absent version is refused before the audit log is opened (which
-	 * may create it): a refusal leaves the store as it was */
-	int code = store_get(st, owner, module, version, &vi, err, sizeof err);
+	 * may create it): a refusal leaves the store as it was.  A version a
+	 * crashed delete left half-removed is present: deleting it again
+	 * finishes the job. */
+	int code = store_present(st, owner, module, version, err, sizeof err);
 	if (code != 200) {
 		reply_error(r, code, "%s", err);
 		return;

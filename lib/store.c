@@ -185,7 +185,7 @@ struct tdb_context *store_tdb_open(const char *path, int hash_size, int how, mod
 struct tdb_context *store_index_open(const struct store *st, const char *owner, int how)
 {
 	char path[1200];
-	if (fmt(path, sizeof path, "%s/%s/index.tdb", st->root, owner) < 0) {
+	if (fmt(path, sizeof path, "%s/%s/" STORE_INDEX_FILE, st->root, owner) < 0) {
 		errno = ENAMETOOLONG;
 		return NULL;
 	}
@@ -195,7 +195,7 @@ struct tdb_context *store_index_open(const struct store *st, const char *owner, 
 struct tdb_context *store_index_lock(const struct store *st, const char *owner, int how)
 {
 	char path[1200];
-	if (fmt(path, sizeof path, "%s/%s/index.tdb", st->root, owner) < 0) {
+	if (fmt(path, sizeof path, "%s/%s/" STORE_INDEX_FILE, st->root, owner) < 0) {
 		errno = ENAMETOOLONG;
 		return NULL;
 	}
@@ -304,8 +304,9 @@ int store_path_exists(const char *path)
 	return lstat(path, &sb) == 0 ? 1 : errno == ENOENT ? 0 : -1;
 }
 
-int store_get(const struct store *st, const char *owner, const char *module,
-              const char *version, struct verinfo *vi, char *err, size_t errsz)
+/* The version's record as it is, deleting or not: 200, 404 or 500. */
+static int fetch_record(const struct store *st, const char *owner, const char *module,
+                        const char *version, struct verinfo *vi, char *err, size_t errsz)
 {
 	struct tdb_context *db = store_index_open(st, owner, INDEX_READ);
 	if (!db) {
@@ -324,9 +325,13 @@ int store_get(const struct store *st, const char *owner, const char *module,
 	free(val.dptr);
 	if (r < 0)
 		return ERR(500, "%s@%s: corrupt metadata record", module, version);
-	if (vi->deleting)
-		return ERR(404, "%s@%s: not found", module, version);
-	/* a record without its .info: a version the file tree no longer has */
+	return 200;
+}
+
+/* Does the version's .info exist?  200, 404 or 500. */
+static int info_exists(const struct store *st, const char *owner, const char *module,
+                       const char *version, char *err, size_t errsz)
+{
 	char info[4096];
 	if (store_file_path(st, owner, module, version, "info", info, sizeof info) < 0)
 		return ERR(404, "%s@%s: not found", module, version);
@@ -335,6 +340,26 @@ int store_get(const struct store *st, const char *owner, const char *module,
 	case 0: return ERR(404, "%s@%s: not found", module, version);
 	default: return ERR(500, "unable to look at '%s': %s", info, strerror(errno));
 	}
+}
+
+int store_get(const struct store *st, const char *owner, const char *module,
+              const char *version, struct verinfo *vi, char *err, size_t errsz)
+{
+	int code = fetch_record(st, owner, module, version, vi, err, errsz);
+	if (code != 200)
+		return code;
+	if (vi->deleting)
+		return ERR(404, "%s@%s: not found", module, version);
+	/* a record without its .info: a version the file tree no longer has */
+	return info_exists(st, owner, module, version, err, errsz);
+}
+
+int store_present(const struct store *st, const char *owner, const char *module,
+                  const char *version, char *err, size_t errsz)
+{
+	struct verinfo vi;
+	int code = fetch_record(st, owner, module, version, &vi, err, errsz);
+	return code == 404 ? info_exists(st, owner, module, version, err, errsz) : code;
 }
 
 void store_list_free(char **v, size_t n)

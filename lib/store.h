@@ -85,6 +85,11 @@ int store_tmp_locked(int fd);
 /* A version's record, 404 unless the version exists (record and .info). */
 int store_get(const struct store *st, const char *owner, const char *module,
               const char *version, struct verinfo *vi, char *err, size_t errsz);
+/* Is there anything of the version for a delete to remove: a record,
+ * also one a delete cut short left marked deleting, or a .info without a
+ * record?  200, 404 or 500. */
+int store_present(const struct store *st, const char *owner, const char *module,
+                  const char *version, char *err, size_t errsz);
 /* All versions of a module in semver order (malloc'd array of malloc'd
  * strings; free with store_list_free).  404 if the module has none. */
 int store_versions(const struct store *st, const char *owner, const char *module,
@@ -125,6 +130,7 @@ struct tdb_context *store_index_open(const struct store *st, const char *owner, 
 struct tdb_context *store_index_lock(const struct store *st, const char *owner, int how);
 /* Index keys: "v:MODULE@VERSION" holds a verinfo record, "l:MODULE" the
  * module's versions, '\n'-separated, in semver order. */
+#define STORE_INDEX_FILE "index.tdb"   /* ROOT/OWNER/index.tdb */
 #define STORE_KEY_VERSION "v:"
 #define STORE_KEY_LIST "l:"
 /* The key of a record into b (NUL-terminated): 0, or -1 out of memory. */

@@ -36,4 +36,14 @@ is "$code" 400 "garbage upload over HTTP answers 400"
 code=$(http --user "acme:$TOKEN" -X DELETE "$BASE/api/v1/packages/acme/go/example.com%2Fnone/v1.0.0")
 is "$code" 404 "DELETE of an absent version answers 404"
 is "$(snap)" "$before" "the store is byte for byte unchanged after HTTP refusals"
+
+# "index.tdb" is a valid module path, and the name of the owner's index
+make_module "$T/it" index.tdb/x
+pack index.tdb/x v1.0.0 "$T/it" "$T/it.zip"
+code=$(http --user "acme:$TOKEN" --upload-file "$T/it.zip" "$BASE/api/packages/acme/go/upload")
+is "$code" 400 "a module under index.tdb/ is refused with 400, not a 500 to retry"
+like "$(cat "$T/body")" "reserved" "and the reason says the path is reserved"
+is "$(snap)" "$before" "the store is unchanged after it"
+code=$(http "$BASE/api/packages/acme/go/index.tdb/x/@v/list")
+is "$code" 404 "reading it answers 404"
 done_testing

@@ -271,6 +271,12 @@ static void upload(const struct store *st, const char *owner, const struct body_
 		return;
 	struct modzip_info mi;
 	int v = modzip_check(path, &mi, err, sizeof err);
+	const char *why = v == 0 ? store_check_module(mi.module) : NULL;
+	if (why) {
+		fmt(err, sizeof err, "%.400s: %s", mi.module, why);
+		modzip_info_free(&mi);
+		v = 1;
+	}
 	if (v != 0) {
 		unlink(path);
 		close(sfd);

@@ -149,12 +149,9 @@ int store_publish(const struct store *st, const char *owner, const char *zippath
 	if (modpath_escape_path(mi->module, em, sizeof em, NULL) < 0 ||
 	    modpath_escape_version(mi->version, ev, sizeof ev, NULL) < 0)
 		return ERR(400, "%s@%s: cannot be escaped", mi->module, mi->version);
-	/* ROOT/OWNER/index.tdb is the owner's index: a module whose first
-	 * path element is "index.tdb" (a valid Go path) has no place in the
-	 * owner's tree */
-	size_t fe = strcspn(em, "/");
-	if (fe == strlen(STORE_INDEX_FILE) && memcmp(em, STORE_INDEX_FILE, fe) == 0)
-		return ERR(400, "%s: the module path '%s' is reserved by the store", mi->module, STORE_INDEX_FILE);
+	const char *why = store_check_module(mi->module);
+	if (why)
+		return ERR(400, "%s: %s", mi->module, why);
 	if (fmt(ownerdir, sizeof ownerdir, "%s/%s", st->root, owner) < 0 ||
 	    fmt(sub, sizeof sub, "%s/@v", em) < 0 || fmt(dir, sizeof dir, "%s/%s", ownerdir, sub) < 0)
 		return ERR(400, "module path too long");

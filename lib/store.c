@@ -88,6 +88,18 @@ const char *store_check_owner(const char *owner)
 	return NULL;
 }
 
+const char *store_check_module(const char *module)
+{
+	/* ROOT/OWNER/index.tdb is the owner's index: a module whose first
+	 * path element is "index.tdb" (a valid Go path) has no place in the
+	 * owner's tree.  First elements are lowercase (module.CheckPath), so
+	 * the escaped and plain forms agree. */
+	size_t fe = strcspn(module, "/");
+	if (fe == strlen(STORE_INDEX_FILE) && memcmp(module, STORE_INDEX_FILE, fe) == 0)
+		return "the module path " STORE_INDEX_FILE " is reserved by the store";
+	return NULL;
+}
+
 static int escape_both(const char *module, const char *version, char *em, size_t emsz,
                        char *ev, size_t evsz)
 {

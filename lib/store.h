@@ -64,6 +64,9 @@ int store_init(struct store *st, const char *root, char *err, size_t errsz);
 /* Create ROOT and ROOT/tmp if missing (write paths call it). */
 int store_prepare(struct store *st, char *err, size_t errsz);
 
+/* NULL if the store can hold the (valid) module path, else why not. */
+const char *store_check_module(const char *module);
+
 /* Owner names: [a-z0-9][a-z0-9._-]*, at most OWNER_MAX bytes.  NULL if ok. */
 const char *store_check_owner(const char *owner);
 

@@ -113,9 +113,7 @@ int adb_open_ro(const struct store *st, struct tdb_context **db, char *err, size
 	if (c && c->accounts) {
 		/* the kept handle is good while the path still names its file */
 		char path[1100];
-		struct stat a, b;
-		if (fmt(path, sizeof path, "%s/goreg.tdb", st->root) == 0 && stat(path, &b) == 0 &&
-		    fstat(tdb_fd(c->accounts), &a) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+		if (fmt(path, sizeof path, "%s/goreg.tdb", st->root) == 0 && store_same_file(c->accounts, path)) {
 			*db = c->accounts;
 			return 200;
 		}
@@ -136,13 +134,7 @@ void adb_close_ro(const struct store *st, struct tdb_context *db)
 		tdb_close(db);
 }
 
-void store_cache_close(struct store *st)
-{
-	if (st->cache && st->cache->accounts) {
-		tdb_close(st->cache->accounts);
-		st->cache->accounts = NULL;
-	}
-}
+
 
 int adb_stored(char *err, size_t errsz, struct tdb_context *db)
 {

@@ -204,8 +204,57 @@ struct tdb_context *store_index_open(const struct store *st, const char *owner, 
 	return store_tdb_open(path, INDEX_HASH_SIZE, how, 0644);
 }
 
+int store_same_file(struct tdb_context *db, const char *path)
+{
+	struct stat a, b;
+	return fstat(tdb_fd(db), &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
+static void drop_index(const struct store *st)
+{
+	if (st->cache && st->cache->index) {
+		tdb_close(st->cache->index);
+		st->cache->index = NULL;
+	}
+}
+
+/* A read handle on owner's index, the cached one when it still is. */
+static struct tdb_context *index_read(const struct store *st, const char *owner)
+{
+	struct store_cache *c = st->cache;
+	char path[1200];
+	if (c && c->index && strcmp(c->index_owner, owner) == 0 &&
+	    fmt(path, sizeof path, "%s/%s/" STORE_INDEX_FILE, st->root, owner) == 0 &&
+	    store_same_file(c->index, path))
+		return c->index;
+	drop_index(st);
+	struct tdb_context *db = store_index_open(st, owner, INDEX_READ);
+	if (db && c) {
+		c->index = db;
+		snprintf(c->index_owner, sizeof c->index_owner, "%s", owner);
+	}
+	return db;
+}
+
+void store_cache_close(struct store *st)
+{
+	drop_index(st);
+	if (st->cache && st->cache->accounts) {
+		tdb_close(st->cache->accounts);
+		st->cache->accounts = NULL;
+	}
+}
+
+static void index_read_done(const struct store *st, struct tdb_context *db)
+{
+	if (!(st->cache && st->cache->index == db))
+		tdb_close(db);
+}
+
 struct tdb_context *store_index_lock(const struct store *st, const char *owner, int how)
 {
+	drop_index(st);
 	char path[1200];
 	if (fmt(path, sizeof path, "%s/%s/" STORE_INDEX_FILE, st->root, owner) < 0) {
 		errno = ENAMETOOLONG;
@@ -221,9 +270,7 @@ struct tdb_context *store_index_lock(const struct store *st, const char *owner, 
 			errno = ENOLCK;
 			return NULL;
 		}
-		struct stat a, b;
-		if (fstat(tdb_fd(db), &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev &&
-		    a.st_ino == b.st_ino)
+		if (store_same_file(db, path))
 			return db;
 		tdb_transaction_cancel(db);
 		tdb_close(db);
@@ -320,7 +367,7 @@ int store_path_exists(const char *path)
 static int fetch_record(const struct store *st, const char *owner, const char *module,
                         const char *version, struct verinfo *vi, char *err, size_t errsz)
 {
-	struct tdb_context *db = store_index_open(st, owner, INDEX_READ);
+	struct tdb_context *db = index_read(st, owner);
 	if (!db) {
 		if (errno == ENOENT)
 			return ERR(404, "%s@%s: not found", module, version);
@@ -330,7 +377,7 @@ static int fetch_record(const struct store *st, const char *owner, const char *m
 	TDB_DATA key = key_of(&k, STORE_KEY_VERSION, module, version);
 	TDB_DATA val = key.dptr ? tdb_fetch(db, key) : (TDB_DATA){NULL, 0};
 	buf_free(&k);
-	tdb_close(db);
+	index_read_done(st, db);
 	if (!val.dptr)
 		return ERR(404, "%s@%s: not found", module, version);
 	int r = verinfo_decode((const char *)val.dptr, val.dsize, vi);
@@ -425,14 +472,14 @@ int store_versions(const struct store *st, const char *owner, const char *module
 {
 	*versions = NULL;
 	*n = 0;
-	struct tdb_context *db = store_index_open(st, owner, INDEX_READ);
+	struct tdb_context *db = index_read(st, owner);
 	if (!db) {
 		if (errno == ENOENT)
 			return ERR(404, "%s: no such module", module);
 		return ERR(500, "unable to open index of '%s': %s", owner, strerror(errno));
 	}
 	int r = store_get_list(db, module, versions, n);
-	tdb_close(db);
+	index_read_done(st, db);
 	if (r < 0)
 		return ERR(500, "out of memory");
 	if (*n == 0) {

@@ -27,11 +27,15 @@
 #include <sys/types.h>
 #include "limits.h"
 
-/* Handles a long-lived process (goreg-httpd, one connection) keeps open
- * between requests instead of opening them for each; only the accounts
- * database, which such a process never writes, is kept. */
+/* Read handles a long-lived process (goreg-httpd, one connection) keeps
+ * open between requests instead of opening them for each.  Each is
+ * checked against its path's inode before use, and dropped before the
+ * process opens the same file to write (tdb refuses two opens of one
+ * file in a process). */
 struct store_cache {
-	struct tdb_context *accounts;   /* goreg.tdb, read side */
+	struct tdb_context *accounts;   /* goreg.tdb */
+	struct tdb_context *index;      /* OWNER/index.tdb of index_owner */
+	char index_owner[OWNER_MAX + 1];
 };
 
 struct store {
@@ -55,7 +59,7 @@ struct modzip_info;
 struct tdb_context;
 struct buf;
 
-/* Close the handles st->cache keeps (authdb.c). */
+/* Close the handles st->cache keeps. */
 void store_cache_close(struct store *st);
 
 /* GOREG_ROOT or /var/lib/goreg */
@@ -121,6 +125,8 @@ int verinfo_decode(const char *data, size_t len, struct verinfo *vi);
  * mmap; INDEX_READ falls back to O_RDONLY where the store is not
  * writable).  how is INDEX_READ, INDEX_WRITE or INDEX_CREATE. */
 struct tdb_context *store_tdb_open(const char *path, int hash_size, int how, mode_t mode);
+/* Is db's open file the one path names now (not replaced meanwhile)? */
+int store_same_file(struct tdb_context *db, const char *path);
 /* Open OWNER/index.tdb.  INDEX_READ and INDEX_WRITE open an existing index
  * (errno ENOENT if there is none), INDEX_CREATE creates it if needed.  See
  * store.c for why readers open it read-write. */

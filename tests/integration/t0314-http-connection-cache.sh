@@ -1,0 +1,38 @@
+#!/bin/sh
+# goreg-httpd keeps goreg.tdb and the owner's index.tdb open across the
+# requests of one connection.  What other processes do between two of
+# them must show in the second: a new version uploaded meanwhile, an
+# index replaced by goreg-fsck --repair, a token revoked.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/httplib.sh"
+
+setup_registry
+start_httpd "$R"
+U=$BASE/api/packages/acme/go
+is "$(upload "$T/hello.zip")" 201 "v1.0.0 uploaded"
+ID=$(admin "$R" token list acme | awk 'NR == 1 { print $1 }')
+
+get="GET /api/packages/acme/go/$M/@v/list HTTP/1.1\r\nHost: x\r\nAuthorization: Basic $AUTH\r\n\r\n"
+raws "send:$get" "head:5" "sleep:1.5" "send:$get" "head:5" "sleep:1.5" "send:$get" "head:5" \
+	"sleep:1.5" "send:$get" "head:5" "shut" "wait:5" > "$T/out" &
+rp=$!
+sleep 0.7
+# between the 1st and 2nd request: a new version, from another process
+"$B/goreg-upload" -r "$R" acme "$T/hello11.zip" 2>/dev/null
+sleep 1.5
+# between the 2nd and 3rd: the index is deleted and rebuilt from the files
+# (a new file: the kept handle points at the old one)
+rm -f "$R/acme/index.tdb"
+"$B/goreg-fsck" -r "$R" --repair >/dev/null 2>&1
+"$B/goreg-delete" -r "$R" acme "$M" v1.0.0 2>/dev/null
+sleep 1.5
+# between the 3rd and 4th: the token is revoked
+admin "$R" token revoke acme "$ID"
+wait "$rp"
+lines=$(wc -l < "$T/out")
+is "$lines" 4 "four answers on one connection"
+is "$(sed -n 1p "$T/out")" '200 v1.0.0\n' "1st: the list as it was"
+is "$(sed -n 2p "$T/out")" '200 v1.0.0\nv1.1.0\n' "2nd: the version another process uploaded meanwhile"
+is "$(sed -n 3p "$T/out")" '200 v1.1.0\n' "3rd: the rebuilt index (a new file), with the delete made in it"
+like "$(sed -n 4p "$T/out")" '^401 ' "4th: the token revoked meanwhile is refused"
+done_testing

@@ -146,22 +146,6 @@ static int modent_cmp(const void *a, const void *b)
 
 enum result { R_IMPORTED, R_EXISTS, R_INVALID, R_FAIL };
 
-struct fd_body {
-	int fd;
-};
-
-static ssize_t fd_read(void *ctx, void *buf, size_t n, int *status)
-{
-	struct fd_body *b = ctx;
-	for (;;) {
-		ssize_t r = read(b->fd, buf, n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			*status = 500;
-		return r;
-	}
-}
 
 /* Read vdir/ESC.ext into *data; 1 if there is no such file, 0 if read,
  * -1 with the reason in why (a system failure when *sys is set). */
@@ -300,7 +284,7 @@ static enum result import_version(const struct store *st, const struct import_op
 		res = errset(why, whysz, R_FAIL, "unable to open '%s': %s", zip, strerror(errno));
 		goto out;
 	}
-	struct body_source bs = {fd_read, &fb};
+	struct body_source bs = fd_body_source(&fb);
 	struct reply r;
 	reply_init(&r);
 	/* the publish time is the version's original one (see version_time):

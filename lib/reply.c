@@ -1,5 +1,6 @@
 #include "request.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,4 +89,22 @@ const char *http_reason(int status)
 	case 505: return "HTTP Version Not Supported";
 	default: return status < 500 ? "Bad Request" : "Internal Server Error";
 	}
+}
+
+static ssize_t fd_read(void *ctx, void *buf, size_t n, int *status)
+{
+	struct fd_body *b = ctx;
+	for (;;) {
+		ssize_t r = read(b->fd, buf, n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			*status = 500;
+		return r;
+	}
+}
+
+struct body_source fd_body_source(struct fd_body *fb)
+{
+	return (struct body_source){fd_read, fb};
 }

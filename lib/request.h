@@ -15,6 +15,13 @@ struct body_source {
 	void *ctx;
 };
 
+/* A body read from a file descriptor to its end (the plumbing tools,
+ * goreg-import); a read error answers 500. */
+struct fd_body {
+	int fd;
+};
+struct body_source fd_body_source(struct fd_body *fb);
+
 struct request {
 	char method[16];
 	char target[HTTP_LINE_MAX];     /* raw request-target: path and query */

@@ -15,22 +15,6 @@
 #include "store.h"
 #include "util.h"
 
-struct fd_body {
-	int fd;
-};
-
-static ssize_t fd_read(void *ctx, void *buf, size_t n, int *status)
-{
-	struct fd_body *b = ctx;
-	for (;;) {
-		ssize_t r = read(b->fd, buf, n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			*status = 500;
-		return r;
-	}
-}
 
 static const char *synopsis(enum op op)
 {
@@ -89,7 +73,7 @@ int tool_main(const char *name, enum op op, int argc, char **argv)
 		if (strcmp(argv[1], "-") != 0 && (fb.fd = open(argv[1], O_RDONLY | O_CLOEXEC)) < 0)
 			die(errno == ENOENT || errno == EACCES ? 1 : 111, "unable to open '%s': %s", argv[1],
 			    strerror(errno));
-		struct body_source bs = {fd_read, &fb};
+		struct body_source bs = fd_body_source(&fb);
 		ops_upload(&st, owner, &bs, -1, uploader, unix_now(), &r);
 		break;
 	}

@@ -13,19 +13,21 @@ is "$(upload "$T/hello.zip")" 201 "v1.0.0 uploaded"
 ID=$(admin "$R" token list acme | awk 'NR == 1 { print $1 }')
 
 get="GET /api/packages/acme/go/$M/@v/list HTTP/1.1\r\nHost: x\r\nAuthorization: Basic $AUTH\r\n\r\n"
-raws "send:$get" "head:5" "sleep:1.5" "send:$get" "head:5" "sleep:1.5" "send:$get" "head:5" \
-	"sleep:1.5" "send:$get" "head:5" "shut" "wait:5" > "$T/out" &
+# requests at about 0, 3, 6 and 9 s; each change lands about 1 s after a
+# request, 2 s before the next
+raws "send:$get" "head:5" "sleep:3" "send:$get" "head:5" "sleep:3" "send:$get" "head:5" \
+	"sleep:3" "send:$get" "head:5" "shut" "wait:5" > "$T/out" &
 rp=$!
-sleep 0.7
+sleep 1
 # between the 1st and 2nd request: a new version, from another process
 "$B/goreg-upload" -r "$R" acme "$T/hello11.zip" 2>/dev/null
-sleep 1.5
+sleep 3
 # between the 2nd and 3rd: the index is deleted and rebuilt from the files
 # (a new file: the kept handle points at the old one)
 rm -f "$R/acme/index.tdb"
 "$B/goreg-fsck" -r "$R" --repair >/dev/null 2>&1
 "$B/goreg-delete" -r "$R" acme "$M" v1.0.0 2>/dev/null
-sleep 1.5
+sleep 3
 # between the 3rd and 4th: the token is revoked
 admin "$R" token revoke acme "$ID"
 wait "$rp"

@@ -149,15 +149,9 @@ void adb_lines_add(struct adb_lines *l, const char *s)
 {
 	if (l->fail)
 		return;
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 16;
-		char **v = realloc(l->v, cap * sizeof *v);
-		if (!v) {
-			l->fail = 1;
-			return;
-		}
-		l->v = v;
-		l->cap = cap;
+	if (grow(&l->v, &l->cap, l->n + 1, sizeof *l->v) < 0) {
+		l->fail = 1;
+		return;
 	}
 	if (!(l->v[l->n] = strdup(s)))
 		l->fail = 1;

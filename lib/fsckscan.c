@@ -111,14 +111,8 @@ int fsck_lost_found(struct fsck_ctx *x, const char *abs)
 
 static struct item *add_item(struct fsck_ctx *x, const char *module, const char *version)
 {
-	if (x->nitems == x->capitems) {
-		size_t cap = x->capitems ? 2 * x->capitems : 64;
-		struct item *p = realloc(x->items, cap * sizeof *p);
-		if (!p)
-			return NULL;
-		x->items = p;
-		x->capitems = cap;
-	}
+	if (grow(&x->items, &x->capitems, x->nitems + 1, sizeof *x->items) < 0)
+		return NULL;
 	struct item *it = &x->items[x->nitems];
 	memset(it, 0, sizeof *it);
 	it->module = strdup(module);
@@ -134,14 +128,8 @@ static struct item *add_item(struct fsck_ctx *x, const char *module, const char 
 
 static struct modent *add_mod(struct fsck_ctx *x, const char *module)
 {
-	if (x->nmods == x->capmods) {
-		size_t cap = x->capmods ? 2 * x->capmods : 32;
-		struct modent *p = realloc(x->mods, cap * sizeof *p);
-		if (!p)
-			return NULL;
-		x->mods = p;
-		x->capmods = cap;
-	}
+	if (grow(&x->mods, &x->capmods, x->nmods + 1, sizeof *x->mods) < 0)
+		return NULL;
 	struct modent *m = &x->mods[x->nmods];
 	memset(m, 0, sizeof *m);
 	if (!(m->module = strdup(module)))
@@ -212,13 +200,8 @@ char **fsck_dir_names(const char *dir, size_t *n)
 	while ((de = readdir(d))) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
-		if (*n + 2 > cap) {
-			cap = cap ? 2 * cap : 16;
-			char **nv = realloc(v, cap * sizeof *nv);
-			if (!nv)
-				goto oom;
-			v = nv;
-		}
+		if (grow(&v, &cap, *n + 2, sizeof *v) < 0)
+			goto oom;
 		if (!(v[*n] = strdup(de->d_name)))
 			goto oom;
 		(*n)++;

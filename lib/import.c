@@ -45,14 +45,8 @@ struct walk {
 
 static int walk_add(struct walk *w, const char *rel)
 {
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? 2 * w->cap : 64;
-		struct modent *m = realloc(w->m, cap * sizeof *m);
-		if (!m)
-			return -1;
-		w->m = m;
-		w->cap = cap;
-	}
+	if (grow(&w->m, &w->cap, w->n + 1, sizeof *w->m) < 0)
+		return -1;
 	struct modent *e = &w->m[w->n];
 	memset(e, 0, sizeof *e);
 	if ((e->esc = strdup(rel)) == NULL)
@@ -383,14 +377,9 @@ static int list_versions(const char *vdir, struct verent **out, size_t *n, char 
 		size_t nl = strlen(d->d_name);
 		if (nl <= 4 || strcmp(d->d_name + nl - 4, ".zip") != 0)
 			continue;
-		if (*n == cap) {
-			cap = cap ? 2 * cap : 16;
-			struct verent *p = realloc(*out, cap * sizeof *p);
-			if (!p) {
-				rc = ERR(-1, "out of memory");
-				break;
-			}
-			*out = p;
+		if (grow(out, &cap, *n + 1, sizeof **out) < 0) {
+			rc = ERR(-1, "out of memory");
+			break;
 		}
 		struct verent *e = &(*out)[*n];
 		memset(e, 0, sizeof *e);

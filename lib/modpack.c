@@ -91,14 +91,8 @@ static int add_file(struct pack *pk, char *rel, int64_t size)
 	/* a memory bound: the limit proper applies to the files kept */
 	if (pk->n >= 2 * (size_t)MODZIP_MAX_FILES)
 		return ERR(1, "too many files in '%s' (max %d in a module)", pk->root, MODZIP_MAX_FILES);
-	if (pk->n == pk->cap) {
-		size_t cap = pk->cap ? 2 * pk->cap : 256;
-		struct file *f = realloc(pk->f, cap * sizeof *f);
-		if (f == NULL)
-			return ERR(-1, "out of memory");
-		pk->f = f;
-		pk->cap = cap;
-	}
+	if (grow(&pk->f, &pk->cap, pk->n + 1, sizeof *pk->f) < 0)
+		return ERR(-1, "out of memory");
 	pk->f[pk->n].rel = rel;
 	pk->f[pk->n].size = size;
 	pk->f[pk->n].valid = 0;

@@ -11,21 +11,12 @@
 
 int buf_add(struct buf *b, const void *data, size_t n)
 {
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		while (cap < b->len + n + 1) {
-			if (cap > SIZE_MAX / 2) {
-				errno = ENOMEM;
-				return -1;
-			}
-			cap *= 2;
-		}
-		char *p = realloc(b->p, cap);
-		if (!p)
-			return -1;
-		b->p = p;
-		b->cap = cap;
+	if (n > SIZE_MAX - b->len - 1) {
+		errno = ENOMEM;
+		return -1;
 	}
+	if (grow(&b->p, &b->cap, b->len + n + 1, 1) < 0)
+		return -1;
 	if (n)
 		memcpy(b->p + b->len, data, n);
 	b->len += n;
@@ -65,6 +56,32 @@ void buf_free(struct buf *b)
 	free(b->p);
 	b->p = NULL;
 	b->len = b->cap = 0;
+}
+
+int grow(void *arrp, size_t *cap, size_t need, size_t sz)
+{
+	if (need <= *cap)
+		return 0;
+	size_t c = *cap ? *cap : 16;
+	while (c < need) {
+		if (c > SIZE_MAX / 2) {
+			errno = ENOMEM;
+			return -1;
+		}
+		c *= 2;
+	}
+	if (c > SIZE_MAX / sz) {
+		errno = ENOMEM;
+		return -1;
+	}
+	/* arrp points at a T *; copied through memcpy, not read as a void * */
+	void *old, *p;
+	memcpy(&old, arrp, sizeof old);
+	if (!(p = realloc(old, c * sz)))
+		return -1;
+	memcpy(arrp, &p, sizeof p);
+	*cap = c;
+	return 0;
 }
 
 int write_all(int fd, const void *data, size_t n)

@@ -28,6 +28,10 @@ int fsync_path(const char *path);                           /* open + fsync (dir
 int write_file_atomic(const char *tmpdir, const char *dir, const char *name,
                       const void *data, size_t n);
 
+/* Room for need elements of size sz in the doubling array *(T **)arrp of
+ * capacity *cap.  0, or -1 (ENOMEM) with the array and *cap unchanged. */
+int grow(void *arrp, size_t *cap, size_t need, size_t sz);
+
 void hex_encode(const unsigned char *in, size_t n, char *out); /* out: 2n+1 */
 /* RFC 3339 UTC with seconds: 2006-01-02T15:04:05Z */
 void time_rfc3339(int64_t t, char out[32]);

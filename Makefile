@@ -23,20 +23,28 @@ LIBA   := $(O)/libgoreg.a
 endif
 
 .SECONDARY:
-.PHONY: all dev check check-unit check-integration bench run install clean lint-man
+.PHONY: all dev check check-unit check-integration bench bench-deps run install clean lint-man \
+        need-build need-dev need-check need-bench need-run
 all: $(addprefix $(RELBIN)/,$(PROGRAMS))
 
+# ---- the Debian packages each goal needs (mk/packages), installed or named
+# before anything is built; order-only, so they never force a rebuild ----
+need-build:
+	@mk/need.sh build
+need-dev need-check need-bench need-run: need-build
+	@mk/need.sh $(@:need-%=%)
+
 # ---- static musl dependencies (mk/build-deps.sh; cached in DEPS_CACHE) ----
-$(REL)/deps/.done: mk/build-deps.sh mk/fetch-src.sh mk/tdb-config.h mk/tdb-replace.c
+$(REL)/deps/.done: mk/build-deps.sh mk/fetch-src.sh mk/tdb-config.h mk/tdb-replace.c | need-build
 	@mkdir -p $(REL)
 	@p=$$(CC_MUSL=$(CC_MUSL) mk/build-deps.sh $(DEPS_CACHE)) && ln -sfn "$$p" $(REL)/deps
 	@test -f $@
 
 # ---- release build ----
-$(REL)/lib/%.o: lib/%.c $(LIBHDR) $(REL)/deps/.done mk/config.mk
+$(REL)/lib/%.o: lib/%.c $(LIBHDR) $(REL)/deps/.done mk/config.mk | need-build
 	@mkdir -p $(@D)
 	$(CC_MUSL) $(REL_CFLAGS) -I$(REL)/deps/include -c $< -o $@
-$(REL)/bin/%.o: bin/%.c $(LIBHDR) $(REL)/deps/.done mk/config.mk
+$(REL)/bin/%.o: bin/%.c $(LIBHDR) $(REL)/deps/.done mk/config.mk | need-build
 	@mkdir -p $(@D)
 	$(CC_MUSL) $(REL_CFLAGS) -Ilib -I$(REL)/deps/include -c $< -o $@
 $(LIBA): $(LIBSRC:lib/%.c=$(REL)/lib/%.o)
@@ -48,7 +56,7 @@ $(RELBIN)/%: $(REL)/bin/%.o $(LIBA)
 
 # ---- dev build (sanitizers) ----
 dev: $(addprefix $(DEV)/bin/,$(PROGRAMS)) $(UNITSRC:tests/unit/%.c=$(DEV)/tests/%.t)
-$(DEV)/lib/%.o: lib/%.c $(LIBHDR) mk/config.mk
+$(DEV)/lib/%.o: lib/%.c $(LIBHDR) mk/config.mk | need-dev
 	@mkdir -p $(@D)
 	$(CC_DEV) $(DEV_CFLAGS) -c $< -o $@
 $(DEV)/libgoreg.a: $(LIBSRC:lib/%.c=$(DEV)/lib/%.o)
@@ -63,26 +71,28 @@ $(DEV)/tests/%.t: tests/unit/%.c tests/unit/tap.h $(DEV)/libgoreg.a $(LIBHDR)
 # ---- tests: unit tests under the sanitizers, then integration tests on
 # the static binaries; one prove run, one summary line ----
 TESTENV = GOREG_BIN=$(CURDIR)/$(RELBIN) GOREG_DEVDIR=$(CURDIR)/$(DEV) GOREG_O=$(O)
-check: all dev
+check: all dev | need-check
 	@$(TESTENV) tests/run-tests.sh $(TESTS)
 
-check-unit: dev
+check-unit: dev | need-check
 	@$(TESTENV) GOREG_TESTS=unit tests/run-tests.sh
 
 # one or more integration tests: make check-integration TESTS=tests/integration/t0100-*.sh
-check-integration: all
+check-integration: all | need-check
 	@$(TESTENV) GOREG_TESTS=integration tests/run-tests.sh $(TESTS)
 
 lint-man:
 	mandoc -Tlint -W warning $(MANPAGES)
 
-bench: all
+bench: all | need-bench
 	bench/run.sh
+bench-deps: need-bench
 
-# ---- run: a demo registry on 127.0.0.1:8080 ----
+# ---- run: a demo registry on 127.0.0.1:$(PORT) ----
+PORT ?= 8080
 GOREG_RUN_ROOT ?= $(CURDIR)/demo-store
-GOREG_RUN_ADDR ?= 127.0.0.1:8080
-run: all
+GOREG_RUN_ADDR ?= 127.0.0.1:$(PORT)
+run: all | need-run
 	@GOREG_ROOT=$(GOREG_RUN_ROOT) GOREG_ADDR=$(GOREG_RUN_ADDR) mk/run-demo.sh
 
 install: all

@@ -35,10 +35,12 @@ mkdir -p "$prefix/include" "$prefix/lib"
 log=$work/log
 
 # Unpack orig tarball + Debian patches (quilt series, applied with patch -p1).
-unpack() { # pkg dir-in-tarball-glob
+# The files of the version fetch-src.sh chose, not any other the cache holds.
+unpack() { # pkg
 	pkg=$1
-	orig=$(ls "$src/${pkg}_"*.orig.tar.* | head -n 1)
-	deb=$(ls "$src/${pkg}_"*.debian.tar.* | head -n 1)
+	v=$(ver "$pkg" | sed 's/^[0-9]*://')
+	orig=$(ls "$src/${pkg}_${v%-*}".orig.tar.* | head -n 1)
+	deb=$(ls "$src/${pkg}_$v".debian.tar.* | head -n 1)
 	mkdir -p "$work/$pkg"
 	tar -xf "$orig" -C "$work/$pkg" --strip-components=1
 	tar -xf "$deb" -C "$work/$pkg"
@@ -78,8 +80,9 @@ unpack libsodium
 echo "build-deps: tdb from samba $(ver samba)" >&2
 # Only lib/tdb and lib/replace are needed out of the 18 MB samba tarball;
 # of Debian's samba patches only those touching them apply.
-orig=$(ls "$src/samba_"*.orig.tar.* | head -n 1)
-deb=$(ls "$src/samba_"*.debian.tar.* | head -n 1)
+v=$(ver samba | sed 's/^[0-9]*://')
+orig=$(ls "$src/samba_${v%-*}".orig.tar.* | head -n 1)
+deb=$(ls "$src/samba_$v".debian.tar.* | head -n 1)
 mkdir -p "$work/samba"
 tar -xf "$orig" -C "$work/samba" --strip-components=1 --wildcards '*/lib/tdb/*' '*/lib/replace/*'
 tar -xf "$deb" -C "$work/samba" debian/patches

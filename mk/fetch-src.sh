@@ -25,20 +25,32 @@ fi
 opts="-o Dir::Etc::SourceList=/dev/null -o Dir::Etc::SourceParts=$apt/parts
  -o Dir::State::Lists=$apt/lists -o Dir::Cache::Archives=$apt/archives
  -o Dir::Cache::pkgcache= -o Dir::Cache::srcpkgcache= -o APT::Get::Only-Source=true
- -o Debug::NoLocking=true"
+ -o Debug::NoLocking=true -o APT::Sandbox::User=root"
 if [ ! -f "$apt/updated" ]; then
 	# shellcheck disable=SC2086
 	apt-get -q $opts update >&2
 	: > "$apt/updated"
 fi
+# The newest version first; a mirror that lists a source package but
+# cannot serve its files (a security suite's sources, seen answering 404)
+# falls back to the next version down, so the build is never stuck on one
+# archive's gap.  Each version is fetched into its own folder, whole or not
+# at all.
 for p in "$@"; do
 	# shellcheck disable=SC2086
-	v=$(apt-cache $opts showsrc "$p" | sed -n 's/^Version: //p' | sort -V | tail -n 1)
-	[ -n "$v" ] || { echo "fetch-src.sh: no source package '$p'" >&2; exit 1; }
-	if [ ! -f "$cache/src/$p-$v.fetched" ]; then
+	vs=$(apt-cache $opts showsrc "$p" | sed -n 's/^Version: //p' | sort -uVr)
+	[ -n "$vs" ] || { echo "fetch-src.sh: no source package '$p'" >&2; exit 1; }
+	got=
+	for v in $vs; do
+		if [ -f "$cache/src/$p-$v.fetched" ]; then got=$v; break; fi
 		# shellcheck disable=SC2086
-		(cd "$cache/src" && apt-get -q $opts source --download-only "$p=$v" >&2)
-		: > "$cache/src/$p-$v.fetched"
-	fi
-	echo "$p $v"
+		if (cd "$cache/src" && apt-get -q $opts source --download-only "$p=$v" >&2); then
+			: > "$cache/src/$p-$v.fetched"
+			got=$v
+			break
+		fi
+		echo "fetch-src.sh: $p $v could not be downloaded; trying an older version" >&2
+	done
+	[ -n "$got" ] || { echo "fetch-src.sh: no version of '$p' could be downloaded" >&2; exit 1; }
+	echo "$p $got"
 done

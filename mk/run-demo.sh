@@ -13,6 +13,11 @@ command -v systemd-socket-activate >/dev/null 2>&1 || {
 	echo "run-demo: systemd-socket-activate not found (Debian package: systemd)" >&2
 	exit 1
 }
+port=${addr##*:}
+if ss -Htln "sport = :$port" 2>/dev/null | grep -q .; then
+	echo "make run: port $port is in use; pick another: make run PORT=$((port + 1))" >&2
+	exit 1
+fi
 mkdir -p "$root"
 if [ ! -s "$root/demo.token" ]; then
 	"$bin/goreg-admin" -r "$root" user add demo 2>/dev/null || true

@@ -2,8 +2,10 @@
 # dev (glibc + ASan/UBSan), check, bench, run, install, clean.
 include mk/config.mk
 
-LIBSRC  := $(sort $(wildcard lib/*.c))
-LIBHDR  := $(wildcard lib/*.h)
+# lib/ holds one folder per layer (doc/ARCHITECTURE.md); sources are
+# compiled with -Ilib and include across layers as "layer/file.h".
+LIBSRC  := $(sort $(wildcard lib/*/*.c))
+LIBHDR  := $(wildcard lib/*/*.h)
 UNITSRC := $(sort $(wildcard tests/unit/t-*.c))
 MANPAGES := $(wildcard man/*.[1-8])
 
@@ -38,12 +40,12 @@ need-dev need-check need-bench need-run: need-build
 $(REL)/deps/.done: mk/build-deps.sh mk/fetch-src.sh mk/tdb-config.h mk/tdb-replace.c | need-build
 	@mkdir -p $(REL)
 	@p=$$(CC_MUSL=$(CC_MUSL) mk/build-deps.sh $(DEPS_CACHE)) && ln -sfn "$$p" $(REL)/deps
-	@test -f $@
+	@test -f $@ && touch $@
 
 # ---- release build ----
 $(REL)/lib/%.o: lib/%.c $(LIBHDR) $(REL)/deps/.done mk/config.mk | need-build
 	@mkdir -p $(@D)
-	$(CC_MUSL) $(REL_CFLAGS) -I$(REL)/deps/include -c $< -o $@
+	$(CC_MUSL) $(REL_CFLAGS) -Ilib -I$(REL)/deps/include -c $< -o $@
 $(REL)/bin/%.o: bin/%.c $(LIBHDR) $(REL)/deps/.done mk/config.mk | need-build
 	@mkdir -p $(@D)
 	$(CC_MUSL) $(REL_CFLAGS) -Ilib -I$(REL)/deps/include -c $< -o $@
@@ -58,7 +60,7 @@ $(RELBIN)/%: $(REL)/bin/%.o $(LIBA)
 dev: $(addprefix $(DEV)/bin/,$(PROGRAMS)) $(UNITSRC:tests/unit/%.c=$(DEV)/tests/%.t)
 $(DEV)/lib/%.o: lib/%.c $(LIBHDR) mk/config.mk | need-dev
 	@mkdir -p $(@D)
-	$(CC_DEV) $(DEV_CFLAGS) -c $< -o $@
+	$(CC_DEV) $(DEV_CFLAGS) -Ilib -c $< -o $@
 $(DEV)/libgoreg.a: $(LIBSRC:lib/%.c=$(DEV)/lib/%.o)
 	rm -f $@ && ar rcs $@ $^
 $(DEV)/bin/%: bin/%.c $(DEV)/libgoreg.a $(LIBHDR)
@@ -98,7 +100,7 @@ run: all | need-run
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR)/etc
-	install -m 755 $(addprefix bin/,$(PROGRAMS)) $(DESTDIR)$(BINDIR)/
+	install -m 755 $(addprefix $(RELBIN)/,$(PROGRAMS)) $(DESTDIR)$(BINDIR)/
 	for m in $(MANPAGES); do s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
 	cp -R etc/. $(DESTDIR)$(DOCDIR)/etc/
 

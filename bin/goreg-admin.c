@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit.h"
-#include "auth.h"
-#include "main.h"
-#include "store.h"
+#include "auth/audit.h"
+#include "auth/auth.h"
+#include "base/prog.h"
+#include "store/store.h"
 
 static const char synopsis[] =
 	"[-r root] command ...\n"
@@ -25,7 +25,7 @@ static const char synopsis[] =
 
 static struct store st;
 static struct audit au;
-static char err[600];
+static char err[MSG_MAX];
 
 static int is(const char *a, const char *b)
 {
@@ -147,7 +147,7 @@ int main(int argc, char **argv)
 		}
 		char token[TOKEN_LEN + 1], id[TOKEN_ID_LEN + 1];
 		audit_begin();
-		audit_end(auth_token_add(&st, argv[2], ro, name, days ? now + days * 86400 : 0, now, token, id, err,
+		audit_end(auth_token_add(&st, argv[2], ro, name, days ? now + days * DAY_SECS : 0, now, token, id, err,
 		                         sizeof err),
 		          now, "token-add", argv[2], id, ro ? "read" : "write");
 		/* the token alone on stdout, shown this once; it is stored

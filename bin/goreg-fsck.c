@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fsck.h"
-#include "main.h"
-#include "store.h"
+#include "store/fsck.h"
+#include "base/prog.h"
+#include "store/store.h"
 
 static const char synopsis[] = "[-r root] [--repair] [-a seconds] [-v] [owner ...]";
 
@@ -49,7 +49,7 @@ int main(int argc, char **argv)
 	o.now = unix_now();
 	struct store st;
 	struct fsck_counts n;
-	char err[600];
+	char err[MSG_MAX];
 	if (store_init(&st, root, err, sizeof err) != 200)
 		die(111, "%s", err);
 	int code = fsck_store(&st, &o, &n, err, sizeof err);

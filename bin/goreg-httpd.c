@@ -13,10 +13,10 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "http.h"
-#include "main.h"
-#include "ops.h"
-#include "store.h"
+#include "http/http.h"
+#include "base/prog.h"
+#include "app/ops.h"
+#include "store/store.h"
 
 /* Only what an IP address (v4, v6, v6 with a zone) is made of, so that
  * nothing odd from the environment reaches the log. */
@@ -87,7 +87,7 @@ static void log_line(int prio, const char *line)
 		syslog(prio, "%s", line);
 		return;
 	}
-	char buf[40000];
+	char buf[LOG_LINE_MAX];
 	size_t n = strlen(line);
 	if (n > sizeof buf - 1)
 		n = sizeof buf - 1;
@@ -147,7 +147,7 @@ int main(int argc, char **argv)
 	pid = getpid();
 	struct store st;
 	struct store_cache cache = {0};
-	char err[600];
+	char err[MSG_MAX];
 	int st_ok = store_init(&st, root, err, sizeof err) == 200;
 	/* one connection, many requests: keep goreg.tdb open between them */
 	st.cache = &cache;

@@ -6,9 +6,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "import.h"
-#include "main.h"
-#include "store.h"
+#include "app/import.h"
+#include "base/prog.h"
+#include "store/store.h"
 
 #define SYNOPSIS "[-n] [-r root] [-u uploader] owner dir [pattern ...]"
 

@@ -1,5 +1,5 @@
 /* goreg-latest: see goreg-latest(1). */
-#include "tool.h"
+#include "app/tool.h"
 
 int main(int argc, char **argv)
 {

@@ -3,8 +3,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "main.h"
-#include "modpack.h"
+#include "base/prog.h"
+#include "gomod/modpack.h"
 
 #define SYNOPSIS "[-o out.zip] module version dir"
 

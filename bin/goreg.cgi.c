@@ -2,11 +2,12 @@
  * per process, started by any CGI-capable web server.  See goreg.cgi(8). */
 #include <stdio.h>
 
-#include "cgi.h"
-#include "http.h"
-#include "main.h"
-#include "ops.h"
-#include "store.h"
+#include "http/cgi.h"
+#include "http/field.h"
+#include "http/http.h"
+#include "base/prog.h"
+#include "app/ops.h"
+#include "store/store.h"
 
 int main(void)
 {
@@ -15,7 +16,7 @@ int main(void)
 	static struct request rq;
 	struct cgi_body cb;
 	struct reply r;
-	char err[600];
+	char err[MSG_MAX];
 	const char *why = NULL;
 	reply_init(&r);
 	int64_t now = unix_now();
@@ -32,7 +33,7 @@ int main(void)
 	if (r.status >= 500)
 		warnx_("%s %s: %d %.*s", rq.method[0] ? rq.method : "-", rq.path[0] ? rq.path : "-", r.status,
 		       (int)(r.mem_len ? r.mem_len - 1 : 0), r.mem ? r.mem : "");
-	int rc = http_write_reply(1, &rq, &r, 1, now, HTTP_WRITE_SECS);
+	int rc = http_write_reply(1, &rq, &r, 1, now, field_env_secs("GOREG_WRITE_TIMEOUT", HTTP_WRITE_SECS));
 	reply_free(&r);
 	return rc < 0 ? 111 : 0;
 }

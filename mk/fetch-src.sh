@@ -43,13 +43,17 @@ for p in "$@"; do
 	got=
 	for v in $vs; do
 		if [ -f "$cache/src/$p-$v.fetched" ]; then got=$v; break; fi
+		# a version that failed before is not asked for again (delete
+		# the .unavailable file to retry)
+		[ -f "$cache/src/$p-$v.unavailable" ] && continue
 		# shellcheck disable=SC2086
-		if (cd "$cache/src" && apt-get -q $opts source --download-only "$p=$v" >&2); then
+		if (cd "$cache/src" && apt-get -q $opts source --download-only "$p=$v" >"$cache/src/$p.log" 2>&1); then
 			: > "$cache/src/$p-$v.fetched"
 			got=$v
 			break
 		fi
-		echo "fetch-src.sh: $p $v could not be downloaded; trying an older version" >&2
+		: > "$cache/src/$p-$v.unavailable"
+		echo "fetch-src.sh: $p $v could not be downloaded (see $cache/src/$p.log); trying an older version" >&2
 	done
 	[ -n "$got" ] || { echo "fetch-src.sh: no version of '$p' could be downloaded" >&2; exit 1; }
 	echo "$p $got"

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gomod.h"
-#include "limits.h"
-#include "modpath.h"
+#include "gomod/gomod.h"
+#include "base/limits.h"
+#include "gomod/modpath.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

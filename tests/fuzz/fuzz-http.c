@@ -1,6 +1,6 @@
-/* libFuzzer harness: goreg-httpd's request reading (lib/http.c) on an
+/* libFuzzer harness: goreg-httpd's request reading (lib/http/http.c) on an
  * arbitrary byte stream from the client, as goreg-httpd's loop drives it:
- * read a head, route it (lib/route.c), read the body (Content-Length or
+ * read a head, route it (lib/app/route.c), read the body (Content-Length or
  * chunked), drain, next request.  The stream is a memfd, so reads see the
  * data then end of file, as from a client that sent everything and shut
  * down its side.  Properties: an error status is one goreg documents, the
@@ -14,8 +14,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "http.h"
-#include "route.h"
+#include "http/http.h"
+#include "app/route.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,5 +1,5 @@
 /* libFuzzer harness: module path, file path and version rules, the '!'
- * case-encoding, and semver (lib/modpath.c, lib/semver.c).  The input is
+ * case-encoding, and semver (lib/gomod/modpath.c, lib/gomod/semver.c).  The input is
  * two strings separated by the first newline.  Properties, from
  * golang.org/x/mod/module and semver: escaping is a bijection between
  * valid paths (versions) and their encodings, so unescape(escape(s)) == s
@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "limits.h"
-#include "modpath.h"
-#include "semver.h"
+#include "base/limits.h"
+#include "gomod/modpath.h"
+#include "gomod/semver.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

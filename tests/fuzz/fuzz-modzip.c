@@ -13,10 +13,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "gomod.h"
-#include "limits.h"
-#include "modpath.h"
-#include "modzip.h"
+#include "gomod/gomod.h"
+#include "base/limits.h"
+#include "gomod/modpath.h"
+#include "gomod/modzip.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

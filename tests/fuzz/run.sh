@@ -41,11 +41,11 @@ mkdir -p "$out/obj" "$out/bin" "$out/logs"
 # lib/ is shared work in progress: a file that does not compile is left
 # out, and only the targets that need it fail to link
 objs=""
-for c in "$top"/lib/*.c; do
-	o=$out/obj/$(basename "$c" .c).o
+for c in "$top"/lib/*/*.c; do
+	o=$out/obj/$(basename "$(dirname "$c")")-$(basename "$c" .c).o
 	rm -f "$o"
 	# shellcheck disable=SC2086
-	if "$cc" $cflags -fsanitize=fuzzer-no-link -c "$c" -o "$o" 2> "$out/logs/build-$(basename "$c" .c).log"; then
+	if "$cc" $cflags -fsanitize=fuzzer-no-link -I"$top/lib" -c "$c" -o "$o" 2> "$out/logs/build-$(basename "$c" .c).log"; then
 		objs="$objs $o"
 	else
 		echo "$0: lib/$(basename "$c") does not compile (see $out/logs/build-$(basename "$c" .c).log)" >&2

@@ -64,7 +64,7 @@ for v in $VERSIONS; do
 done
 stdout_empty
 ok $? "goreg-upload: stdout stays empty"
-# the audit log (lib/audit.h): TIME USER ACTION OWNER MODULE VERSION ORIGIN
+# the audit log (lib/auth/audit.h): TIME USER ACTION OWNER MODULE VERSION ORIGIN
 UID_=$(id -u)
 grep -qxF "$NOW_RFC3339 alice upload acme $M v1.10.0 local:$UID_" "$R/audit.log"
 ok $? "the upload is in the audit log, with -u's user and a local origin"

@@ -1,4 +1,4 @@
-/* Unit tests for lib/auth.c and lib/audit.c: credential parsing, tokens
+/* Unit tests for lib/auth/auth.c and lib/auth/audit.c: credential parsing, tokens
  * (storage, expiry, revocation, scope), the access rules, audit records. */
 #include <fcntl.h>
 #include <stdlib.h>
@@ -9,11 +9,11 @@
 #include <sodium.h>
 #include <tdb.h>
 
-#include "audit.h"
-#include "auth.h"
-#include "request.h"
-#include "store.h"
-#include "util.h"
+#include "auth/audit.h"
+#include "auth/auth.h"
+#include "http/request.h"
+#include "store/store.h"
+#include "base/util.h"
 #include "tap.h"
 
 static char err[600];

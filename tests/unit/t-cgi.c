@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cgi.h"
+#include "http/cgi.h"
 #include "tap.h"
 
 static struct request rq;

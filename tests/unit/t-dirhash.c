@@ -4,7 +4,7 @@
 #include <string.h>
 #include <sodium.h>
 
-#include "dirhash.h"
+#include "gomod/dirhash.h"
 #include "tap.h"
 
 static void file(struct dirhash_file *f, const char *name, const char *content)

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gomod.h"
+#include "gomod/gomod.h"
 #include "tap.h"
 
 #define N(a) (sizeof (a) / sizeof (a)[0])

@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "import.h"
+#include "app/import.h"
 #include "tap.h"
 
 static int64_t tm(const char *s)

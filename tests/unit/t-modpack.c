@@ -13,10 +13,10 @@
 #include <unistd.h>
 #include <zip.h>
 
-#include "limits.h"
-#include "modpack.h"
+#include "base/limits.h"
+#include "gomod/modpack.h"
 #include "tap.h"
-#include "util.h"
+#include "base/util.h"
 
 static char top[256];
 static int ntree;

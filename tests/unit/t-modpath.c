@@ -6,7 +6,7 @@
  * golang.org/x/mod itself (Unicode 15 letters excepted: see below). */
 #include <string.h>
 
-#include "modpath.h"
+#include "gomod/modpath.h"
 #include "tap.h"
 
 #define N(a) (sizeof (a) / sizeof (a)[0])

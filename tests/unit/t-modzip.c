@@ -11,10 +11,10 @@
 #include <unistd.h>
 #include <zip.h>
 
-#include "fold.h"
-#include "modzip.h"
+#include "gomod/fold.h"
+#include "gomod/modzip.h"
 #include "tap.h"
-#include "utf8.h"
+#include "base/utf8.h"
 
 struct zf {
 	const char *name;       /* a name ending in '/' is a directory entry */

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "semver.h"
+#include "gomod/semver.h"
 #include "tap.h"
 
 #define N(a) (sizeof (a) / sizeof (a)[0])

@@ -1,4 +1,4 @@
-/* Unit tests for lib/store.c and lib/fsck.c: publish, get, versions and
+/* Unit tests for lib/store/store.c and lib/store/fsck.c: publish, get, versions and
  * delete; exactly-once publishing under racing processes; readers racing
  * writers; a crash (SIGKILL, through the dev build's GOREG_STORE_CRASH
  * hook) at every step of a publish and a delete, each followed by what
@@ -19,11 +19,11 @@
 #include <sodium.h>
 #include <tdb.h>
 
-#include "fsck.h"
-#include "modpack.h"
-#include "modzip.h"
-#include "store.h"
-#include "util.h"
+#include "store/fsck.h"
+#include "gomod/modpack.h"
+#include "gomod/modzip.h"
+#include "store/store.h"
+#include "base/util.h"
 #include "tap.h"
 
 static char dir[64], root[128], err[600];

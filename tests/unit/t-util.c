@@ -1,11 +1,11 @@
-/* lib/util.c: the doubling array behind every growing list in lib/. */
+/* lib/base/util.c: the doubling array behind every growing list in lib/. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tap.h"
-#include "util.h"
+#include "base/util.h"
 
 int main(void)
 {

@@ -1,0 +1,432 @@
+#include "app/ops.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <sodium.h>
+
+#include "auth/audit.h"
+#include "auth/auth.h"
+#include "base/limits.h"
+#include "base/prog.h"
+#include "gomod/modzip.h"
+#include "app/route.h"
+#include "gomod/semver.h"
+#include "store/store.h"
+#include "base/util.h"
+
+/* RFC 9111: the versioned files never change once published */
+#define CACHE_IMMUTABLE_PUBLIC "public, max-age=31536000, immutable"
+#define CACHE_IMMUTABLE_PRIVATE "private, max-age=31536000, immutable"
+#define CACHE_SHORT_PUBLIC "public, max-age=60"
+#define CACHE_SHORT_PRIVATE "private, max-age=60"
+
+int ops_exit_code(int status)
+{
+	if (status < 400)
+		return 0;
+	return status < 500 ? 1 : 111;
+}
+
+/* The module's versions in semver order, or -1 with the reply filled. */
+static int versions(const struct store *st, const struct op_args *a, char ***v, size_t *n,
+                    struct reply *r)
+{
+	char err[MSG_MAX];
+	int code = store_versions(st, a->owner, a->module, v, n, err, sizeof err);
+	if (code != 200)
+		return reply_error(r, code, "%s", err), -1;
+	return 0;
+}
+
+void ops_list(const struct store *st, const struct op_args *a, struct reply *r)
+{
+	char **v;
+	size_t n;
+	if (versions(st, a, &v, &n, r) < 0)
+		return;
+	struct buf b = {0};
+	int fail = buf_add(&b, "", 0);
+	/* releases and pre-releases, no pseudo-versions, in semver order
+	 * (go.dev/ref/mod#goproxy-protocol: "$base/$module/@v/list") */
+	for (size_t i = 0; i < n && !fail; i++)
+		if (semver_classify(v[i]) != SEMVER_PSEUDO)
+			fail = buf_printf(&b, "%s\n", v[i]);
+	store_list_free(v, n);
+	if (fail || reply_bytes(r, 200, "text/plain; charset=utf-8", b.p, b.len) < 0)
+		reply_error(r, 500, "out of memory");
+	buf_free(&b);
+}
+
+/* Strong validators from the content: the zip's SHA-256, the go.mod's
+ * h1: hash, the .info's upload time; immutable, as versions are. */
+static void set_validators(struct reply *r, const char *ext, const struct verinfo *vi)
+{
+	r->last_modified = vi->time;
+	if (strcmp(ext, "zip") == 0)
+		snprintf(r->etag, sizeof r->etag, "\"%s\"", vi->zip_sha256);
+	else if (strcmp(ext, "mod") == 0)
+		snprintf(r->etag, sizeof r->etag, "\"%s\"", vi->h1_mod);
+	else
+		snprintf(r->etag, sizeof r->etag, "\"i%lld-%.16s\"", (long long)vi->time, vi->zip_sha256);
+	r->cache_control = CACHE_IMMUTABLE_PUBLIC;
+}
+
+/* Serve one of a version's files. */
+static void serve_file(const struct store *st, const char *owner, const char *module,
+                       const char *version, const char *ext, const char *ctype, struct reply *r)
+{
+	char err[MSG_MAX], path[FILE_PATH_MAX];
+	struct verinfo vi;
+	int code = store_get(st, owner, module, version, &vi, err, sizeof err);
+	if (code != 200) {
+		reply_error(r, code, "%s", err);
+		return;
+	}
+	if (strcmp(ext, "info") == 0) {
+		/* the .info bytes come from the record (publish wrote the file
+		 * with the same function): the body and its validators are one
+		 * record's, even when a delete and a new upload of the version
+		 * run between store_get and here */
+		char info[STORE_INFO_MAX];
+		if (store_info_format(version, vi.time, info, sizeof info) < 0 ||
+		    reply_bytes(r, 200, ctype, info, strlen(info)) < 0) {
+			reply_error(r, 500, "out of memory");
+			return;
+		}
+		set_validators(r, ext, &vi);
+		return;
+	}
+	if (store_file_path(st, owner, module, version, ext, path, sizeof path) < 0) {
+		reply_error(r, 404, "%s@%s: not found", module, version);
+		return;
+	}
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat sb;
+	if (fd < 0 || fstat(fd, &sb) < 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		/* metadata without the file: a delete is in flight, or the store
+		 * needs goreg-fsck; either way this version is not servable */
+		if (e == ENOENT)
+			reply_error(r, 404, "%s@%s: not found", module, version);
+		else
+			reply_error(r, 500, "unable to open '%s': %s", path, strerror(e));
+		return;
+	}
+	/* A delete and a new upload of the version between store_get and
+	 * open would pair the new file with the old record's validators:
+	 * a file whose size is not the record's is not this record's file. */
+	if ((strcmp(ext, "zip") == 0 && (uint64_t)sb.st_size != vi.zip_size) ||
+	    (strcmp(ext, "mod") == 0 && (uint64_t)sb.st_size != vi.mod_size)) {
+		close(fd);
+		reply_error(r, 404, "%s@%s: not found", module, version);
+		return;
+	}
+	r->status = 200;
+	r->content_type = ctype;
+	r->fd = fd;
+	r->file_off = 0;
+	r->file_len = r->file_size = sb.st_size;
+	set_validators(r, ext, &vi);
+}
+
+void ops_info(const struct store *st, const struct op_args *a, struct reply *r)
+{
+	serve_file(st, a->owner, a->module, a->version, "info", "application/json", r);
+}
+
+void ops_mod(const struct store *st, const struct op_args *a, struct reply *r)
+{
+	serve_file(st, a->owner, a->module, a->version, "mod", "text/plain; charset=utf-8", r);
+}
+
+void ops_zip(const struct store *st, const struct op_args *a, struct reply *r)
+{
+	serve_file(st, a->owner, a->module, a->version, "zip", "application/zip", r);
+}
+
+void ops_latest(const struct store *st, const struct op_args *a, struct reply *r)
+{
+	char **v;
+	size_t n;
+	if (versions(st, a, &v, &n, r) < 0)
+		return;
+	/* The version go would pick (go.dev/ref/mod#version-queries, "latest"):
+	 * the highest release, else the highest pre-release, else the highest
+	 * pseudo-version.  v is in semver order, so scan from the top. */
+	const char *pick = NULL;
+	for (int want = SEMVER_RELEASE; want <= SEMVER_PSEUDO && !pick; want++)
+		for (size_t i = n; i-- > 0;)
+			if ((int)semver_classify(v[i]) == want) {
+				pick = v[i];
+				break;
+			}
+	char ver[VERSION_MAX + 1];
+	snprintf(ver, sizeof ver, "%s", pick ? pick : v[n - 1]);
+	store_list_free(v, n);
+	struct op_args info = *a;
+	info.version = ver;
+	ops_info(st, &info, r);
+	if (r->status == 200) {
+		/* @latest moves: no strong validator, a short freshness */
+		r->etag[0] = 0;
+		r->last_modified = 0;
+		r->cache_control = CACHE_SHORT_PUBLIC;
+	}
+}
+
+/* The change is made and cannot be taken back: a record that cannot be
+ * written is reported where the server logs errors, and the client still
+ * learns what happened. */
+static void audit_done(struct audit *au, int64_t now, const struct actor *who, const char *action,
+                       const char *owner, const char *module, const char *version)
+{
+	char err[MSG_MAX];
+	if (audit_append(au, now, who->user, action, owner, module, version, who->origin, err,
+	                 sizeof err) != 200)
+		warnx_("%s %s %s@%s done but not audited: %s", action, owner, module, version, err);
+}
+
+/* Spool the body into ROOT/tmp, hashing it on the way.  Returns the open,
+ * locked spool file (the caller closes it once the file is published or
+ * removed), or -1 with the reply filled. */
+static int spool(const struct store *st, const struct body_source *body, long long declared,
+                 char *path, size_t pathsz, char sha_hex[65], struct reply *r)
+{
+	/* locked until the spool file is renamed away or removed, so that a
+	 * concurrent goreg-fsck --repair never takes it for a leftover */
+	int fd = store_tmp_create(st, "u", path, pathsz);
+	if (fd < 0)
+		return reply_error(r, errno == ENOSPC ? 503 : 500, "unable to create a spool file in '%s/tmp': %s",
+		                   st->root, strerror(errno)), -1;
+	crypto_hash_sha256_state h;
+	crypto_hash_sha256_init(&h);
+	static char chunk[IO_CHUNK];
+	long long total = 0;
+	for (;;) {
+		int status = 500;
+		ssize_t got = body->read(body->ctx, chunk, sizeof chunk, &status);
+		if (got == 0)
+			break;
+		if (got < 0) {
+			reply_error(r, status, status == 413 ? "module zip larger than %lld bytes"
+			                      : status == 408 ? "request body too slow"
+			                      : "unable to read the request body",
+			            (long long)MODZIP_MAX_ZIP);
+			goto fail;
+		}
+		total += got;
+		if (total > MODZIP_MAX_ZIP) {
+			reply_error(r, 413, "module zip larger than %lld bytes", (long long)MODZIP_MAX_ZIP);
+			goto fail;
+		}
+		crypto_hash_sha256_update(&h, (unsigned char *)chunk, (size_t)got);
+		if (write_all(fd, chunk, (size_t)got) < 0) {
+			reply_error(r, errno == ENOSPC ? 503 : 500, "unable to write '%s': %s", path,
+			            strerror(errno));
+			goto fail;
+		}
+	}
+	if (declared >= 0 && total != declared) {
+		reply_error(r, 400, "request body is %lld bytes, Content-Length said %lld", total, declared);
+		goto fail;
+	}
+	if (total == 0) {
+		reply_error(r, 400, "empty request body: expected a module zip");
+		goto fail;
+	}
+	if (fsync(fd) < 0) {
+		reply_error(r, 500, "unable to sync '%s': %s", path, strerror(errno));
+		goto fail;
+	}
+	unsigned char sum[32];
+	crypto_hash_sha256_final(&h, sum);
+	hex_encode(sum, 32, sha_hex);
+	return fd;
+fail:
+	close(fd);
+	unlink(path);
+	return -1;
+}
+
+void ops_upload(const struct store *st, const struct op_args *a, struct reply *r)
+{
+	char path[OWNER_PATH_MAX], err[MSG_MAX];
+	struct verinfo vi;
+	memset(&vi, 0, sizeof vi);
+	if (a->declared_len > MODZIP_MAX_ZIP) {
+		reply_error(r, 413, "module zip larger than %lld bytes", (long long)MODZIP_MAX_ZIP);
+		return;
+	}
+	int sfd = spool(st, a->body, a->declared_len, path, sizeof path, vi.zip_sha256, r);
+	if (sfd < 0)
+		return;
+	struct modzip_info mi;
+	int v = modzip_check(path, &mi, err, sizeof err);
+	const char *why = v == 0 ? store_check_module(mi.module) : NULL;
+	if (why) {
+		fmt(err, sizeof err, "%.400s: %s", mi.module, why);
+		modzip_info_free(&mi);
+		v = 1;
+	}
+	if (v != 0) {
+		unlink(path);
+		close(sfd);
+		reply_error(r, v > 0 ? 400 : 500, "%s", err);
+		return;
+	}
+	/* No unaudited changes: the log is opened before the store changes.
+	 * Not earlier: a refused upload must leave the store as it was, and
+	 * opening may create the log. */
+	struct audit au;
+	if (audit_open(st, &au, err, sizeof err) != 200) {
+		unlink(path);
+		close(sfd);
+		modzip_info_free(&mi);
+		reply_error(r, 500, "%s", err);
+		return;
+	}
+	int code = store_publish(st, a->owner, path, &mi, a->who->user, a->published, &vi, err, sizeof err);
+	if (code == 201) {
+		char msg[MODPATH_MAX + VERSION_MAX + 64];
+		snprintf(msg, sizeof msg, "created %s@%s\n", mi.module, mi.version);
+		reply_bytes(r, 201, "text/plain; charset=utf-8", msg, strlen(msg));
+		audit_done(&au, a->now, a->who, "upload", a->owner, mi.module, mi.version);
+	} else {
+		audit_close(&au);
+		/* the spool file was not consumed: ours to remove */
+		unlink(path);
+		reply_error(r, code, "%s", err);
+	}
+	/* the lock goes only now: published (renamed away) or removed */
+	close(sfd);
+	modzip_info_free(&mi);
+}
+
+void ops_delete(const struct store *st, const struct op_args *a, struct reply *r)
+{
+	char err[MSG_MAX];
+	struct audit au;
+	/* an absent version is refused before the audit log is opened (which
+	 * may create it): a refusal leaves the store as it was.  A version a
+	 * crashed delete left half-removed is present: deleting it again
+	 * finishes the job. */
+	int code = store_present(st, a->owner, a->module, a->version, err, sizeof err);
+	if (code != 200) {
+		reply_error(r, code, "%s", err);
+		return;
+	}
+	if (audit_open(st, &au, err, sizeof err) != 200) {
+		reply_error(r, 500, "%s", err);
+		return;
+	}
+	code = store_delete(st, a->owner, a->module, a->version, err, sizeof err);
+	if (code == 204) {
+		reply_bytes(r, 204, NULL, "", 0);
+		audit_done(&au, a->now, a->who, "delete", a->owner, a->module, a->version);
+		return;
+	}
+	audit_close(&au);
+	reply_error(r, code, "%s", err);
+}
+
+struct actor ops_local_actor(const char *user, char *origin, size_t originsz)
+{
+	audit_local_origin(origin, originsz);
+	return (struct actor){user, origin};
+}
+
+/* The operations as data: ops_dispatch and the plumbing tools both run
+ * an entry of this table.  The router (route.c) finds the op from the URL
+ * and checks the method against the entry's methods. */
+static const struct op_def table[] = {
+	{OP_LIST, "goreg-list", "GET, HEAD", ACCESS_READ, 1, "[-r root] owner module", ops_list},
+	{OP_INFO, "goreg-info", "GET, HEAD", ACCESS_READ, 2, "[-r root] owner module version", ops_info},
+	{OP_MOD, "goreg-mod", "GET, HEAD", ACCESS_READ, 2, "[-r root] owner module version", ops_mod},
+	{OP_ZIP, "goreg-zip", "GET, HEAD", ACCESS_READ, 2, "[-r root] owner module version", ops_zip},
+	{OP_LATEST, "goreg-latest", "GET, HEAD", ACCESS_READ, 1, "[-r root] owner module", ops_latest},
+	{OP_UPLOAD, "goreg-upload", "PUT", ACCESS_WRITE, 1, "[-r root] [-u uploader] owner file.zip|-",
+	 ops_upload},
+	{OP_DELETE, "goreg-delete", "DELETE", ACCESS_WRITE, 2, "[-r root] owner module version", ops_delete},
+	/* routed, but answered by the router: no checksum database yet */
+	{OP_SUMDB, NULL, "GET, HEAD", ACCESS_READ, 0, NULL, NULL},
+};
+
+int ops_method_allowed(const struct op_def *def, const char *method)
+{
+	size_t n = strlen(method);
+	for (const char *m = def->methods; *m;) {
+		size_t l = strcspn(m, ",");
+		if (l == n && memcmp(m, method, n) == 0)
+			return 1;
+		m += l;
+		m += strspn(m, ", ");
+	}
+	return 0;
+}
+
+const struct op_def *ops_find(enum op op)
+{
+	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+		if (table[i].op == op)
+			return &table[i];
+	return NULL;
+}
+
+void ops_dispatch(const struct store *st, const struct request *rq, int64_t now, struct reply *r)
+{
+	char err[MSG_MAX];
+	struct route rt;
+	int code = route_match(rq->method, rq->path, &rt, err, sizeof err);
+	if (code != 200) {
+		reply_error(r, code, "%s", err);
+		if (code == 405)
+			r->allow = rt.allow;
+		return;
+	}
+	/* The order matters for privacy: the route depends on the URL alone,
+	 * and credentials and the owner are checked before the store is
+	 * looked at, so a refusal never depends on which modules exist. */
+	const struct op_def *def = ops_find(rt.op);
+	if (!def || !def->run) {
+		reply_error(r, 404, "not found");
+		return;
+	}
+	struct principal who;
+	struct owner_info oi;
+	code = auth_identify(st, rq, now, &who, err, sizeof err);
+	if (code == 200)
+		code = auth_check(st, &who, rt.owner, def->access, &oi, err, sizeof err);
+	if (code != 200) {
+		reply_error(r, code, "%s", err);
+		r->www_authenticate = code == 401;
+		return;
+	}
+	struct actor actor = {who.user, rq->remote_addr[0] ? rq->remote_addr : "-"};
+	struct op_args a = {
+		.owner = rt.owner,
+		.module = rt.module,
+		.version = rt.version,
+		.body = &rq->body,
+		.declared_len = rq->chunked ? -1 : rq->content_length,
+		.who = &actor,
+		.now = now,
+		.published = now,
+	};
+	def->run(st, &a, r);
+	if (r->status < 300 && def->access == ACCESS_READ) {
+		/* RFC 9111 section 5.2.2.7: caches shared between users must not
+		 * keep a private owner's files */
+		if (!r->cache_control)
+			r->cache_control = oi.private_ ? CACHE_SHORT_PRIVATE : CACHE_SHORT_PUBLIC;
+		else if (oi.private_)
+			r->cache_control = strcmp(r->cache_control, CACHE_SHORT_PUBLIC) == 0 ? CACHE_SHORT_PRIVATE
+			                                                                      : CACHE_IMMUTABLE_PRIVATE;
+	}
+}

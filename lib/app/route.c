@@ -1,0 +1,257 @@
+#include "app/route.h"
+#include "app/ops.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "gomod/modpath.h"
+#include "gomod/semver.h"
+#include "store/store.h"
+#include "base/utf8.h"
+#include "base/util.h"
+
+/* Decoded input goes into error messages Go-quoted (utf8_quote), so a
+ * "%1b" in a URL never echoes a control byte back to the client. */
+#define Q(s) utf8_quote((s), strlen(s), qbuf, sizeof qbuf)
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9') return c - '0';
+	c = tolower(c);
+	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+	return -1;
+}
+
+int pct_decode(const char *in, size_t n, char *out, size_t outsz)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n; i++) {
+		int c = (unsigned char)in[i];
+		if (c == '%') {
+			int h, l;
+			if (i + 2 >= n || (h = hexval((unsigned char)in[i + 1])) < 0 ||
+			    (l = hexval((unsigned char)in[i + 2])) < 0)
+				return PCT_MALFORMED;
+			c = h << 4 | l;
+			if (c == 0)
+				return PCT_MALFORMED;
+			i += 2;
+		}
+		if (o + 1 >= outsz)
+			return PCT_TOO_LONG;
+		out[o++] = (char)c;
+	}
+	out[o] = 0;
+	return 0;
+}
+
+struct segs {
+	const char *s[ROUTE_SEGS_MAX];
+	size_t l[ROUTE_SEGS_MAX];
+	size_t n;
+};
+
+static int split(const char *path, struct segs *sg)
+{
+	sg->n = 0;
+	if (path[0] != '/')
+		return -1;
+	const char *p = path + 1;
+	for (;;) {
+		const char *sl = strchr(p, '/');
+		size_t l = sl ? (size_t)(sl - p) : strlen(p);
+		if (sg->n == ROUTE_SEGS_MAX)
+			return -1;
+		sg->s[sg->n] = p;
+		sg->l[sg->n++] = l;
+		if (!sl)
+			return 0;
+		p = sl + 1;
+	}
+}
+
+static int seg_is(const struct segs *sg, size_t i, const char *lit)
+{
+	return i < sg->n && sg->l[i] == strlen(lit) && memcmp(sg->s[i], lit, sg->l[i]) == 0;
+}
+
+static int decode_owner(const struct segs *sg, size_t i, struct route *rt, char *err, size_t errsz)
+{
+	char tmp[OWNER_MAX * 3 + 1], qbuf[2 * QUOTE_MAX];
+	if (pct_decode(sg->s[i], sg->l[i], tmp, sizeof tmp) < 0)
+		return ERR(404, "no such owner");
+	/* owners are case-insensitive, like Gitea's user names */
+	for (char *c = tmp; *c; c++)
+		*c = (char)tolower((unsigned char)*c);
+	if (store_check_owner(tmp) || strlen(tmp) > OWNER_MAX)
+		return ERR(404, "no such owner %s", Q(tmp));
+	strcpy(rt->owner, tmp);
+	return 200;
+}
+
+/* segments [from, to) joined with '/', each percent-decoded, then
+ * '!'-decoded as a module path */
+static int decode_module(const struct segs *sg, size_t from, size_t to, struct route *rt,
+                         char *err, size_t errsz)
+{
+	char esc[ESCAPED_MAX + 1], qbuf[2 * QUOTE_MAX];
+	size_t o = 0;
+	if (from >= to)
+		return ERR(404, "missing module path");
+	for (size_t i = from; i < to; i++) {
+		if (o + 1 >= sizeof esc)
+			return ERR(404, "module path too long");
+		if (i > from)
+			esc[o++] = '/';
+		int pr = pct_decode(sg->s[i], sg->l[i], esc + o, sizeof esc - o);
+		if (pr == PCT_TOO_LONG)
+			return ERR(404, "module path too long");
+		if (pr < 0)
+			return ERR(400, "malformed percent-encoding in module path");
+		o += strlen(esc + o);
+	}
+	const char *why = NULL;
+	if (modpath_unescape_path(esc, rt->module, sizeof rt->module, &why) < 0)
+		return ERR(404, "invalid module path %s: %s", Q(esc), why ? why : "too long");
+	return 200;
+}
+
+static int decode_version(const char *s, size_t n, struct route *rt, char *err, size_t errsz)
+{
+	char esc[2 * VERSION_MAX + 1], qbuf[2 * QUOTE_MAX];
+	const char *why = NULL;
+	int pr = pct_decode(s, n, esc, sizeof esc);
+	if (pr == PCT_TOO_LONG)
+		return ERR(404, "version too long");
+	if (pr < 0)
+		return ERR(400, "malformed percent-encoding in version");
+	if (modpath_unescape_version(esc, rt->version, sizeof rt->version, &why) < 0)
+		return ERR(404, "invalid version %s: %s", Q(esc), why ? why : "too long");
+	/* goreg stores only canonical semantic versions; a query like
+	 * "master" or "v1" is not a version it can have (404 lets go fall
+	 * through to the next GOPROXY entry) */
+	if (!semver_is_module_canonical(rt->version))
+		return ERR(404, "%s: not a canonical version", rt->version);
+	return 200;
+}
+
+/* The methods op answers come from the operations table: set Allow for a
+ * 405 and say whether method is one of them. */
+static int allowed(enum op op, const char *method, struct route *rt)
+{
+	const struct op_def *def = ops_find(op);
+	rt->allow = def->methods;
+	return ops_method_allowed(def, method);
+}
+
+/* below a GOPROXY base: sg->s[b..] */
+static int match_proxy(const char *method, const struct segs *sg, size_t b, struct route *rt,
+                       char *err, size_t errsz)
+{
+	size_t n = sg->n;
+	if (seg_is(sg, b, "upload") && n == b + 1) {
+		if (!allowed(OP_UPLOAD, method, rt))
+			return ERR(405, "method not allowed");
+		rt->op = OP_UPLOAD;
+		return 200;
+	}
+	if (seg_is(sg, b, "sumdb")) {
+		if (!allowed(OP_SUMDB, method, rt))
+			return ERR(405, "method not allowed");
+		rt->op = OP_SUMDB;
+		return ERR(404, "goreg serves no checksum database");
+	}
+	enum op op = OP_NONE;
+	size_t modend = 0;
+	if (n >= b + 2 && seg_is(sg, n - 1, "@latest")) {
+		op = OP_LATEST;
+		modend = n - 1;
+	} else if (n >= b + 3 && seg_is(sg, n - 2, "@v")) {
+		modend = n - 2;
+		const char *last = sg->s[n - 1];
+		size_t ll = sg->l[n - 1];
+		static const struct { const char *ext; enum op op; } exts[] = {
+			{".info", OP_INFO}, {".mod", OP_MOD}, {".zip", OP_ZIP}};
+		if (seg_is(sg, n - 1, "list"))
+			op = OP_LIST;
+		else
+			for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+				size_t el = strlen(exts[i].ext);
+				if (ll > el && memcmp(last + ll - el, exts[i].ext, el) == 0) {
+					op = exts[i].op;
+					int c = decode_version(last, ll - el, rt, err, errsz);
+					if (c != 200)
+						return c;
+					break;
+				}
+			}
+	}
+	if (op == OP_NONE)
+		return ERR(404, "not found");
+	if (!allowed(op, method, rt))
+		return ERR(405, "method not allowed");
+	int c = decode_module(sg, b, modend, rt, err, errsz);
+	if (c != 200)
+		return c;
+	rt->op = op;
+	return 200;
+}
+
+int route_match(const char *method, const char *path, struct route *rt, char *err, size_t errsz)
+{
+	struct segs sg;
+	memset(rt, 0, sizeof *rt);
+	if (split(path, &sg) < 0)
+		return ERR(404, "not found");
+	/* no empty, "." or ".." segments anywhere: nothing can name a path
+	 * outside the store, and there is one spelling of every URL */
+	for (size_t i = 0; i < sg.n; i++)
+		if (sg.l[i] == 0 || seg_is(&sg, i, ".") || seg_is(&sg, i, ".."))
+			return ERR(404, "not found");
+
+	/* Gitea: /api/packages/{owner}/go/... */
+	if (seg_is(&sg, 0, "api") && seg_is(&sg, 1, "packages") && sg.n >= 5 && seg_is(&sg, 3, "go")) {
+		int c = decode_owner(&sg, 2, rt, err, errsz);
+		return c != 200 ? c : match_proxy(method, &sg, 4, rt, err, errsz);
+	}
+	/* GitLab: /api/v4/projects/{id}/packages/go/... ({id} is the owner) */
+	if (seg_is(&sg, 0, "api") && seg_is(&sg, 1, "v4") && seg_is(&sg, 2, "projects") && sg.n >= 7 &&
+	    seg_is(&sg, 4, "packages") && seg_is(&sg, 5, "go")) {
+		int c = decode_owner(&sg, 3, rt, err, errsz);
+		return c != 200 ? c : match_proxy(method, &sg, 6, rt, err, errsz);
+	}
+	/* Gitea's package API: DELETE /api/v1/packages/{owner}/go/{module}/{version},
+	 * the module percent-encoded as one segment; '!'-encoded or plain */
+	if (seg_is(&sg, 0, "api") && seg_is(&sg, 1, "v1") && seg_is(&sg, 2, "packages") && sg.n == 7 &&
+	    seg_is(&sg, 4, "go")) {
+		if (!allowed(OP_DELETE, method, rt))
+			return ERR(405, "method not allowed");
+		int c = decode_owner(&sg, 3, rt, err, errsz);
+		if (c != 200)
+			return c;
+		char mod[ESCAPED_MAX + 1], qbuf[2 * QUOTE_MAX];
+		int pr = pct_decode(sg.s[5], sg.l[5], mod, sizeof mod);
+		if (pr == PCT_TOO_LONG)
+			return ERR(404, "module path too long");
+		if (pr < 0)
+			return ERR(400, "malformed percent-encoding in module path");
+		if (modpath_unescape_path(mod, rt->module, sizeof rt->module, NULL) < 0) {
+			const char *why = modpath_check(mod);
+			if (why || strlen(mod) > MODPATH_MAX)
+				return ERR(404, "invalid module path %s: %s", Q(mod), why ? why : "too long");
+			strcpy(rt->module, mod);
+		}
+		c = decode_version(sg.s[6], sg.l[6], rt, err, errsz);
+		if (c != 200) {
+			/* a plain version with capitals ("v1.0.0-RC") is fine here */
+			char v[VERSION_MAX + 1];
+			if (pct_decode(sg.s[6], sg.l[6], v, sizeof v) < 0 || !semver_is_module_canonical(v))
+				return c;
+			strcpy(rt->version, v);
+		}
+		rt->op = OP_DELETE;
+		return 200;
+	}
+	return ERR(404, "not found");
+}

@@ -1,0 +1,107 @@
+#include "app/tool.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/prog.h"
+#include "gomod/modpath.h"
+#include "app/ops.h"
+#include "gomod/semver.h"
+#include "store/store.h"
+#include "base/util.h"
+
+
+int tool_main(const char *name, enum op op, int argc, char **argv)
+{
+	prog_init(name);
+	const struct op_def *def = ops_find(op);
+	if (!def)
+		die(2, "unknown operation");
+	const char *root = store_default_root(), *uploader = "";
+	int c;
+	/* -u only means something to goreg-upload */
+	while ((c = getopt(argc, argv, op == OP_UPLOAD ? "r:u:" : "r:")) != -1) {
+		switch (c) {
+		case 'r': root = optarg; break;
+		case 'u': uploader = optarg; break;
+		default: usage(def->synopsis);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	int want = 1 + def->operands;
+	if (argc != want)
+		usage(def->synopsis);
+	const char *owner = argv[0];
+	const char *why = store_check_owner(owner);
+	if (why)
+		die(1, "invalid owner '%s': %s", owner, why);
+	/* the uploader is a user name, which is an owner name (goreg-admin
+	 * user add); anything else, a newline above all, would break the
+	 * key=value lines of the version record */
+	if (*uploader && (why = store_check_owner(uploader)))
+		die(1, "invalid uploader '%s': %s", uploader, why);
+	if (op != OP_UPLOAD) {
+		if ((why = modpath_check(argv[1])))
+			die(1, "invalid module path '%s': %s", argv[1], why);
+		if (strlen(argv[1]) > MODPATH_MAX)
+			die(1, "invalid module path '%s': too long", argv[1]);
+		if (want == 3 && (!semver_is_module_canonical(argv[2]) || strlen(argv[2]) > VERSION_MAX))
+			die(1, "invalid version '%s': not a canonical semantic version", argv[2]);
+	}
+	struct store st;
+	char err[MSG_MAX];
+	if (store_init(&st, root, err, sizeof err) != 200)
+		die(111, "%s", err);
+	struct reply r;
+	reply_init(&r);
+	char origin[32];
+	struct actor who = ops_local_actor(uploader, origin, sizeof origin);
+	struct fd_body fb = {0};
+	struct body_source bs = fd_body_source(&fb);
+	int64_t now = unix_now();
+	struct op_args a = {
+		.owner = owner,
+		.module = op == OP_UPLOAD ? NULL : argv[1],
+		.version = want == 3 ? argv[2] : NULL,
+		.body = &bs,
+		.declared_len = -1,
+		.who = &who,
+		.now = now,
+		.published = now,
+	};
+	if (op == OP_UPLOAD && strcmp(argv[1], "-") != 0 && (fb.fd = open(argv[1], O_RDONLY | O_CLOEXEC)) < 0)
+		die(errno == ENOENT || errno == EACCES ? 1 : 111, "unable to open '%s': %s", argv[1],
+		    strerror(errno));
+	def->run(&st, &a, &r);
+	if (r.status >= 300) {
+		/* the reply body is already the one-line reason */
+		die(ops_exit_code(r.status), "%.*s", (int)(r.mem_len ? r.mem_len - 1 : 0), r.mem ? r.mem : "");
+	}
+	int rc = 0;
+	if (r.fd >= 0) {
+		char b[IO_CHUNK];
+		ssize_t n;
+		while ((n = read(r.fd, b, sizeof b)) > 0)
+			if (write_all(1, b, (size_t)n) < 0) {
+				rc = -1;
+				break;
+			}
+		if (n < 0)
+			rc = -1;
+	} else if (op == OP_UPLOAD || op == OP_DELETE) {
+		/* what was done goes to stderr; stdout stays clean for scripts */
+		if (r.mem_len)
+			fprintf(stderr, "%s: %.*s", name, (int)r.mem_len, r.mem);
+	} else
+		rc = write_all(1, r.mem, r.mem_len);
+	reply_free(&r);
+	if (rc < 0)
+		die(111, "unable to write to stdout: %s", strerror(errno));
+	return 0;
+}

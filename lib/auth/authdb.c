@@ -1,0 +1,203 @@
+/* goreg.tdb access shared by auth.c (accounts, rules) and token.c
+ * (tokens, credentials). */
+#include "auth/authdb.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "store/store.h"
+#include "base/util.h"
+
+struct tdb_context *adb_open(const struct store *st, int write)
+{
+	char path[ROOT_PATH_MAX];
+	if (fmt(path, sizeof path, "%s/goreg.tdb", st->root) < 0) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	/* the first write makes the whole store skeleton, the spool tmp/
+	 * included, so that later refused uploads leave no directory behind */
+	char tmp[ROOT_PATH_MAX];
+	if (write && (store_tmp_path(st, tmp, sizeof tmp) < 0 || mkdir_p(tmp, 0755) < 0))
+		return NULL;
+	/* goreg.tdb is read like the indexes: with locks, so a token check
+	 * never walks a hash chain a commit is rewriting */
+	return store_tdb_open(path, 0, write ? INDEX_CREATE : INDEX_READ, 0600);
+}
+
+TDB_DATA adb_key(const char *s)
+{
+	return (TDB_DATA){(unsigned char *)s, strlen(s)};
+}
+
+/* fetch key into a NUL-terminated malloc'd string, or NULL */
+char *adb_get(struct tdb_context *db, const char *key)
+{
+	TDB_DATA v = tdb_fetch(db, adb_key(key));
+	if (!v.dptr)
+		return NULL;
+	char *s = malloc(v.dsize + 1);
+	if (s) {
+		memcpy(s, v.dptr, v.dsize);
+		s[v.dsize] = 0;
+	}
+	free(v.dptr);
+	return s;
+}
+
+/* value of the "k=" line of a record; -1 if absent or too long */
+int adb_rec_get(const char *rec, const char *k, char *out, size_t outsz)
+{
+	size_t kl = strlen(k);
+	for (const char *p = rec; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t l = nl ? (size_t)(nl - p) : strlen(p);
+		if (l > kl && memcmp(p, k, kl) == 0 && p[kl] == '=') {
+			size_t vl = l - kl - 1;
+			if (vl >= outsz)
+				return -1;
+			memcpy(out, p + kl + 1, vl);
+			out[vl] = 0;
+			return 0;
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	return -1;
+}
+
+int adb_put(struct tdb_context *db, const char *key, const char *val, int flag)
+{
+	return tdb_store(db, adb_key(key), adb_key(val), flag);
+}
+
+int adb_begin(const struct store *st, struct tdb_context **db, char *err, size_t errsz)
+{
+	/* tdb will not open a file twice in one process: a kept read
+	 * handle goes before the write open */
+	if (st->cache && st->cache->accounts) {
+		tdb_close(st->cache->accounts);
+		st->cache->accounts = NULL;
+	}
+	if (!(*db = adb_open(st, 1)))
+		return ERR(500, "unable to open '%s/goreg.tdb': %s", st->root, strerror(errno));
+	if (tdb_transaction_start(*db) != 0) {
+		ERR(500, "unable to start a transaction: %s", tdb_errorstr(*db));
+		tdb_close(*db);
+		return 500;
+	}
+	return 200;
+}
+
+/* commit on 2xx, else cancel; a committed tdb transaction is on disk
+ * (tdb fsyncs it) before this returns */
+int adb_finish(struct tdb_context *db, int code, char *err, size_t errsz)
+{
+	if (code >= 200 && code < 300) {
+		if (tdb_transaction_commit(db) != 0)
+			code = ERR(500, "unable to commit: %s", tdb_errorstr(db));
+	} else
+		tdb_transaction_cancel(db);
+	tdb_close(db);
+	return code;
+}
+
+/* Open for reading; a store without goreg.tdb has no accounts: *db is
+ * then NULL and the result 200. */
+int adb_open_ro(const struct store *st, struct tdb_context **db, char *err, size_t errsz)
+{
+	struct store_cache *c = st->cache;
+	if (c && c->accounts) {
+		/* the kept handle is good while the path still names its file */
+		char path[ROOT_PATH_MAX];
+		if (fmt(path, sizeof path, "%s/goreg.tdb", st->root) == 0 && store_same_file(c->accounts, path)) {
+			*db = c->accounts;
+			return 200;
+		}
+		tdb_close(c->accounts);
+		c->accounts = NULL;
+	}
+	*db = adb_open(st, 0);
+	if (!*db && errno != ENOENT)
+		return ERR(500, "unable to open '%s/goreg.tdb': %s", st->root, strerror(errno));
+	if (*db && c)
+		c->accounts = *db;
+	return 200;
+}
+
+void adb_close_ro(const struct store *st, struct tdb_context *db)
+{
+	if (db && !(st->cache && st->cache->accounts == db))
+		tdb_close(db);
+}
+
+
+
+int adb_stored(char *err, size_t errsz, struct tdb_context *db)
+{
+	return ERR(500, "unable to store: %s", tdb_errorstr(db));
+}
+
+
+/* ---- listings ---- */
+
+
+void adb_lines_add(struct adb_lines *l, const char *s)
+{
+	if (l->fail)
+		return;
+	if (grow(&l->v, &l->cap, l->n + 1, sizeof *l->v) < 0) {
+		l->fail = 1;
+		return;
+	}
+	if (!(l->v[l->n] = strdup(s)))
+		l->fail = 1;
+	else
+		l->n++;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* sorted, each line after skip bytes (a sort key) + '\n', into *out */
+int adb_lines_join(struct adb_lines *l, size_t skip, char **out, char *err, size_t errsz)
+{
+	struct buf b = {0};
+	int fail = l->fail || buf_add(&b, "", 0) < 0;
+	if (!fail && l->n)
+		qsort(l->v, l->n, sizeof *l->v, cmp_str);
+	for (size_t i = 0; i < l->n; i++) {
+		if (!fail)
+			fail = buf_printf(&b, "%s\n", l->v[i] + skip) < 0;
+		free(l->v[i]);
+	}
+	free(l->v);
+	if (fail) {
+		buf_free(&b);
+		return ERR(500, "out of memory");
+	}
+	*out = b.p;
+	return 200;
+}
+
+int adb_has_prefix(TDB_DATA key, const char *prefix)
+{
+	size_t pl = strlen(prefix);
+	return key.dsize > pl && memcmp(key.dptr, prefix, pl) == 0;
+}
+
+/* a record's value as a string (NUL-terminated copy), or NULL */
+char *adb_val_str(TDB_DATA v)
+{
+	char *s = malloc(v.dsize + 1);
+	if (s) {
+		memcpy(s, v.dptr, v.dsize);
+		s[v.dsize] = 0;
+	}
+	return s;
+}

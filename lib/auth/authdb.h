@@ -1,0 +1,48 @@
+/* goreg.tdb for lib/auth/auth.c and lib/auth/token.c only: opening it, records as
+ * "k=v\n" lines, transactions, sorted listings.  Record layout: auth.h.
+ * Functions with err return an HTTP-like status and a reason (ERR). */
+#ifndef GOREG_AUTHDB_H
+#define GOREG_AUTHDB_H
+#include <stddef.h>
+#include <sys/types.h>
+#include <tdb.h>
+
+struct store;
+
+/* ROOT/goreg.tdb, read-only or read-write (created 0600 if missing) */
+struct tdb_context *adb_open(const struct store *st, int write);
+/* Read-only; a store without goreg.tdb has no accounts: *db is then NULL
+ * and the result 200. */
+int adb_open_ro(const struct store *st, struct tdb_context **db, char *err, size_t errsz);
+/* Close what adb_open_ro gave, unless the store's cache keeps it. */
+void adb_close_ro(const struct store *st, struct tdb_context *db);
+/* Open read-write and start a transaction: 200 or 500. */
+int adb_begin(const struct store *st, struct tdb_context **db, char *err, size_t errsz);
+/* Commit on 2xx, else cancel; closes db.  Returns code, or 500 if the
+ * commit failed. */
+int adb_finish(struct tdb_context *db, int code, char *err, size_t errsz);
+
+TDB_DATA adb_key(const char *s);
+/* the value of key as a NUL-terminated malloc'd string, or NULL */
+char *adb_get(struct tdb_context *db, const char *key);
+int adb_put(struct tdb_context *db, const char *key, const char *val, int flag);
+/* 500 "unable to store: <tdb error>" */
+int adb_stored(char *err, size_t errsz, struct tdb_context *db);
+/* the value of the "k=" line of a record; -1 if absent or too long */
+int adb_rec_get(const char *rec, const char *k, char *out, size_t outsz);
+int adb_has_prefix(TDB_DATA key, const char *prefix);
+/* a record's value as a NUL-terminated malloc'd string, or NULL */
+char *adb_val_str(TDB_DATA v);
+
+/* Listing lines collected during a traversal, then sorted and joined. */
+struct adb_lines {
+	char **v;
+	size_t n, cap;
+	int fail;
+};
+void adb_lines_add(struct adb_lines *l, const char *s);
+/* sorted, each line from byte skip on (what precedes is a sort key) and
+ * '\n'-terminated, into *out (malloc'd); frees the lines.  200 or 500. */
+int adb_lines_join(struct adb_lines *l, size_t skip, char **out, char *err, size_t errsz);
+
+#endif

@@ -1,0 +1,86 @@
+/* Every limit goreg enforces, in one place.  Sources are cited where a
+ * limit is a protocol fact rather than our choice. */
+#ifndef GOREG_LIMITS_H
+#define GOREG_LIMITS_H
+
+/* Module zip limits: golang.org/x/mod/zip MaxZipFile, MaxGoMod, MaxLICENSE. */
+#define MODZIP_MAX_ZIP      (500LL << 20)   /* compressed size of a module zip */
+#define MODZIP_MAX_UNZIPPED (500LL << 20)   /* total uncompressed size */
+#define MODZIP_MAX_GOMOD    (16LL << 20)    /* go.mod */
+#define MODZIP_MAX_LICENSE  (16LL << 20)    /* LICENSE */
+#define MODZIP_MAX_FILES    100000          /* entries in one zip (our bound) */
+/* Our bound on a zip's central directory, read into memory whole: room for
+ * MODZIP_MAX_FILES entries with names and extra fields of ~600 bytes. */
+#define MODZIP_MAX_CDIR     (64LL << 20)
+
+/* Module paths and versions (our bounds; far above any real module). */
+#define MODPATH_MAX   1024  /* unescaped module path, bytes */
+#define VERSION_MAX   256   /* version string, bytes */
+#define ESCAPED_MAX   (2 * MODPATH_MAX) /* '!'-escaping at most doubles a path */
+#define OWNER_MAX     64    /* owner (namespace) name */
+
+/* HTTP (tipidee/quark style: fixed caller buffers). */
+#define HTTP_LINE_MAX     8192   /* request line -> 414 */
+#define HTTP_HEADERS_MAX  16384  /* all header bytes -> 431 */
+#define HTTP_NHEADERS_MAX 64     /* header fields -> 431 */
+#define HTTP_IDLE_SECS    30     /* keep-alive idle timeout */
+#define HTTP_READ_SECS    60     /* deadline for a request's head or a body chunk */
+#define HTTP_WRITE_SECS   60     /* a write that makes no progress -> close */
+#define HTTP_LINGER_SECS  2      /* reading and dropping input after our last reply */
+#define HTTP_DRAIN_MAX    (1 << 20) /* unread body bytes worth reading to keep a connection */
+#define HTTP_CHUNK_LINE_MAX 1024 /* chunk-size line with extensions */
+
+/* dirhash: "h1:" + base64(32 bytes) = 3 + 44 */
+#define H1_LEN 47
+
+/* Timeouts an operator sets (GOREG_*_TIMEOUT): whole seconds, at most a day. */
+#define DAY_SECS          86400
+#define HTTP_TIMEOUT_MAX  DAY_SECS
+
+/* Messages: one line of reason, with a module path and a version quoted
+ * in it (cut, never overflowing, past that). */
+#define MSG_MAX           600
+/* A program's error line on stderr: its name, what failed, and a message. */
+#define ERR_LINE_MAX      (2 * MSG_MAX)
+
+/* Paths in the store.  The root leaves STORE_NAME_ROOM of its buffer for
+ * what goes below it, so ROOT/ and a file name of ours (goreg.tdb,
+ * audit.log, tmp/u.XXXXXX) fit ROOT_PATH_MAX, and ROOT/OWNER/ and one of
+ * ours (index.tdb) fit OWNER_PATH_MAX.  A version's file, ROOT/OWNER/
+ * ESCAPED-MODULE/@v/ESCAPED-VERSION.ext, fits FILE_PATH_MAX; a name found
+ * on disk below it (goreg-fsck: anybody's, up to NAME_MAX) fits
+ * SCAN_PATH_MAX, with room for ROOT/lost+found/ in front. */
+#define STORE_ROOT_MAX    1024
+#define STORE_NAME_ROOM   256
+#define ROOT_PATH_MAX     (STORE_ROOT_MAX + 76)
+#define OWNER_PATH_MAX    (ROOT_PATH_MAX + OWNER_MAX + 36)
+/* ROOT/OWNER/index.tdb, built from an owner directory of OWNER_PATH_MAX */
+#define INDEX_PATH_MAX    (OWNER_PATH_MAX + sizeof "/index.tdb")
+#define FILE_PATH_MAX     4096
+#define SCAN_PATH_MAX     (FILE_PATH_MAX + 604)
+_Static_assert(OWNER_PATH_MAX + ESCAPED_MAX + 4 + 2 * VERSION_MAX + 8 <= FILE_PATH_MAX,
+               "a version's file path fits FILE_PATH_MAX");
+_Static_assert(OWNER_PATH_MAX + ESCAPED_MAX + 4 + 255 + sizeof "/lost+found" <= SCAN_PATH_MAX,
+               "lost+found paths fit SCAN_PATH_MAX");
+
+/* Small files read whole.  A .info goreg writes, {"Version":..,"Time":..},
+ * fits STORE_INFO_MAX.  One from elsewhere (goreg-import) may carry an
+ * "Origin" object of a few hundred bytes from newer go commands: INFO_MAX
+ * leaves room to spare.  A GOMODCACHE ziphash is one h1: line. */
+#define STORE_INFO_MAX    (VERSION_MAX + 64)
+#define INFO_MAX          (1 << 20)
+#define ZIPHASH_MAX       4096
+/* A module's version list file, read whole by goreg-fsck. */
+#define LIST_FILE_MAX     (16 << 20)
+
+/* Reads and writes of bulk data (bodies, zips, copies). */
+#define IO_CHUNK          65536
+
+/* A URL path is split into at most this many segments: far more than a
+ * base and a module path of MODPATH_MAX bytes in elements of 4 bytes. */
+#define ROUTE_SEGS_MAX    256
+
+/* A line of goreg-httpd's access and error log (to stderr). */
+#define LOG_LINE_MAX      40000
+
+#endif

@@ -1,0 +1,57 @@
+/* Small helpers shared by lib/: whole reads and writes, atomic files,
+ * a growable buffer, hex.  None of them exits or prints. */
+#ifndef GOREG_UTIL_H
+#define GOREG_UTIL_H
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+int buf_add(struct buf *b, const void *data, size_t n);     /* 0 or -1 (ENOMEM) */
+int buf_puts(struct buf *b, const char *s);
+int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void buf_free(struct buf *b);
+
+int write_all(int fd, const void *data, size_t n);          /* 0, or -1 with errno */
+/* Read a whole regular file of at most max bytes into *out (NUL-terminated,
+ * malloc'd).  Returns 0, or -1 with errno (EFBIG if larger than max). */
+int read_file(const char *path, size_t max, char **out, size_t *len);
+
+int mkdir_p(const char *path, mode_t mode);                /* like mkdir -p */
+int fsync_path(const char *path);                           /* open + fsync (dirs too) */
+/* Write data to dir/name atomically: a temp file in tmpdir (same filesystem),
+ * fsync, rename, fsync dir.  0, or -1 with errno. */
+int write_file_atomic(const char *tmpdir, const char *dir, const char *name,
+                      const void *data, size_t n);
+
+/* Room for need elements of size sz in the doubling array *(T **)arrp of
+ * capacity *cap.  0, or -1 (ENOMEM) with the array and *cap unchanged. */
+int grow(void *arrp, size_t *cap, size_t need, size_t sz);
+
+void hex_encode(const unsigned char *in, size_t n, char *out); /* out: 2n+1 */
+/* RFC 3339 UTC with seconds: 2006-01-02T15:04:05Z */
+void time_rfc3339(int64_t t, char out[32]);
+/* RFC 9110 IMF-fixdate */
+void time_http(int64_t t, char out[40]);
+int64_t time_http_parse(const char *s);                     /* -1 if invalid */
+
+/* snprintf that reports truncation: 0, or -1 if it did not fit. */
+int fmt(char *out, size_t outsz, const char *f, ...) __attribute__((format(printf, 3, 4)));
+
+/* Write a one-line reason into err and return code: the error convention
+ * of store, auth and route functions (used through their ERR macro). */
+int errset(char *err, size_t errsz, int code, const char *f, ...) __attribute__((format(printf, 4, 5)));
+#define ERR(code, ...) errset(err, errsz, (code), __VA_ARGS__)
+
+/* The names in dir but "." and "..", sorted bytewise, NULL-terminated;
+ * free with strv_free.  NULL with errno and *n 0 on failure (readdir's
+ * too). */
+char **dir_names(const char *dir, size_t *n);
+/* Free n strings and the array holding them. */
+void strv_free(char **v, size_t n);
+
+#endif

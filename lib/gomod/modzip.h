@@ -1,0 +1,33 @@
+/* Module zip validation (go.dev/ref/mod#zip-files, golang.org/x/mod/zip)
+ * and go.mod handling.  Streaming: entries are read one at a time through
+ * libzip; only the central directory and go.mod are held in memory. */
+#ifndef GOREG_MODZIP_H
+#define GOREG_MODZIP_H
+#include <stddef.h>
+#include <stdint.h>
+#include "base/limits.h"
+
+struct modzip_info {
+	char module[MODPATH_MAX + 1];   /* from the entries' common prefix, unescaped */
+	char version[VERSION_MAX + 1];
+	char *gomod;                    /* malloc'd go.mod bytes (synthesized if absent) */
+	size_t gomod_len;
+	int gomod_synth;                /* 1 if the zip had no root go.mod */
+	char h1_zip[H1_LEN + 1];        /* dirhash Hash1 of the zip, as go.sum has it */
+	char h1_mod[H1_LEN + 1];        /* Hash1 of go.mod, go.sum's "/go.mod" line */
+	uint64_t nfiles;
+	uint64_t unzipped;              /* total uncompressed bytes */
+};
+
+/* Validate the module zip in the file zippath.  On success fills *mi and
+ * returns 0.  On an invalid zip returns 1 and writes a one-line reason
+ * naming the broken rule into err.  On a system failure (out of memory,
+ * I/O error) returns -1 with the reason in err.  On return != 0, *mi holds
+ * nothing to free. */
+int modzip_check(const char *zippath, struct modzip_info *mi, char *err, size_t errsz);
+void modzip_info_free(struct modzip_info *mi);
+
+/* gomod_module_path(), part of this API since before gomod.h existed */
+#include "gomod/gomod.h"
+
+#endif

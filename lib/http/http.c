@@ -1,0 +1,442 @@
+/* The connection (deadlines on every wait) and the request-head parser of
+ * goreg-httpd (RFC 9112 sections 2-6); bodies are in body.c. */
+#include "http/http.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http/field.h"
+
+void conn_init(struct conn *c, int in, int out)
+{
+	memset(c, 0, sizeof *c);
+	c->in = in;
+	c->out = out;
+	c->idle_secs = field_env_secs("GOREG_IDLE_TIMEOUT", HTTP_IDLE_SECS);
+	c->read_secs = field_env_secs("GOREG_READ_TIMEOUT", HTTP_READ_SECS);
+	c->write_secs = field_env_secs("GOREG_WRITE_TIMEOUT", HTTP_WRITE_SECS);
+	c->body_max = MODZIP_MAX_ZIP;
+	c->chunk_state = 2;
+	/* Every wait is a poll with a deadline, so no read or write may
+	 * block: a client that stops reading must not hold the process. */
+	int fl;
+	if ((fl = fcntl(in, F_GETFL)) >= 0)
+		fcntl(in, F_SETFL, fl | O_NONBLOCK);
+	if ((fl = fcntl(out, F_GETFL)) >= 0)
+		fcntl(out, F_SETFL, fl | O_NONBLOCK);
+	/* replies leave in one write, or corked with MSG_MORE ahead of a
+	 * sendfile: waiting for the peer's delayed ACK only adds latency */
+	int one = 1;
+	if (setsockopt(out, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0) {
+		/* not TCP: no Nagle to turn off */
+	}
+}
+
+int64_t conn_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int conn_wait_in(struct conn *c, int64_t deadline)
+{
+	for (;;) {
+		int64_t left = deadline - conn_now_ms();
+		if (left <= 0)
+			return 0;
+		struct pollfd p = {.fd = c->in, .events = POLLIN};
+		int r = poll(&p, 1, (int)(left > 60000 ? 60000 : left));
+		if (r < 0 && errno != EINTR)
+			return -1;
+		if (r > 0)
+			return 1;
+	}
+}
+
+ssize_t conn_fill(struct conn *c, int64_t deadline)
+{
+	if (c->start == c->end)
+		c->start = c->end = 0;
+	else if (c->end == sizeof c->buf) {
+		memmove(c->buf, c->buf + c->start, c->end - c->start);
+		c->end -= c->start;
+		c->start = 0;
+	}
+	if (c->end == sizeof c->buf)
+		return -1; /* callers keep less than the buffer; never here */
+	for (;;) {
+		int w = conn_wait_in(c, deadline);
+		if (w <= 0)
+			return w == 0 ? -2 : -1;
+		ssize_t n = read(c->in, c->buf + c->end, sizeof c->buf - c->end);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n > 0)
+			c->end += (size_t)n;
+		return n < 0 ? -1 : n;
+	}
+}
+
+static int fail(struct conn *c, int status, const char *why)
+{
+	c->why = why;
+	return status;
+}
+
+/* RFC 9110 section 5.6.2 token characters */
+static int is_tchar(int ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       (ch && strchr("!#$%&'*+-.^_`|~", ch));
+}
+
+int http_method_known(const char *m)
+{
+	static const char *const known[] = {"GET", "HEAD", "PUT", "DELETE", "POST",
+	                                    "OPTIONS", "PATCH", "TRACE", "CONNECT"};
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (strcmp(m, known[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Find the end of the request head in buf[start, end), resuming at c->scan.
+ * Lines end in CRLF.  A bare LF or a bare CR is an error: RFC 9112 section
+ * 2.2 lets a recipient accept a bare LF, but goreg does not, because two
+ * parsers that disagree on where a line ends are what request smuggling
+ * exploits.  Returns 1 with *hlen set, 0 when more bytes are needed, or an
+ * error status: 400, 414 (request-line longer than HTTP_LINE_MAX - 1
+ * bytes), 431 (header section longer than HTTP_HEADERS_MAX bytes).
+ */
+static int scan_head(struct conn *c, size_t *hlen)
+{
+	const char *b = c->buf + c->start;
+	size_t n = c->end - c->start;
+	for (size_t i = c->scan; i < n; i++) {
+		if (b[i] == '\r') {
+			if (i + 1 == n) {
+				c->scan = i; /* see what follows first */
+				goto more;
+			}
+			if (b[i + 1] != '\n')
+				return fail(c, 400, "bare CR in the request head");
+			continue;
+		}
+		if (b[i] != '\n')
+			continue;
+		if (i == 0 || b[i - 1] != '\r')
+			return fail(c, 400, "bare LF in the request head: lines end in CRLF");
+		if (!c->line1) {
+			if (i - 1 > HTTP_LINE_MAX - 1)
+				return fail(c, 414, "request line too long");
+			c->line1 = i + 1;
+		} else {
+			if (i + 1 - c->line1 > HTTP_HEADERS_MAX)
+				return fail(c, 431, "request header section too large");
+			if (i + 1 - c->linestart == 2) {
+				*hlen = i + 1;
+				return 1;
+			}
+		}
+		c->linestart = i + 1;
+	}
+	c->scan = n;
+more:
+	if (!c->line1 && n > HTTP_LINE_MAX + 1)
+		return fail(c, 414, "request line too long");
+	if (c->line1 && n - c->line1 > HTTP_HEADERS_MAX)
+		return fail(c, 431, "request header section too large");
+	return 0;
+}
+
+/* Is tok one of the elements of a comma-separated list (RFC 9110 section
+ * 5.6.1), ignoring case? */
+static int has_token(const char *v, size_t n, const char *tok)
+{
+	size_t tl = strlen(tok);
+	const char *p = v, *end = v + n;
+	while (p < end) {
+		while (p < end && (*p == ' ' || *p == '\t' || *p == ','))
+			p++;
+		const char *s = p;
+		while (p < end && *p != ',')
+			p++;
+		const char *e = p;
+		while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if ((size_t)(e - s) == tl && strncasecmp(s, tok, tl) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Transfer-Encoding (RFC 9112 section 6.1): a list of codings, of which
+ * goreg implements only chunked.  te[0] counts chunked, te[1] other
+ * codings, te[2] is whether the last coding so far is chunked. */
+static int transfer_coding(struct conn *c, const char *v, size_t n, int te[3])
+{
+	const char *p = v, *end = v + n;
+	while (p < end) {
+		const char *s = p;
+		while (p < end && *p != ',')
+			p++;
+		const char *e = p++;
+		while (s < e && (*s == ' ' || *s == '\t'))
+			s++;
+		while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		if (s == e)
+			continue; /* empty list elements do not count */
+		for (const char *q = s; q < e; q++)
+			if (!is_tchar((unsigned char)*q))
+				return fail(c, 400, "malformed Transfer-Encoding");
+		int ch = e - s == 7 && strncasecmp(s, "chunked", 7) == 0;
+		te[ch ? 0 : 1]++;
+		te[2] = ch;
+	}
+	return 0;
+}
+
+/* Host (RFC 9110 section 7.2): uri-host [ ":" port ], possibly empty */
+static int host_ok(const char *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int ch = (unsigned char)v[i];
+		if (!(is_tchar(ch) || ch == ':' || ch == '[' || ch == ']' || ch == '(' || ch == ')' ||
+		      ch == ',' || ch == ';' || ch == '=') ||
+		    ch == '^' || ch == '`' || ch == '|' || ch == '#')
+			return 0;
+	}
+	return 1;
+}
+
+/* request-line = method SP request-target SP HTTP-version (RFC 9112
+ * section 3), the line h[0, ll) */
+static int parse_request_line(struct conn *c, char *h, size_t ll, struct request *rq)
+{
+	char *sp1 = memchr(h, ' ', ll);
+	if (!sp1 || sp1 == h)
+		return fail(c, 400, "malformed request line");
+	for (char *p = h; p < sp1; p++)
+		if (!is_tchar((unsigned char)*p))
+			return fail(c, 400, "malformed request method");
+	if ((size_t)(sp1 - h) >= sizeof rq->method)
+		return fail(c, 501, "request method not implemented");
+	memcpy(rq->method, h, (size_t)(sp1 - h));
+	char *tgt = sp1 + 1, *lend = h + ll;
+	char *sp2 = memchr(tgt, ' ', (size_t)(lend - tgt));
+	if (!sp2 || sp2 == tgt)
+		return fail(c, 400, "malformed request line");
+	size_t tl = (size_t)(sp2 - tgt);
+	for (size_t i = 0; i < tl; i++) {
+		unsigned char ch = (unsigned char)tgt[i];
+		if (ch <= 0x20 || ch >= 0x7f || ch == '#')
+			return fail(c, 400, "invalid character in the request target");
+	}
+	/* origin-form only (RFC 9112 section 3.2.1): absolute-form is for
+	 * proxies, asterisk-form for OPTIONS *, authority-form for CONNECT */
+	if (tgt[0] != '/')
+		return fail(c, 400, "request target must be a path");
+	memcpy(rq->target, tgt, tl);
+	size_t pl = strcspn(rq->target, "?");
+	memcpy(rq->path, rq->target, pl);
+	const char *ver = sp2 + 1;
+	if (lend - ver != 8 || memcmp(ver, "HTTP/", 5) != 0 || ver[5] < '0' || ver[5] > '9' ||
+	    ver[6] != '.' || ver[7] < '0' || ver[7] > '9')
+		return fail(c, 400, "malformed HTTP version");
+	rq->http_minor = ver[7] - '0';
+	if (ver[5] != '1')
+		return fail(c, 505, "only HTTP/1.x is served");
+	if (!http_method_known(rq->method))
+		return fail(c, 501, "request method not implemented");
+	rq->keep_alive = rq->http_minor >= 1;
+	return 0;
+}
+
+/* What the field lines said about framing, checked once all are read. */
+struct framing {
+	unsigned seen;          /* field_defs entries seen, by index */
+	int cl, tenc;           /* Content-Length, Transfer-Encoding seen */
+	int te[3];              /* transfer_coding's counts */
+	int expect;
+};
+
+/* One field line: name ":" OWS value OWS (RFC 9112 section 5), the
+ * fields with framing meaning by hand, the kept ones by field_defs. */
+static int parse_field(struct conn *c, char *p, size_t l, struct request *rq, struct framing *fr)
+{
+	int r;
+	if (p[0] == ' ' || p[0] == '\t')
+		return fail(c, 400, "obsolete line folding in the request head");
+	char *colon = memchr(p, ':', l);
+	if (!colon || colon == p)
+		return fail(c, 400, "malformed header field");
+	for (char *q = p; q < colon; q++)
+		if (!is_tchar((unsigned char)*q))
+			return fail(c, 400, "malformed header field name");
+	size_t nlen = (size_t)(colon - p);
+	char *v = colon + 1, *ve = p + l;
+	while (v < ve && (*v == ' ' || *v == '\t'))
+		v++;
+	while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
+		ve--;
+	size_t vlen = (size_t)(ve - v);
+	/* field-value: VCHAR, obs-text, SP, HTAB (RFC 9110 section 5.5) */
+	for (size_t i = 0; i < vlen; i++) {
+		unsigned char ch = (unsigned char)v[i];
+		if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
+			return fail(c, 400, "control character in a header field");
+	}
+#define NAME(s) (nlen == sizeof(s) - 1 && strncasecmp(p, s, nlen) == 0)
+	if (NAME("Content-Length")) {
+		if (fr->cl)
+			return fail(c, 400, "repeated Content-Length");
+		fr->cl = 1;
+		/* 1*DIGIT; "5, 5" is refused too */
+		if (field_length(v, vlen, c->body_max, &rq->content_length) < 0)
+			return fail(c, 400, "malformed Content-Length");
+	} else if (NAME("Transfer-Encoding")) {
+		fr->tenc = 1;
+		if ((r = transfer_coding(c, v, vlen, fr->te)))
+			return r;
+	} else if (NAME("Connection")) {
+		if (has_token(v, vlen, "close"))
+			rq->keep_alive = 0;
+		else if (rq->http_minor == 0 && has_token(v, vlen, "keep-alive"))
+			rq->keep_alive = 1;
+	} else if (NAME("Expect")) {
+		/* RFC 9110 section 10.1.1: the only expectation is
+		 * 100-continue, to be ignored from an HTTP/1.0 client */
+		if (!(vlen == 12 && strncasecmp(v, "100-continue", 12) == 0))
+			return fail(c, 417, "unsupported expectation");
+		fr->expect = rq->http_minor >= 1;
+	} else {
+		const struct field_def *f = field_find(p, nlen);
+		if (!f)
+			return 0;
+		/* a Range goreg cannot hold is one it may ignore, as if absent */
+		if (f->keep == FIELD_OR_IGNORE && vlen >= f->size)
+			return 0;
+		int host = f->off == offsetof(struct request, host);
+		unsigned bit = 1u << (f - field_defs);
+		if (f->unique && (fr->seen & bit))
+			return fail(c, 400, host ? "repeated Host" : "repeated header field");
+		fr->seen |= bit;
+		if (host && !host_ok(v, vlen))
+			return fail(c, 400, "malformed Host");
+		const char *why;
+		if ((r = field_store(f, rq, v, vlen, &why)))
+			return fail(c, r, why);
+	}
+#undef NAME
+	return 0;
+}
+
+/*
+ * Parse a complete head h[0, hlen) (every line ends in CRLF, checked by
+ * scan_head; line1 is where the field lines start) into rq.  States:
+ *   request-line   method SP request-target SP HTTP-version   (RFC 9112 3)
+ *   field lines    name ":" OWS value OWS, until the empty line (RFC 9112 5)
+ *   framing        checked once all fields are known          (RFC 9112 6)
+ * Framing that two parsers could read differently is refused with 400 and
+ * the connection closed: Content-Length together with Transfer-Encoding,
+ * Content-Length twice or as a list, a Transfer-Encoding whose last coding
+ * is not chunked or that has chunked twice, Transfer-Encoding in HTTP/1.0,
+ * obs-fold (RFC 9112 section 5.2), whitespace before a colon (section 5.1).
+ */
+static int parse_head(struct conn *c, char *h, size_t hlen, size_t line1, struct request *rq)
+{
+	int r = parse_request_line(c, h, line1 - 2, rq);
+	if (r)
+		return r;
+	struct framing fr = {0};
+	int nfields = 0;
+	char *p = h + line1, *end = h + hlen - 2;
+	while (p < end) {
+		char *e = memchr(p, '\r', (size_t)(end - p)); /* scan_head: CRLF */
+		if (++nfields > HTTP_NHEADERS_MAX)
+			return fail(c, 431, "too many header fields");
+		if ((r = parse_field(c, p, (size_t)(e - p), rq, &fr)))
+			return r;
+		p = e + 2;
+	}
+	/* RFC 9112 section 3.2: an HTTP/1.1 request carries exactly one Host */
+	unsigned host_bit = 1u << (field_find("Host", 4) - field_defs);
+	if (rq->http_minor >= 1 && !(fr.seen & host_bit))
+		return fail(c, 400, "missing Host");
+	if (fr.tenc) {
+		/* RFC 9112 section 6.3 items 3 and 4, section 6.1 */
+		if (fr.cl)
+			return fail(c, 400, "both Content-Length and Transfer-Encoding");
+		if (rq->http_minor == 0)
+			return fail(c, 400, "Transfer-Encoding in an HTTP/1.0 request");
+		if (!fr.te[2] || fr.te[0] != 1)
+			return fail(c, 400, "Transfer-Encoding must end in chunked, once");
+		if (fr.te[1])
+			return fail(c, 501, "transfer coding not implemented");
+		rq->chunked = 1;
+	}
+	if (rq->content_length > c->body_max)
+		return fail(c, 413, "request body too large");
+	rq->expect_continue = fr.expect && (rq->chunked || rq->content_length > 0);
+	return 0;
+}
+
+int http_read_request(struct conn *c, struct request *rq)
+{
+	char remote[sizeof rq->remote_addr];
+	memcpy(remote, rq->remote_addr, sizeof remote);
+	memset(rq, 0, sizeof *rq);
+	memcpy(rq->remote_addr, remote, sizeof remote);
+	rq->content_length = -1;
+	c->why = NULL;
+	c->chunked = 0;
+	c->chunk_state = 2;
+	c->remaining = 0;
+	c->body_error = 0;
+	c->send_continue = 0;
+	c->scan = c->line1 = c->linestart = 0;
+
+	/* The idle timeout runs until the first byte, then the read timeout
+	 * covers the whole head: a client that trickles it in is cut off. */
+	int64_t deadline = conn_now_ms() + (int64_t)c->idle_secs * 1000;
+	int got = 0, started = 0;
+	size_t hlen;
+	for (;;) {
+		if (!got && c->start < c->end) {
+			got = 1;
+			deadline = conn_now_ms() + (int64_t)c->read_secs * 1000;
+		}
+		/* RFC 9112 section 2.2: empty lines before a request-line are
+		 * ignored (some clients send CRLF after a body) */
+		while (!started && c->end - c->start >= 2 && c->buf[c->start] == '\r' &&
+		       c->buf[c->start + 1] == '\n')
+			c->start += 2;
+		if (c->start < c->end && !(c->end - c->start == 1 && c->buf[c->start] == '\r'))
+			started = 1;
+		int s = scan_head(c, &hlen);
+		if (s == 1)
+			break;
+		if (s > 1)
+			return s;
+		ssize_t n = conn_fill(c, deadline);
+		if (n == -2)
+			return started ? fail(c, 408, "request head too slow") : -1;
+		if (n <= 0)
+			return started ? fail(c, 400, "connection closed inside the request head") : -1;
+	}
+	char *h = c->buf + c->start;
+	c->start += hlen;
+	return parse_head(c, h, hlen, c->line1, rq);
+}

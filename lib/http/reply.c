@@ -1,0 +1,94 @@
+#include "http/reply.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/limits.h"
+
+void reply_init(struct reply *r)
+{
+	memset(r, 0, sizeof *r);
+	r->fd = -1;
+}
+
+void reply_free(struct reply *r)
+{
+	free(r->mem);
+	if (r->fd >= 0)
+		close(r->fd);
+	reply_init(r);
+}
+
+int reply_bytes(struct reply *r, int status, const char *ctype, const void *data, size_t n)
+{
+	char *p = malloc(n ? n : 1);
+	if (!p)
+		return -1;
+	memcpy(p, data, n);
+	free(r->mem);
+	r->mem = p;
+	r->mem_len = n;
+	r->status = status;
+	r->content_type = ctype;
+	return 0;
+}
+
+int reply_error(struct reply *r, int status, const char *f, ...)
+{
+	char msg[MSG_MAX];
+	va_list ap;
+	va_start(ap, f);
+	int n = vsnprintf(msg, sizeof msg - 1, f, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n > sizeof msg - 2)
+		n = (int)sizeof msg - 2;
+	/* one line: a stray newline in a reason would split it */
+	for (int i = 0; i < n; i++)
+		if (msg[i] == '\n' || msg[i] == '\r')
+			msg[i] = ' ';
+	msg[n++] = '\n';
+	if (r->fd >= 0) {
+		close(r->fd);
+		r->fd = -1;
+	}
+	r->etag[0] = 0;
+	r->last_modified = 0;
+	r->cache_control = NULL;
+	return reply_bytes(r, status, "text/plain; charset=utf-8", msg, (size_t)n);
+}
+
+const char *http_reason(int status)
+{
+	switch (status) {
+	case 100: return "Continue";
+	case 200: return "OK";
+	case 201: return "Created";
+	case 204: return "No Content";
+	case 206: return "Partial Content";
+	case 304: return "Not Modified";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 408: return "Request Timeout";
+	case 409: return "Conflict";
+	case 411: return "Length Required";
+	case 412: return "Precondition Failed";
+	case 413: return "Content Too Large";
+	case 414: return "URI Too Long";
+	case 416: return "Range Not Satisfiable";
+	case 417: return "Expectation Failed";
+	case 431: return "Request Header Fields Too Large";
+	case 501: return "Not Implemented";
+	case 503: return "Service Unavailable";
+	case 505: return "HTTP Version Not Supported";
+	default: return status < 500 ? "Bad Request" : "Internal Server Error";
+	}
+}

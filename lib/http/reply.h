@@ -1,0 +1,35 @@
+/* The reply every operation produces and every front end writes: a status,
+ * the headers the operation knows about, and a body (reply.c). */
+#ifndef GOREG_REPLY_H
+#define GOREG_REPLY_H
+#include <stdint.h>
+#include <sys/types.h>
+
+/* A reply: status, headers the operation knows about, and a body that is
+ * either bytes in memory or a range of an open file (sent with sendfile). */
+struct reply {
+	int status;
+	const char *content_type;
+	char *mem;                      /* malloc'd body; freed by reply_free */
+	size_t mem_len;
+	int fd;                         /* file body when >= 0 */
+	off_t file_off;
+	off_t file_len;
+	off_t file_size;                /* whole file (for Content-Range) */
+	char etag[80];                  /* with quotes, or "" */
+	int64_t last_modified;          /* 0 if none */
+	const char *cache_control;      /* NULL for none */
+	const char *allow;              /* for 405 */
+	int www_authenticate;           /* add WWW-Authenticate: Basic realm="goreg" */
+	char location[512];
+};
+
+void reply_init(struct reply *r);
+void reply_free(struct reply *r);
+/* Error reply: status and a one-line text/plain body (newline added). */
+int reply_error(struct reply *r, int status, const char *f, ...) __attribute__((format(printf, 3, 4)));
+/* Memory body: takes a copy. */
+int reply_bytes(struct reply *r, int status, const char *ctype, const void *data, size_t n);
+const char *http_reason(int status);
+
+#endif

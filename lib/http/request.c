@@ -1,0 +1,24 @@
+/* Request bodies that are not read from an HTTP connection: a file
+ * descriptor read to its end (the plumbing tools, goreg-import). */
+#include "http/request.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+static ssize_t fd_read(void *ctx, void *buf, size_t n, int *status)
+{
+	struct fd_body *b = ctx;
+	for (;;) {
+		ssize_t r = read(b->fd, buf, n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			*status = 500;
+		return r;
+	}
+}
+
+struct body_source fd_body_source(struct fd_body *fb)
+{
+	return (struct body_source){fd_read, fb};
+}

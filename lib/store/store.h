@@ -1,0 +1,170 @@
+/* The store: module files plus tdb metadata under one root directory.
+ * Layout and guarantees: man/goreg-store.5 and DESIGN.md.
+ *
+ *   ROOT/goreg.tdb                       accounts (see auth.h)
+ *   ROOT/OWNER/index.tdb                 per-version metadata, version lists
+ *   ROOT/OWNER/ESC-MODULE/@v/ESC-VER.{zip,mod,info}, ROOT/OWNER/ESC-MODULE/@v/list
+ *   ROOT/tmp/                            spool for uploads, same filesystem
+ *   ROOT/lost+found/                     what goreg-fsck --repair set aside
+ *
+ * The rules every function here keeps (goreg-store(5), GUARANTEES):
+ *  - a version exists when its .info file and its index record both do,
+ *    and the record is not marked deleting; its .zip and .mod are in place
+ *    before its .info is (publish renames .zip, .mod, .info in that order)
+ *    and the .info goes first on delete;
+ *  - the index's transaction lock serialises every change to one owner
+ *    (publish, delete, goreg-fsck), so of N racing uploads of one version
+ *    exactly one finds it absent;
+ *  - files are written whole in ROOT/tmp, fsync'd, and renamed into place;
+ *    directories are fsync'd before the metadata commit that refers to them.
+ *
+ * Functions return an HTTP-like status (200, 201, 204, 404, 409, 500) and
+ * fill err with a one-line reason when it is not 2xx. */
+#ifndef GOREG_STORE_H
+#define GOREG_STORE_H
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "base/limits.h"
+
+/* Read handles a long-lived process (goreg-httpd, one connection) keeps
+ * open between requests instead of opening them for each.  Each is
+ * checked against its path's inode before use, and dropped before the
+ * process opens the same file to write (tdb refuses two opens of one
+ * file in a process). */
+struct store_cache {
+	struct tdb_context *accounts;   /* goreg.tdb */
+	struct tdb_context *index;      /* OWNER/index.tdb of index_owner */
+	char index_owner[OWNER_MAX + 1];
+};
+
+struct store {
+	char root[STORE_ROOT_MAX];
+	struct store_cache *cache;      /* NULL: open everything per use */
+};
+
+struct verinfo {
+	char version[VERSION_MAX + 1];
+	int64_t time;                   /* upload time, unix seconds */
+	uint64_t zip_size;
+	uint64_t mod_size;
+	char zip_sha256[65];            /* hex */
+	char h1_zip[H1_LEN + 1];
+	char h1_mod[H1_LEN + 1];
+	char uploader[OWNER_MAX + 1];
+	int deleting;                   /* a delete has begun: not served, not listed */
+};
+
+struct modzip_info;
+struct tdb_context;
+struct buf;
+
+/* Close the handles st->cache keeps. */
+void store_cache_close(struct store *st);
+
+/* GOREG_ROOT or /var/lib/goreg */
+const char *store_default_root(void);
+int store_init(struct store *st, const char *root, char *err, size_t errsz);
+/* Create ROOT and ROOT/tmp if missing (write paths call it). */
+int store_prepare(struct store *st, char *err, size_t errsz);
+
+/* NULL if the store can hold the (valid) module path, else why not. */
+const char *store_check_module(const char *module);
+
+/* Owner names: [a-z0-9][a-z0-9._-]*, at most OWNER_MAX bytes.  NULL if ok. */
+const char *store_check_owner(const char *owner);
+
+/* Paths of a version's files: ext is "zip", "mod" or "info". */
+int store_file_path(const struct store *st, const char *owner, const char *module,
+                    const char *version, const char *ext, char *out, size_t outsz);
+int store_tmp_path(const struct store *st, char *out, size_t outsz);  /* ROOT/tmp */
+
+/* A new file ROOT/tmp/PREFIX.XXXXXX, mode 0644, with an open-file-description
+ * lock on it (F_OFD_SETLK) for as long as the returned descriptor is open:
+ * goreg-fsck leaves locked files in tmp/ alone, so a writer that keeps the
+ * descriptor open until its file is renamed away cannot lose it to a
+ * concurrent goreg-fsck --repair.  Returns the fd, or -1 with errno. */
+int store_tmp_create(const struct store *st, const char *prefix, char *path, size_t pathsz);
+/* 1 if some open file description other than fd's holds a lock on the
+ * file, 0 if none, -1 with errno if that cannot be known. */
+int store_tmp_locked(int fd);
+
+/* A version's record, 404 unless the version exists (record and .info). */
+int store_get(const struct store *st, const char *owner, const char *module,
+              const char *version, struct verinfo *vi, char *err, size_t errsz);
+/* Is there anything of the version for a delete to remove: a record,
+ * also one a delete cut short left marked deleting, or a .info without a
+ * record?  200, 404 or 500. */
+int store_present(const struct store *st, const char *owner, const char *module,
+                  const char *version, char *err, size_t errsz);
+/* All versions of a module in semver order (malloc'd array of malloc'd
+ * strings; free with store_list_free).  404 if the module has none. */
+int store_versions(const struct store *st, const char *owner, const char *module,
+                   char ***versions, size_t *n, char *err, size_t errsz);
+void store_list_free(char **versions, size_t n);
+
+/* Publish the validated zip at zippath (in ROOT/tmp; consumed on success)
+ * as owner's mi->module@mi->version.  201, or 409 if it exists.  On input
+ * vi->zip_sha256 holds the zip's SHA-256 (hex; computed while spooling);
+ * on output *vi is the stored record. */
+int store_publish(const struct store *st, const char *owner, const char *zippath,
+                  const struct modzip_info *mi, const char *uploader, int64_t now,
+                  struct verinfo *vi, char *err, size_t errsz);
+/* Remove a version: 204, or 404 if it does not exist. */
+int store_delete(const struct store *st, const char *owner, const char *module,
+                 const char *version, char *err, size_t errsz);
+
+/* verinfo record <-> bytes (one "key=value\n" per field). */
+int verinfo_encode(const struct verinfo *vi, char *out, size_t outsz);
+int verinfo_decode(const char *data, size_t len, struct verinfo *vi);
+
+/* ---- the pieces goreg-fsck (fsck.h) shares with publish and delete ---- */
+
+/* Open any of the store's tdb files the way store_index_open does (see
+ * store.c: readers open read-write so that tdb takes its read locks, no
+ * mmap; INDEX_READ falls back to O_RDONLY where the store is not
+ * writable).  how is INDEX_READ, INDEX_WRITE or INDEX_CREATE. */
+struct tdb_context *store_tdb_open(const char *path, int hash_size, int how, mode_t mode);
+/* Is db's open file the one path names now (not replaced meanwhile)? */
+int store_same_file(struct tdb_context *db, const char *path);
+/* Open OWNER/index.tdb.  INDEX_READ and INDEX_WRITE open an existing index
+ * (errno ENOENT if there is none), INDEX_CREATE creates it if needed.  See
+ * store.c for why readers open it read-write. */
+enum { INDEX_READ, INDEX_WRITE, INDEX_CREATE };
+struct tdb_context *store_index_open(const struct store *st, const char *owner, int how);
+/* Open the index and start a transaction: the owner's lock.  When the
+ * file was replaced while this process waited for the lock (goreg-fsck
+ * --repair sets a corrupt index aside), it opens the new one.  NULL with
+ * errno when it cannot. */
+struct tdb_context *store_index_lock(const struct store *st, const char *owner, int how);
+/* Index keys: "v:MODULE@VERSION" holds a verinfo record, "l:MODULE" the
+ * module's versions, '\n'-separated, in semver order. */
+#define STORE_INDEX_FILE "index.tdb"   /* ROOT/OWNER/index.tdb */
+#define STORE_KEY_VERSION "v:"
+#define STORE_KEY_LIST "l:"
+/* The key of a record into b (NUL-terminated): 0, or -1 out of memory. */
+int store_key(struct buf *b, const char *kind, const char *module, const char *version);
+/* A module's version list record as an array (store_list_free); none: n 0. */
+int store_get_list(struct tdb_context *db, const char *module, char ***v, size_t *n);
+/* 1 if path exists (lstat), 0 if not, -1 with errno if that is unknown. */
+int store_path_exists(const char *path);
+/* Replace (n > 0) or delete (n == 0) a module's version list record. */
+int store_put_list(struct tdb_context *db, const char *module, char **v, size_t n);
+/* The .info bytes of a version: {"Version":"V","Time":"RFC 3339"}\n */
+int store_info_format(const char *version, int64_t t, char *out, size_t outsz);
+/* The @v/list bytes for versions v (semver order): pseudo-versions left out. */
+int store_list_format(char **v, size_t n, struct buf *out);
+/* Write dir/name atomically through a locked file in ROOT/tmp, then fsync
+ * dir.  0, or -1 with errno. */
+int store_write_file(const struct store *st, const char *dir, const char *name,
+                     const void *data, size_t n);
+/* Remove dir and its parents while they are empty, stopping below stop;
+ * fsync the parent of the last one removed.  Never fails. */
+void store_prune_dirs(const char *stop, const char *dir);
+
+/* Test hook, in builds with GOREG_TEST_HOOKS only (the sanitizer build):
+ * GOREG_STORE_CRASH=NAME kills the process (SIGKILL) when a publish or a
+ * delete reaches the step NAME (see store.c; a no-op everywhere else). */
+void store_crash_point(const char *name);
+
+#endif

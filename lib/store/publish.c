@@ -131,336 +131,394 @@ static int unlink_version(const char *const path[3], const char *dir)
 	return 0;
 }
 
-int store_publish(const struct store *st, const char *owner, const char *zippath,
-                  const struct modzip_info *mi, const char *uploader, int64_t now,
-                  struct verinfo *vi, char *err, size_t errsz)
-{
-	char dir[FILE_PATH_MAX], sub[ESCAPED_MAX + 8], ownerdir[OWNER_PATH_MAX], path[3][FILE_PATH_MAX], tmpf[2][OWNER_PATH_MAX];
-	static const char *const ext[3] = {"zip", "mod", "info"};
-	static const char *const crash_after[3] = {"publish-zip", "publish-mod", "publish-info"};
-	char em[ESCAPED_MAX + 1], ev[2 * VERSION_MAX + 1];
-	int code = 500, placed = 0, tfd[2] = {-1, -1}, in_txn = 0, replace = 0;
-	struct tdb_context *db = NULL;
-	char **list = NULL, **newlist = NULL;
-	size_t nlist = 0, nnew = 0;
-	struct buf k = {0};
-	tmpf[0][0] = tmpf[1][0] = 0;
+/* One publish in progress: what its steps share, and what pub_unplace
+ * and pub_end undo.  The steps are the numbered ones above; each returns
+ * 0, or -1 with p->err filled. */
+struct pub {
+	const struct store *st;
+	const char *owner, *zippath;
+	const struct modzip_info *mi;
+	char *err;
+	size_t errsz;
+	char dir[FILE_PATH_MAX], sub[ESCAPED_MAX + 8], ownerdir[OWNER_PATH_MAX];
+	char path[3][FILE_PATH_MAX];    /* the .zip, .mod and .info in place */
+	char tmpf[2][OWNER_PATH_MAX];   /* the .mod and .info in tmp/ */
+	int tfd[2];                     /* open (and locked) until renamed */
+	int placed;                     /* files renamed into place so far */
+	int in_txn, replace;
+	struct tdb_context *db;
+	char **list, **newlist;         /* the version list before and after */
+	size_t nlist, nnew;
+	struct buf k;
+	TDB_DATA key;
+	struct verinfo rec;             /* the version's record */
+	char info[STORE_INFO_MAX];      /* and the .info bytes the protocol serves */
+};
 
+#define PERR(code, ...) errset(p->err, p->errsz, (code), __VA_ARGS__)
+
+/* Where the version's files go: 200, or 400 for a module path or
+ * version the store cannot hold. */
+static int pub_paths(struct pub *p)
+{
+	static const char *const ext[3] = {"zip", "mod", "info"};
+	const struct modzip_info *mi = p->mi;
+	char *err = p->err;
+	size_t errsz = p->errsz;
+	char em[ESCAPED_MAX + 1], ev[2 * VERSION_MAX + 1];
 	if (modpath_escape_path(mi->module, em, sizeof em, NULL) < 0 ||
 	    modpath_escape_version(mi->version, ev, sizeof ev, NULL) < 0)
 		return ERR(400, "%s@%s: cannot be escaped", mi->module, mi->version);
 	const char *why = store_check_module(mi->module);
 	if (why)
 		return ERR(400, "%s: %s", mi->module, why);
-	if (fmt(ownerdir, sizeof ownerdir, "%s/%s", st->root, owner) < 0 ||
-	    fmt(sub, sizeof sub, "%s/@v", em) < 0 || fmt(dir, sizeof dir, "%s/%s", ownerdir, sub) < 0)
+	if (fmt(p->ownerdir, sizeof p->ownerdir, "%s/%s", p->st->root, p->owner) < 0 ||
+	    fmt(p->sub, sizeof p->sub, "%s/@v", em) < 0 ||
+	    fmt(p->dir, sizeof p->dir, "%s/%s", p->ownerdir, p->sub) < 0)
 		return ERR(400, "module path too long");
 	for (int i = 0; i < 3; i++)
-		if (fmt(path[i], sizeof path[i], "%s/%s.%s", dir, ev, ext[i]) < 0)
+		if (fmt(p->path[i], sizeof p->path[i], "%s/%s.%s", p->dir, ev, ext[i]) < 0)
 			return ERR(400, "module path too long");
+	return 200;
+}
 
-	/* the record, and the .info bytes the protocol serves */
-	struct verinfo rec = *vi;
-	rec.deleting = 0;
-	snprintf(rec.version, sizeof rec.version, "%s", mi->version);
-	rec.time = now;
-	rec.mod_size = mi->gomod_len;
-	memcpy(rec.h1_zip, mi->h1_zip, sizeof rec.h1_zip);
-	memcpy(rec.h1_mod, mi->h1_mod, sizeof rec.h1_mod);
-	snprintf(rec.uploader, sizeof rec.uploader, "%s", uploader ? uploader : "");
+/* The record and the .info, from the validated zip and the caller's
+ * fields (vi: zip_sha256) */
+static int pub_record(struct pub *p, const struct verinfo *vi, const char *uploader, int64_t now)
+{
+	const struct modzip_info *mi = p->mi;
+	struct verinfo *rec = &p->rec;
+	*rec = *vi;
+	rec->deleting = 0;
+	snprintf(rec->version, sizeof rec->version, "%s", mi->version);
+	rec->time = now;
+	rec->mod_size = mi->gomod_len;
+	memcpy(rec->h1_zip, mi->h1_zip, sizeof rec->h1_zip);
+	memcpy(rec->h1_mod, mi->h1_mod, sizeof rec->h1_mod);
+	snprintf(rec->uploader, sizeof rec->uploader, "%s", uploader ? uploader : "");
 	struct stat zst;
-	if (stat(zippath, &zst) < 0)
-		return ERR(500, "unable to stat '%s': %s", zippath, strerror(errno));
-	rec.zip_size = (uint64_t)zst.st_size;
-	char info[STORE_INFO_MAX];
-	store_info_format(mi->version, now, info, sizeof info);
+	if (stat(p->zippath, &zst) < 0)
+		return PERR(-1, "unable to stat '%s': %s", p->zippath, strerror(errno));
+	rec->zip_size = (uint64_t)zst.st_size;
+	store_info_format(mi->version, now, p->info, sizeof p->info);
+	return 0;
+}
 
-	/* 1. the small files, complete and fsync'd, in tmp/; their descriptors
-	 * (and locks) stay open until they are renamed into place */
-	const void *data[2] = {mi->gomod, info};
-	size_t len[2] = {mi->gomod_len, strlen(info)};
+/* 1. the small files, complete and fsync'd, in tmp/; their descriptors
+ * (and locks) stay open until they are renamed into place */
+static int pub_spool_small(struct pub *p)
+{
+	const void *data[2] = {p->mi->gomod, p->info};
+	size_t len[2] = {p->mi->gomod_len, strlen(p->info)};
 	for (int i = 0; i < 2; i++) {
-		tfd[i] = store_tmp_create(st, "p", tmpf[i], sizeof tmpf[i]);
-		if (tfd[i] < 0) {
-			tmpf[i][0] = 0;
-			snprintf(err, errsz, "unable to create a file in '%s/tmp': %s", st->root, strerror(errno));
-			goto out;
+		p->tfd[i] = store_tmp_create(p->st, "p", p->tmpf[i], sizeof p->tmpf[i]);
+		if (p->tfd[i] < 0) {
+			p->tmpf[i][0] = 0;
+			return PERR(-1, "unable to create a file in '%s/tmp': %s", p->st->root, strerror(errno));
 		}
-		if (write_all(tfd[i], data[i], len[i]) < 0 || fsync(tfd[i]) < 0) {
-			snprintf(err, errsz, "unable to write '%s': %s", tmpf[i], strerror(errno));
-			goto out;
-		}
+		if (write_all(p->tfd[i], data[i], len[i]) < 0 || fsync(p->tfd[i]) < 0)
+			return PERR(-1, "unable to write '%s': %s", p->tmpf[i], strerror(errno));
 	}
+	return 0;
+}
 
-	/* 2. the owner directory (it holds the lock), then the lock */
-	if (mkdir(ownerdir, 0755) == 0) {
-		if (fsync_path(st->root) < 0) {
-			snprintf(err, errsz, "unable to sync '%s': %s", st->root, strerror(errno));
-			goto out;
-		}
-	} else if (errno != EEXIST) {
-		snprintf(err, errsz, "unable to create '%s': %s", ownerdir, strerror(errno));
-		goto out;
-	}
+/* 2. the owner directory (it holds the lock), then the lock */
+static int pub_lock(struct pub *p)
+{
+	if (mkdir(p->ownerdir, 0755) == 0) {
+		if (fsync_path(p->st->root) < 0)
+			return PERR(-1, "unable to sync '%s': %s", p->st->root, strerror(errno));
+	} else if (errno != EEXIST)
+		return PERR(-1, "unable to create '%s': %s", p->ownerdir, strerror(errno));
 	char ipath[INDEX_PATH_MAX];
-	snprintf(ipath, sizeof ipath, "%s/index.tdb", ownerdir);
+	snprintf(ipath, sizeof ipath, "%s/index.tdb", p->ownerdir);
 	int fresh = store_path_exists(ipath) == 0;
-	if (!(db = store_index_lock(st, owner, INDEX_CREATE))) {
-		snprintf(err, errsz, "unable to lock the index of '%s': %s", owner, strerror(errno));
-		goto out;
-	}
-	in_txn = 1;
-	if (fresh && fsync_path(ownerdir) < 0) {
-		snprintf(err, errsz, "unable to sync '%s': %s", ownerdir, strerror(errno));
-		goto out;
-	}
+	if (!(p->db = store_index_lock(p->st, p->owner, INDEX_CREATE)))
+		return PERR(-1, "unable to lock the index of '%s': %s", p->owner, strerror(errno));
+	p->in_txn = 1;
+	if (fresh && fsync_path(p->ownerdir) < 0)
+		return PERR(-1, "unable to sync '%s': %s", p->ownerdir, strerror(errno));
 	store_crash_point("publish-locked");
+	return 0;
+}
 
-	/* 3. exactly once */
-	TDB_DATA key = key_of(&k, mi->module, mi->version);
-	if (!key.dptr) {
-		snprintf(err, errsz, "out of memory");
-		goto out;
-	}
+/* 3. exactly once: 200 to go on, 409 when the version exists, 500 */
+static int pub_once(struct pub *p)
+{
+	const struct modzip_info *mi = p->mi;
+	p->key = key_of(&p->k, mi->module, mi->version);
+	if (!p->key.dptr)
+		return PERR(500, "out of memory");
 	struct verinfo old;
-	int have_rec = fetch_rec(db, key, &old), have_info = store_path_exists(path[2]);
+	int have_rec = fetch_rec(p->db, p->key, &old), have_info = store_path_exists(p->path[2]);
 	if (have_rec > 0 && old.deleting) {
 		/* a delete cut short, or between its two commits: finish it
 		 * (its second step finds the record replaced and leaves the
 		 * files alone), the .info first */
-		const char *gone[3] = {path[2], path[1], path[0]};
-		if (unlink_version(gone, dir) < 0) {
-			snprintf(err, errsz, "unable to remove the deleted %s@%s: %s", mi->module, mi->version,
-			         strerror(errno));
-			goto out;
-		}
+		const char *gone[3] = {p->path[2], p->path[1], p->path[0]};
+		if (unlink_version(gone, p->dir) < 0)
+			return PERR(500, "unable to remove the deleted %s@%s: %s", mi->module, mi->version,
+			            strerror(errno));
 		have_info = 0;
 	}
-	if (have_info < 0) {
-		snprintf(err, errsz, "unable to look at '%s': %s", path[2], strerror(errno));
-		goto out;
-	}
+	if (have_info < 0)
+		return PERR(500, "unable to look at '%s': %s", p->path[2], strerror(errno));
 	if (have_info) {
-		code = 409;
 		if (have_rec)
-			snprintf(err, errsz, "%s@%s already exists", mi->module, mi->version);
-		else
-			snprintf(err, errsz, "%s@%s already exists in the file tree but not in the index "
-			         "(goreg-fsck --repair adopts it)", mi->module, mi->version);
-		goto out;
+			return PERR(409, "%s@%s already exists", mi->module, mi->version);
+		return PERR(409, "%s@%s already exists in the file tree but not in the index "
+		            "(goreg-fsck --repair adopts it)", mi->module, mi->version);
 	}
 	/* a record without a .info (finished above, or damage): replaced */
-	replace = have_rec != 0;
-	if (store_get_list(db, mi->module, &list, &nlist) < 0 || !(newlist = calloc(nlist + 1, sizeof *newlist))) {
-		snprintf(err, errsz, "out of memory");
-		goto out;
-	}
+	p->replace = have_rec != 0;
+	if (store_get_list(p->db, mi->module, &p->list, &p->nlist) < 0 ||
+	    !(p->newlist = calloc(p->nlist + 1, sizeof *p->newlist)))
+		return PERR(500, "out of memory");
 	int listed = 0;
-	for (size_t i = 0; i < nlist; i++) {
-		newlist[nnew++] = list[i];
-		listed |= strcmp(list[i], mi->version) == 0;
+	for (size_t i = 0; i < p->nlist; i++) {
+		p->newlist[p->nnew++] = p->list[i];
+		listed |= strcmp(p->list[i], mi->version) == 0;
 	}
 	if (!listed) {
-		newlist[nnew++] = (char *)mi->version;
-		qsort(newlist, nnew, sizeof *newlist, semver_qsort_cmp);
+		p->newlist[p->nnew++] = (char *)mi->version;
+		qsort(p->newlist, p->nnew, sizeof *p->newlist, semver_qsort_cmp);
 	}
+	return 200;
+}
 
-	/* 4. files into place: .zip, .mod, and last the .info */
-	if (mkdirs_synced(ownerdir, sub) < 0) {
-		snprintf(err, errsz, "unable to create '%s': %s", dir, strerror(errno));
-		goto out;
-	}
-	const char *src[3] = {zippath, tmpf[0], tmpf[1]};
+/* 4. files into place: .zip, .mod, and last the .info; 5. the file
+ * tree's list; @v synced: the renames are durable before the commit that
+ * makes them visible over HTTP */
+static int pub_place(struct pub *p)
+{
+	static const char *const crash_after[3] = {"publish-zip", "publish-mod", "publish-info"};
+	if (mkdirs_synced(p->ownerdir, p->sub) < 0)
+		return PERR(-1, "unable to create '%s': %s", p->dir, strerror(errno));
+	const char *src[3] = {p->zippath, p->tmpf[0], p->tmpf[1]};
 	for (int i = 0; i < 3; i++) {
-		if (rename(src[i], path[i]) < 0) {
-			snprintf(err, errsz, "unable to rename into '%s': %s", path[i], strerror(errno));
-			goto unplace;
-		}
-		placed = i + 1;
+		if (rename(src[i], p->path[i]) < 0)
+			return PERR(-1, "unable to rename into '%s': %s", p->path[i], strerror(errno));
+		p->placed = i + 1;
 		store_crash_point(crash_after[i]);
 	}
-	/* 5. the file tree's list; @v synced: the renames are durable
-	 * before the commit that makes them visible over HTTP */
-	if (write_list_file(st, dir, newlist, nnew) < 0) {
-		snprintf(err, errsz, "unable to write '%s/list': %s", dir, strerror(errno));
-		goto unplace;
-	}
+	if (write_list_file(p->st, p->dir, p->newlist, p->nnew) < 0)
+		return PERR(-1, "unable to write '%s/list': %s", p->dir, strerror(errno));
 	store_crash_point("publish-list");
+	return 0;
+}
 
-	/* 6. metadata; the commit (fsync'd by tdb) makes the version visible */
-	char recbuf[1024];
-	if (verinfo_encode(&rec, recbuf, sizeof recbuf) < 0 ||
-	    tdb_store(db, key, (TDB_DATA){(unsigned char *)recbuf, strlen(recbuf)},
-	              replace ? TDB_REPLACE : TDB_INSERT) != 0 ||
-	    store_put_list(db, mi->module, newlist, nnew) != 0) {
-		snprintf(err, errsz, "unable to store metadata: %s", tdb_errorstr(db));
-		goto unplace;
-	}
+/* 6. metadata; the commit (fsync'd by tdb) makes the version visible */
+static int pub_commit(struct pub *p)
+{
+	char recbuf[VERINFO_ENCODED_MAX];
+	if (verinfo_encode(&p->rec, recbuf, sizeof recbuf) < 0 ||
+	    tdb_store(p->db, p->key, (TDB_DATA){(unsigned char *)recbuf, strlen(recbuf)},
+	              p->replace ? TDB_REPLACE : TDB_INSERT) != 0 ||
+	    store_put_list(p->db, p->mi->module, p->newlist, p->nnew) != 0)
+		return PERR(-1, "unable to store metadata: %s", tdb_errorstr(p->db));
 	store_crash_point("publish-stored");
-	in_txn = 0;
-	if (tdb_transaction_commit(db) != 0) {
+	p->in_txn = 0;
+	if (tdb_transaction_commit(p->db) != 0)
 		/* tdb has rolled the transaction back */
-		snprintf(err, errsz, "unable to commit metadata: %s", tdb_errorstr(db));
-		goto unplace;
-	}
+		return PERR(-1, "unable to commit metadata: %s", tdb_errorstr(p->db));
 	store_crash_point("publish-committed");
-	*vi = rec;
-	code = 201;
-	goto out;
+	return 0;
+}
 
-unplace:
-	/* a failed publish leaves nothing visible: the .info goes first, the
-	 * zip back to the spool (the caller's cleanup finds it there) */
-	if (placed >= 3)
-		unlink(path[2]);
-	if (placed >= 2)
-		unlink(path[1]);
-	if (placed >= 1)
-		rename(path[0], zippath);
-	if (placed)
-		write_list_file(st, dir, list, nlist);
-out:
-	if (in_txn)
-		tdb_transaction_cancel(db);
+/* A failed publish leaves nothing visible: the .info goes first, the zip
+ * back to the spool (the caller's cleanup finds it there). */
+static void pub_unplace(struct pub *p)
+{
+	if (p->placed >= 3)
+		unlink(p->path[2]);
+	if (p->placed >= 2)
+		unlink(p->path[1]);
+	if (p->placed >= 1)
+		rename(p->path[0], p->zippath);
+	if (p->placed)
+		write_list_file(p->st, p->dir, p->list, p->nlist);
+}
+
+static void pub_end(struct pub *p)
+{
+	if (p->in_txn)
+		tdb_transaction_cancel(p->db);
 	for (int i = 0; i < 2; i++) {
-		if (tfd[i] >= 0)
-			close(tfd[i]);
+		if (p->tfd[i] >= 0)
+			close(p->tfd[i]);
 		/* a renamed one's name is free again: another writer may have it */
-		if (tmpf[i][0] && placed < i + 2)
-			unlink(tmpf[i]);
+		if (p->tmpf[i][0] && p->placed < i + 2)
+			unlink(p->tmpf[i]);
 	}
-	buf_free(&k);
-	free(newlist);
-	store_list_free(list, nlist);
-	if (db)
-		tdb_close(db);
+	buf_free(&p->k);
+	free(p->newlist);
+	store_list_free(p->list, p->nlist);
+	if (p->db)
+		tdb_close(p->db);
+}
+
+int store_publish(const struct store *st, const char *owner, const char *zippath,
+                  const struct modzip_info *mi, const char *uploader, int64_t now,
+                  struct verinfo *vi, char *err, size_t errsz)
+{
+	struct pub p = {.st = st, .owner = owner, .zippath = zippath, .mi = mi, .err = err,
+	                .errsz = errsz, .tfd = {-1, -1}};
+	int code = pub_paths(&p);
+	if (code != 200)
+		return code;
+	if (pub_record(&p, vi, uploader, now) < 0)
+		return 500;
+	code = 500;
+	if (pub_spool_small(&p) == 0 && pub_lock(&p) == 0 && (code = pub_once(&p)) == 200) {
+		if (pub_place(&p) == 0 && pub_commit(&p) == 0) {
+			*vi = p.rec;
+			code = 201;
+		} else {
+			pub_unplace(&p);
+			code = 500;
+		}
+	}
+	pub_end(&p);
 	return code;
+}
+
+/* One delete in progress (the steps above): 0, or -1 with d->err
+ * filled; 1 when step 1 finds the delete finished by someone else. */
+struct del {
+	const struct store *st;
+	const char *owner, *module, *version;
+	char *err;
+	size_t errsz;
+	char dir[FILE_PATH_MAX], path[3][FILE_PATH_MAX]; /* .info .mod .zip */
+	struct tdb_context *db;
+	int in_txn;
+	char **list;                    /* the version list without it */
+	size_t n;
+	struct buf k;
+	TDB_DATA key;
+	struct verinfo vi;
+};
+
+#define DERR(code, ...) errset(d->err, d->errsz, (code), __VA_ARGS__)
+
+/* The version list without the version. */
+static int del_list(struct del *d)
+{
+	store_list_free(d->list, d->n);
+	d->list = NULL;
+	d->n = 0;
+	if (store_get_list(d->db, d->module, &d->list, &d->n) < 0)
+		return DERR(-1, "out of memory");
+	size_t j = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		if (strcmp(d->list[i], d->version) == 0)
+			free(d->list[i]);
+		else
+			d->list[j++] = d->list[i];
+	}
+	d->n = j;
+	return 0;
+}
+
+/* 1. marked deleting, out of the version list, committed: gone for
+ * HTTP; then the lock again for step 2 */
+static int del_mark(struct del *d, int have_rec)
+{
+	char recbuf[VERINFO_ENCODED_MAX];
+	if (have_rec <= 0) {
+		memset(&d->vi, 0, sizeof d->vi);
+		snprintf(d->vi.version, sizeof d->vi.version, "%s", d->version);
+	}
+	d->vi.deleting = 1;
+	if (verinfo_encode(&d->vi, recbuf, sizeof recbuf) < 0 ||
+	    tdb_store(d->db, d->key, (TDB_DATA){(unsigned char *)recbuf, strlen(recbuf)}, TDB_REPLACE) != 0 ||
+	    store_put_list(d->db, d->module, d->list, d->n) != 0)
+		return DERR(-1, "unable to update metadata: %s", tdb_errorstr(d->db));
+	d->in_txn = 0;
+	if (tdb_transaction_commit(d->db) != 0)
+		return DERR(-1, "unable to commit metadata: %s", tdb_errorstr(d->db));
+	store_crash_point("delete-marked");
+	tdb_close(d->db);
+	if (!(d->db = store_index_lock(d->st, d->owner, INDEX_WRITE)))
+		return DERR(-1, "unable to lock the index of '%s': %s", d->owner, strerror(errno));
+	d->in_txn = 1;
+	/* meanwhile a publish or goreg-fsck may have finished the delete
+	 * (and a publish put the version back): then it is done */
+	if (fetch_rec(d->db, d->key, &d->vi) <= 0 || !d->vi.deleting)
+		return 1;
+	return del_list(d);
+}
+
+/* 2. the files: the list, the .info, the rest; then the record */
+static int del_files(struct del *d)
+{
+	const char *gone[3] = {d->path[0], d->path[1], d->path[2]};
+	if (write_list_file(d->st, d->dir, d->list, d->n) < 0 && errno != ENOENT)
+		return DERR(-1, "unable to update '%s/list': %s", d->dir, strerror(errno));
+	if (unlink_version(gone, d->dir) < 0)
+		return DERR(-1, "unable to remove %s@%s: %s", d->module, d->version, strerror(errno));
+	store_crash_point("delete-files");
+	if (tdb_delete(d->db, d->key) != 0)
+		return DERR(-1, "unable to update metadata: %s", tdb_errorstr(d->db));
+	/* a module's last version takes its directories with it (under the
+	 * lock: publishers create them under it) */
+	if (d->n == 0) {
+		char ownerdir[OWNER_PATH_MAX];
+		snprintf(ownerdir, sizeof ownerdir, "%s/%s", d->st->root, d->owner);
+		store_prune_dirs(ownerdir, d->dir);
+	}
+	d->in_txn = 0;
+	if (tdb_transaction_commit(d->db) != 0)
+		return DERR(-1, "unable to commit metadata: %s", tdb_errorstr(d->db));
+	return 0;
+}
+
+/* 204, 404, or 500 after the steps that could run; see del_*. */
+static int del_run(struct del *d)
+{
+	d->key = key_of(&d->k, d->module, d->version);
+	if (!d->key.dptr)
+		return DERR(500, "out of memory");
+	int have_rec = fetch_rec(d->db, d->key, &d->vi), have_info = store_path_exists(d->path[0]);
+	if (have_info < 0)
+		return DERR(500, "unable to look at '%s': %s", d->path[0], strerror(errno));
+	/* Nothing a reader could see: 404.  A version the tree has and the
+	 * index lost is deleted all the same: that is what was asked. */
+	if (!have_rec && !have_info)
+		return DERR(404, "%s@%s: not found", d->module, d->version);
+	if (del_list(d) < 0)
+		return 500;
+	if (have_rec <= 0 || !d->vi.deleting) {
+		int r = del_mark(d, have_rec);
+		if (r != 0)
+			return r > 0 ? 204 : 500;
+	}
+	return del_files(d) < 0 ? 500 : 204;
 }
 
 int store_delete(const struct store *st, const char *owner, const char *module,
                  const char *version, char *err, size_t errsz)
 {
-	char dir[FILE_PATH_MAX], ownerdir[OWNER_PATH_MAX], path[3][FILE_PATH_MAX];
 	static const char *const ext[3] = {"info", "mod", "zip"};
+	struct del d = {.st = st, .owner = owner, .module = module, .version = version, .err = err,
+	                .errsz = errsz};
 	for (int i = 0; i < 3; i++)
-		if (store_file_path(st, owner, module, version, ext[i], path[i], sizeof path[i]) < 0)
+		if (store_file_path(st, owner, module, version, ext[i], d.path[i], sizeof d.path[i]) < 0)
 			return ERR(404, "%s@%s: not found", module, version);
-	snprintf(dir, sizeof dir, "%s", path[0]);
-	*strrchr(dir, '/') = 0;
-	snprintf(ownerdir, sizeof ownerdir, "%s/%s", st->root, owner);
-	struct tdb_context *db = store_index_lock(st, owner, INDEX_WRITE);
-	if (!db) {
+	snprintf(d.dir, sizeof d.dir, "%s", d.path[0]);
+	*strrchr(d.dir, '/') = 0;
+	if (!(d.db = store_index_lock(st, owner, INDEX_WRITE))) {
 		if (errno == ENOENT)
 			return ERR(404, "%s@%s: not found", module, version);
 		return ERR(500, "unable to lock the index of '%s': %s", owner, strerror(errno));
 	}
-	int code = 500, in_txn = 1;
-	char **list = NULL;
-	size_t n = 0;
-	struct buf k = {0};
-	struct verinfo vi;
-	TDB_DATA key = key_of(&k, module, version);
-	if (!key.dptr) {
-		snprintf(err, errsz, "out of memory");
-		goto out;
-	}
-	int have_rec = fetch_rec(db, key, &vi), have_info = store_path_exists(path[0]);
-	if (have_info < 0) {
-		snprintf(err, errsz, "unable to look at '%s': %s", path[0], strerror(errno));
-		goto out;
-	}
-	/* Nothing a reader could see: 404.  A version the tree has and the
-	 * index lost is deleted all the same: that is what was asked. */
-	if (!have_rec && !have_info) {
-		code = 404;
-		snprintf(err, errsz, "%s@%s: not found", module, version);
-		goto out;
-	}
-	if (store_get_list(db, module, &list, &n) < 0) {
-		snprintf(err, errsz, "out of memory");
-		goto out;
-	}
-	size_t j = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (strcmp(list[i], version) == 0)
-			free(list[i]);
-		else
-			list[j++] = list[i];
-	}
-	n = j;
-
-	/* 1. marked deleting, out of the version list: gone for HTTP */
-	if (have_rec <= 0 || !vi.deleting) {
-		char recbuf[1024];
-		if (have_rec <= 0) {
-			memset(&vi, 0, sizeof vi);
-			snprintf(vi.version, sizeof vi.version, "%s", version);
-		}
-		vi.deleting = 1;
-		if (verinfo_encode(&vi, recbuf, sizeof recbuf) < 0 ||
-		    tdb_store(db, key, (TDB_DATA){(unsigned char *)recbuf, strlen(recbuf)}, TDB_REPLACE) != 0 ||
-		    store_put_list(db, module, list, n) != 0) {
-			snprintf(err, errsz, "unable to update metadata: %s", tdb_errorstr(db));
-			goto out;
-		}
-		in_txn = 0;
-		if (tdb_transaction_commit(db) != 0) {
-			snprintf(err, errsz, "unable to commit metadata: %s", tdb_errorstr(db));
-			goto out;
-		}
-		store_crash_point("delete-marked");
-		tdb_close(db);
-		if (!(db = store_index_lock(st, owner, INDEX_WRITE))) {
-			snprintf(err, errsz, "unable to lock the index of '%s': %s", owner, strerror(errno));
-			goto out;
-		}
-		in_txn = 1;
-		/* meanwhile a publish or goreg-fsck may have finished the delete
-		 * (and a publish put the version back): then it is done */
-		if (fetch_rec(db, key, &vi) <= 0 || !vi.deleting) {
-			code = 204;
-			goto out;
-		}
-		store_list_free(list, n);
-		list = NULL;
-		n = 0;
-		if (store_get_list(db, module, &list, &n) < 0) {
-			snprintf(err, errsz, "out of memory");
-			goto out;
-		}
-	}
-
-	/* 2. the files: the list, the .info, the rest; then the record */
-	const char *gone[3] = {path[0], path[1], path[2]};
-	if (write_list_file(st, dir, list, n) < 0 && errno != ENOENT) {
-		snprintf(err, errsz, "unable to update '%s/list': %s", dir, strerror(errno));
-		goto out;
-	}
-	if (unlink_version(gone, dir) < 0) {
-		snprintf(err, errsz, "unable to remove %s@%s: %s", module, version, strerror(errno));
-		goto out;
-	}
-	store_crash_point("delete-files");
-	if (tdb_delete(db, key) != 0) {
-		snprintf(err, errsz, "unable to update metadata: %s", tdb_errorstr(db));
-		goto out;
-	}
-	/* a module's last version takes its directories with it (under the
-	 * lock: publishers create them under it) */
-	if (n == 0)
-		store_prune_dirs(ownerdir, dir);
-	in_txn = 0;
-	if (tdb_transaction_commit(db) != 0) {
-		snprintf(err, errsz, "unable to commit metadata: %s", tdb_errorstr(db));
-		goto out;
-	}
-	code = 204;
-out:
-	if (db && in_txn)
-		tdb_transaction_cancel(db);
-	buf_free(&k);
-	store_list_free(list, n);
-	if (db)
-		tdb_close(db);
+	d.in_txn = 1;
+	int code = del_run(&d);
+	if (d.db && d.in_txn)
+		tdb_transaction_cancel(d.db);
+	buf_free(&d.k);
+	store_list_free(d.list, d.n);
+	if (d.db)
+		tdb_close(d.db);
 	return code;
 }

@@ -115,6 +115,8 @@ int store_delete(const struct store *st, const char *owner, const char *module,
                  const char *version, char *err, size_t errsz);
 
 /* verinfo record <-> bytes (one "key=value\n" per field). */
+/* An encoded record fits VERINFO_ENCODED_MAX bytes. */
+#define VERINFO_ENCODED_MAX 1024
 int verinfo_encode(const struct verinfo *vi, char *out, size_t outsz);
 int verinfo_decode(const char *data, size_t len, struct verinfo *vi);
 

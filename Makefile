@@ -2,7 +2,7 @@
 # dev (glibc + ASan/UBSan), check, bench, run, install, clean.
 include mk/config.mk
 
-# lib/ holds one folder per layer (doc/ARCHITECTURE.md); sources are
+# lib/ holds one folder per layer (lib/README.md); sources are
 # compiled with -Ilib and include across layers as "layer/file.h".
 LIBSRC  := $(sort $(wildcard lib/*/*.c))
 LIBHDR  := $(wildcard lib/*/*.h)

@@ -3,7 +3,7 @@
 # Needs wrk and GNU time (Debian packages wrk, time).  Numbers go to stdout
 # and bench/results.txt is NOT written: paste them into the issue notes.
 #
-# Targets (DESIGN.md "Measured facts"): keep-alive .info requests through
+# Targets: keep-alive .info requests through
 # systemd-socket-activate within reach of nginx on a static file (it did
 # 95 000 req/s on this kind of machine, a fixed-response program 84 000);
 # one process per connection >= 2 000 req/s; uploading a 100 MiB zip keeps

@@ -65,7 +65,7 @@ op_handler ops_list, ops_info, ops_mod, ops_zip, ops_latest, ops_upload, ops_del
  * goes into origin (at least 32 bytes). */
 struct actor ops_local_actor(const char *user, char *origin, size_t originsz);
 
-/* Exit code of a command-line tool for a reply status (DESIGN.md):
+/* Exit code of a command-line tool for a reply status (goreg(7)):
  * 2xx/304 -> 0, 4xx -> 1, 5xx -> 111. */
 int ops_exit_code(int status);
 

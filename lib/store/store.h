@@ -1,5 +1,5 @@
 /* The store: module files plus tdb metadata under one root directory.
- * Layout and guarantees: man/goreg-store.5 and DESIGN.md.
+ * Layout and guarantees: goreg-store(5); the layers: lib/README.md.
  *
  *   ROOT/goreg.tdb                       accounts (see auth.h)
  *   ROOT/OWNER/index.tdb                 per-version metadata, version lists

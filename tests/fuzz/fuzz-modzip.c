@@ -1,7 +1,7 @@
 /* libFuzzer harness: modzip_check on arbitrary bytes as an uploaded zip.
  * Properties beyond "no crash, no sanitizer report": an invalid upload is
  * refused as invalid (1, answered 400), never as a system failure (-1,
- * answered 500, the very bug issue 3 names in Gitea); the reason is one
+ * answered 500, a bug Gitea has had); the reason is one
  * line; an accepted zip has a valid module@version, h1: sums of the right
  * shape and a go.mod whose module directive names the module.  The input
  * lives in a memfd reached by its /proc path: libzip opens zips by name. */

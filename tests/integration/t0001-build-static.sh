@@ -1,6 +1,6 @@
 #!/bin/sh
 # The release build: every program is a static, stripped binary of at most
-# 400 KB (issue 2), and runs with no dynamic loader at all.
+# 400 KB, and runs with no dynamic loader at all.
 . "$(dirname "$0")/lib.sh"
 
 programs=$(sed -n '/^PROGRAMS/,/^$/p' "$GOREG_TOP/mk/config.mk" | sed 's/^PROGRAMS *=//; s/\\//g' | tr -s ' \n' '\n' | grep .)

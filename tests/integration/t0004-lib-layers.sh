@@ -1,6 +1,6 @@
 #!/bin/sh
 # lib/ is one folder per layer, and a layer includes only itself and the
-# layers below it (doc/ARCHITECTURE.md): base < http < gomod < store <
+# layers below it (lib/README.md): base < http < gomod < store <
 # auth < app.  No source lies outside a layer folder.
 . "$(dirname "$0")/lib.sh"
 cd "$GOREG_TOP/lib" || bail "no lib/"

@@ -537,7 +537,7 @@ rq -b "$Z/hello-v1.0.0.zip" upload-existing-gitlab-409 PUT "$L/upload" "Private-
 rq -b "$Z/hello-v1.4.0.zip" upload-gitlab-201 PUT "$L/upload" "Private-Token: @PUB@"
 rq -b "$Z/teamlib-v0.2.0.zip" upload-org-member-201 PUT "/api/packages/team/go/upload" "Authorization: token @OTHER@"
 rq -b "$Z/teamlib-v0.2.0.zip" upload-org-non-member-403 PUT "/api/packages/team/go/upload" "Authorization: token @PUB@"
-# ?module=&version= and ?renamed=1 (DESIGN.md, "HTTP interface")
+# ?module=&version= and ?renamed=1 (goreg(7), the upload route)
 rq -b "$Z/query-v1.1.0.zip" upload-query-agrees PUT "$G/upload?module=example.com/query&version=v1.1.0" \
 	"Authorization: Bearer @PUB@"
 rq -b "$Z/query-v1.0.0.zip" upload-query-version-disagrees PUT "$G/upload?module=example.com/query&version=v1.0.1" \

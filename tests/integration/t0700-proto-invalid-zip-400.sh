@@ -1,7 +1,7 @@
 #!/bin/sh
 # Every invalid module zip is refused over HTTP with 400 and a one-line
 # text/plain reason naming the broken rule, and leaves the store byte for
-# byte as it was: the files, goreg.tdb and index.tdb included (issue 3;
+# byte as it was: the files, goreg.tdb and index.tdb included (
 # go.dev/ref/mod#zip-files, golang.org/x/mod/zip checkZip).  The broken
 # zips are made here with zip(1), printf and dd; the unit tests in
 # tests/unit/t-modzip.c cover each rule in more detail (NUL bytes in names,

@@ -185,7 +185,11 @@ static enum result import_version(const struct store *st, const struct import_op
 
 	if (fmt(zip, sizeof zip, "%s/%s.zip", vdir, esc) < 0)
 		return errset(why, whysz, R_INVALID, "path too long");
-	int v = modzip_check(zip, &mi, err, sizeof err);
+	/* the tree names the version, so a zip with no entries (as the go
+	 * command makes for an empty module) and a renamed module's last
+	 * version, whose go.mod keeps its old path, are what they say */
+	struct modzip_want want = {module, version, 1};
+	int v = modzip_check_as(zip, &want, &mi, err, sizeof err);
 	if (v != 0)
 		return errset(why, whysz, v > 0 ? R_INVALID : R_FAIL, "%s", err);
 	/* the zip names its module and version in every entry: they must be
@@ -269,7 +273,8 @@ static enum result import_version(const struct store *st, const struct import_op
 	char origin[32];
 	struct actor who = ops_local_actor(o->uploader, origin, sizeof origin);
 	struct op_args a = {
-		.owner = o->owner, .body = &bs, .declared_len = -1, .who = &who, .now = unix_now(), .published = t,
+		.owner = o->owner, .body = &bs, .declared_len = -1, .who = &who, .want = &want,
+		.now = unix_now(), .published = t,
 	};
 	ops_upload(st, &a, &r);
 	close(fb.fd);

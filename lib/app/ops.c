@@ -18,6 +18,7 @@
 #include "gomod/semver.h"
 #include "store/store.h"
 #include "base/util.h"
+#include "base/utf8.h"
 
 /* RFC 9111: the versioned files never change once published */
 #define CACHE_IMMUTABLE_PUBLIC "public, max-age=31536000, immutable"
@@ -268,7 +269,7 @@ void ops_upload(const struct store *st, const struct op_args *a, struct reply *r
 	if (sfd < 0)
 		return;
 	struct modzip_info mi;
-	int v = modzip_check(path, &mi, err, sizeof err);
+	int v = modzip_check_as(path, a->want, &mi, err, sizeof err);
 	const char *why = v == 0 ? store_check_module(mi.module) : NULL;
 	if (why) {
 		fmt(err, sizeof err, "%.400s: %s", mi.module, why);
@@ -351,8 +352,8 @@ static const struct op_def table[] = {
 	{OP_MOD, "goreg-mod", "GET, HEAD", ACCESS_READ, 2, "[-r root] owner module version", ops_mod},
 	{OP_ZIP, "goreg-zip", "GET, HEAD", ACCESS_READ, 2, "[-r root] owner module version", ops_zip},
 	{OP_LATEST, "goreg-latest", "GET, HEAD", ACCESS_READ, 1, "[-r root] owner module", ops_latest},
-	{OP_UPLOAD, "goreg-upload", "PUT", ACCESS_WRITE, 1, "[-r root] [-u uploader] owner file.zip|-",
-	 ops_upload},
+	{OP_UPLOAD, "goreg-upload", "PUT", ACCESS_WRITE, 1,
+	 "[-r root] [-u uploader] [-m module -V version] [-R] owner file.zip|-", ops_upload},
 	{OP_DELETE, "goreg-delete", "DELETE", ACCESS_WRITE, 2, "[-r root] owner module version", ops_delete},
 	/* routed, but answered by the router: no checksum database yet */
 	{OP_SUMDB, NULL, "GET, HEAD", ACCESS_READ, 0, NULL, NULL},
@@ -377,6 +378,47 @@ const struct op_def *ops_find(enum op op)
 		if (table[i].op == op)
 			return &table[i];
 	return NULL;
+}
+
+/* PUT .../upload?module=M&version=V&renamed=1 (each optional, module and
+ * version together): the query's parameters, percent-decoded (RFC 3986
+ * section 3.4); anything else is refused rather than ignored, so that a
+ * misspelt one is not silently without effect.  200, or 400. */
+static int upload_query(const char *target, struct modzip_want *want, char *qmod, char *qver, char *err,
+                        size_t errsz)
+{
+	const char *q = strchr(target, '?');
+	if (!q)
+		return 200;
+	for (q++; *q;) {
+		size_t l = strcspn(q, "&");
+		const char *eq = memchr(q, '=', l);
+		size_t nl = eq ? (size_t)(eq - q) : l;
+		const char *v = eq ? eq + 1 : q + l;
+		size_t vl = (size_t)(q + l - v);
+		char val[MODPATH_MAX + 1];
+		int pr = pct_decode(v, vl, val, sizeof val);
+		if (pr == PCT_MALFORMED)
+			return ERR(400, "malformed percent-encoding in the query");
+		if (nl == 6 && memcmp(q, "module", 6) == 0 && pr == 0) {
+			strcpy(qmod, val);
+			want->module = qmod;
+		} else if (nl == 7 && memcmp(q, "version", 7) == 0 && pr == 0 && strlen(val) <= VERSION_MAX) {
+			strcpy(qver, val);
+			want->version = qver;
+		} else if (nl == 7 && memcmp(q, "renamed", 7) == 0 && (strcmp(val, "1") == 0 || strcmp(val, "0") == 0)) {
+			want->renamed = val[0] == '1';
+		} else if (l) {
+			char qbuf[2 * QUOTE_MAX];
+			return ERR(400, "unknown or malformed query parameter %s (upload takes module, version, renamed=1)",
+			           utf8_quote(q, l, qbuf, sizeof qbuf));
+		}
+		q += l;
+		q += *q == '&';
+	}
+	if (!want->module != !want->version)
+		return ERR(400, "module and version go together in the query");
+	return 200;
 }
 
 void ops_dispatch(const struct store *st, const struct request *rq, int64_t now, struct reply *r)
@@ -409,6 +451,12 @@ void ops_dispatch(const struct store *st, const struct request *rq, int64_t now,
 		return;
 	}
 	struct actor actor = {who.user, rq->remote_addr[0] ? rq->remote_addr : "-"};
+	char qmod[MODPATH_MAX + 1], qver[VERSION_MAX + 1];
+	struct modzip_want want = {NULL, NULL, 0};
+	if (rt.op == OP_UPLOAD && (code = upload_query(rq->target, &want, qmod, qver, err, sizeof err)) != 200) {
+		reply_error(r, code, "%s", err);
+		return;
+	}
 	struct op_args a = {
 		.owner = rt.owner,
 		.module = rt.module,
@@ -416,6 +464,7 @@ void ops_dispatch(const struct store *st, const struct request *rq, int64_t now,
 		.body = &rq->body,
 		.declared_len = rq->chunked ? -1 : rq->content_length,
 		.who = &actor,
+		.want = &want,
 		.now = now,
 		.published = now,
 	};

@@ -12,6 +12,7 @@
 #include "http/request.h"
 
 struct store;
+struct modzip_want;
 
 /* Who makes a change: the registry user ("" for none; recorded as the
  * uploader of a version) and where the change came from (the client's
@@ -31,6 +32,7 @@ struct op_args {
 	const struct body_source *body; /* upload: the zip, at most MODZIP_MAX_ZIP bytes */
 	long long declared_len;         /* upload: the announced size, or -1 */
 	const struct actor *who;        /* upload, delete */
+	const struct modzip_want *want; /* upload: the version named, renamed=1; or NULL */
 	int64_t now, published;
 };
 

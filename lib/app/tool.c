@@ -10,6 +10,7 @@
 
 #include "base/prog.h"
 #include "gomod/modpath.h"
+#include "gomod/modzip.h"
 #include "app/ops.h"
 #include "gomod/semver.h"
 #include "store/store.h"
@@ -23,19 +24,25 @@ int tool_main(const char *name, enum op op, int argc, char **argv)
 	if (!def)
 		die(2, "unknown operation");
 	const char *root = store_default_root(), *uploader = "";
+	struct modzip_want want = {NULL, NULL, 0};
 	int c;
-	/* -u only means something to goreg-upload */
-	while ((c = getopt(argc, argv, op == OP_UPLOAD ? "r:u:" : "r:")) != -1) {
+	/* -u, -m, -V and -R only mean something to goreg-upload */
+	while ((c = getopt(argc, argv, op == OP_UPLOAD ? "r:u:m:V:R" : "r:")) != -1) {
 		switch (c) {
 		case 'r': root = optarg; break;
 		case 'u': uploader = optarg; break;
+		case 'm': want.module = optarg; break;
+		case 'V': want.version = optarg; break;
+		case 'R': want.renamed = 1; break;
 		default: usage(def->synopsis);
 		}
 	}
+	if (!want.module != !want.version)
+		die(2, "-m and -V go together");
 	argc -= optind;
 	argv += optind;
-	int want = 1 + def->operands;
-	if (argc != want)
+	int nargs = 1 + def->operands;
+	if (argc != nargs)
 		usage(def->synopsis);
 	const char *owner = argv[0];
 	const char *why = store_check_owner(owner);
@@ -51,7 +58,7 @@ int tool_main(const char *name, enum op op, int argc, char **argv)
 			die(1, "invalid module path '%s': %s", argv[1], why);
 		if (strlen(argv[1]) > MODPATH_MAX)
 			die(1, "invalid module path '%s': too long", argv[1]);
-		if (want == 3 && (!semver_is_module_canonical(argv[2]) || strlen(argv[2]) > VERSION_MAX))
+		if (nargs == 3 && (!semver_is_module_canonical(argv[2]) || strlen(argv[2]) > VERSION_MAX))
 			die(1, "invalid version '%s': not a canonical semantic version", argv[2]);
 	}
 	struct store st;
@@ -68,10 +75,11 @@ int tool_main(const char *name, enum op op, int argc, char **argv)
 	struct op_args a = {
 		.owner = owner,
 		.module = op == OP_UPLOAD ? NULL : argv[1],
-		.version = want == 3 ? argv[2] : NULL,
+		.version = nargs == 3 ? argv[2] : NULL,
 		.body = &bs,
 		.declared_len = -1,
 		.who = &who,
+		.want = &want,
 		.now = now,
 		.published = now,
 	};

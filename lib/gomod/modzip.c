@@ -98,18 +98,37 @@ static int ascii_eq_fold(const char *s, const char *lower)
 	return *s == *lower;
 }
 
+/* x/mod/zip checkZip: the version must be canonical, then module.Check;
+ * name is what the message quotes for an invalid module. */
+static int check_module_version(const struct modzip_info *mi, const char *name, size_t namelen,
+                                char *err, size_t errsz)
+{
+	char q[2 * QUOTE_MAX], canon[VERSION_MAX + 32];
+	const char *why;
+	if (!semver_valid(mi->version))
+		return errset(err, errsz, 1, "version %s: not a semantic version",
+		            utf8_quote(mi->version, strlen(mi->version), q, sizeof q));
+	if (canonical_version(mi->version, canon, sizeof canon) != 0 || strcmp(canon, mi->version) != 0)
+		return errset(err, errsz, 1, "version %s is not canonical (should be \"%s\")",
+		            utf8_quote(mi->version, strlen(mi->version), q, sizeof q), canon);
+	if ((why = modpath_check_module(mi->module, mi->version)) != NULL)
+		return errset(err, errsz, 1, "invalid module %s: %s", utf8_quote(name, namelen, q, sizeof q), why);
+	return 0;
+}
+
 /* Module path and version from the first entry, "<module>@<version>/...".
  * The first '@' splits them (module.CheckPath allows no '@' in a path),
  * the first '/' after it ends the version. */
 static int module_of(const struct zent *e0, struct modzip_info *mi, char *err, size_t errsz)
 {
-	char q[2 * QUOTE_MAX], canon[VERSION_MAX + 32];
-	const char *at, *slash, *why;
+	char q[2 * QUOTE_MAX];
+	const char *at, *slash;
 
 	at = memchr(e0->name, '@', e0->namelen);
 	slash = at ? memchr(at, '/', e0->namelen - (size_t)(at - e0->name)) : NULL;
 	if (at == NULL || slash == NULL || at == e0->name || slash == at + 1)
-		return errset(err, errsz, 1, "%s: first entry is not under a module@version/ prefix",
+		return errset(err, errsz, 1, "%s: first entry is not under a module@version/ prefix "
+		            "(make the zip with goreg-pack, not zip -r)",
 		            utf8_quote(e0->name, e0->namelen, q, sizeof q));
 	if ((size_t)(at - e0->name) > MODPATH_MAX || (size_t)(slash - at - 1) > VERSION_MAX)
 		return errset(err, errsz, 1, "%s: module path or version too long",
@@ -118,23 +137,34 @@ static int module_of(const struct zent *e0, struct modzip_info *mi, char *err, s
 	mi->module[at - e0->name] = '\0';
 	memcpy(mi->version, at + 1, (size_t)(slash - at - 1));
 	mi->version[slash - at - 1] = '\0';
-	/* x/mod/zip checkZip: the version must be canonical, then module.Check */
-	if (!semver_valid(mi->version))
-		return errset(err, errsz, 1, "version %s: not a semantic version",
-		            utf8_quote(mi->version, strlen(mi->version), q, sizeof q));
-	if (canonical_version(mi->version, canon, sizeof canon) != 0 || strcmp(canon, mi->version) != 0)
-		return errset(err, errsz, 1, "version %s is not canonical (should be \"%s\")",
-		            utf8_quote(mi->version, strlen(mi->version), q, sizeof q), canon);
-	if ((why = modpath_check_module(mi->module, mi->version)) != NULL)
-		return errset(err, errsz, 1, "invalid module %s: %s",
-		            utf8_quote(e0->name, (size_t)(slash - e0->name), q, sizeof q), why);
+	return check_module_version(mi, e0->name, (size_t)(slash - e0->name), err, errsz);
+}
+
+/* The version the uploader names: checked as the entries' prefix would
+ * be, and equal to it when there are entries. */
+static int module_wanted(const struct zents *z, const struct modzip_want *want, struct modzip_info *mi,
+                         char *err, size_t errsz)
+{
+	char q[2 * QUOTE_MAX], q2[2 * QUOTE_MAX];
+	if (z->n == 0) {
+		if (strlen(want->module) > MODPATH_MAX || strlen(want->version) > VERSION_MAX)
+			return errset(err, errsz, 1, "module path or version too long");
+		strcpy(mi->module, want->module);
+		strcpy(mi->version, want->version);
+		return check_module_version(mi, want->module, strlen(want->module), err, errsz);
+	}
+	if (strcmp(mi->module, want->module) != 0 || strcmp(mi->version, want->version) != 0)
+		return errset(err, errsz, 1, "the zip holds %s@%s, not %s@%s",
+		            utf8_quote(mi->module, strlen(mi->module), q, sizeof q), mi->version,
+		            utf8_quote(want->module, strlen(want->module), q2, sizeof q2), want->version);
 	return 0;
 }
 
 /* Per-entry rules of x/mod/zip checkZip, in its order, plus what the zip
  * format allows archive/zip to read (go.dev/ref/mod#zip-files).  Sets
  * *gomod to the index of "<prefix>go.mod" or -1. */
-static int check_names(struct zents *z, struct modzip_info *mi, long *gomod, char *err, size_t errsz)
+static int check_names(struct zents *z, const struct modzip_want *want, struct modzip_info *mi, long *gomod,
+                       char *err, size_t errsz)
 {
 	char prefix[MODPATH_MAX + VERSION_MAX + 3], q[2 * QUOTE_MAX], why[4 * QUOTE_MAX + 64];
 	struct foldset ct = { NULL, 0, 0 };
@@ -144,9 +174,13 @@ static int check_names(struct zents *z, struct modzip_info *mi, long *gomod, cha
 	int rc = 0, root_seen = 0;
 
 	*gomod = -1;
-	if (z->n == 0)
-		return errset(err, errsz, 1, "zip has no entries, so no module@version/ prefix");
-	if ((rc = module_of(&z->e[0], mi, err, errsz)) != 0)
+	int named = want && want->module && want->version;
+	if (z->n == 0 && !named)
+		return errset(err, errsz, 1, "zip has no entries, so no module@version/ prefix "
+		            "(name the version: upload?module=M&version=V)");
+	if (z->n && (rc = module_of(&z->e[0], mi, err, errsz)) != 0)
+		return rc;
+	if (named && (rc = module_wanted(z, want, mi, err, errsz)) != 0)
 		return rc;
 	plen = (size_t)snprintf(prefix, sizeof prefix, "%s@%s/", mi->module, mi->version);
 
@@ -373,6 +407,12 @@ out:
 
 int modzip_check(const char *zippath, struct modzip_info *mi, char *err, size_t errsz)
 {
+	return modzip_check_as(zippath, NULL, mi, err, errsz);
+}
+
+int modzip_check_as(const char *zippath, const struct modzip_want *want, struct modzip_info *mi,
+                    char *err, size_t errsz)
+{
 	struct zents z = { NULL, 0 };
 	struct dirhash_file *df = NULL;
 	struct stat sb;
@@ -404,7 +444,7 @@ int modzip_check(const char *zippath, struct modzip_info *mi, char *err, size_t 
 	rc = zipcdir_read(fd, (uint64_t)sb.st_size, &z, err, errsz);
 	close(fd);
 	if (rc == 0)
-		rc = check_names(&z, mi, &gomod, err, errsz);
+		rc = check_names(&z, want, mi, &gomod, err, errsz);
 	if (rc == 0)
 		rc = read_entries(zippath, &z, gomod, mi, err, errsz);
 	if (rc != 0)
@@ -435,9 +475,11 @@ int modzip_check(const char *zippath, struct modzip_info *mi, char *err, size_t 
 			          utf8_quote(z.e[gomod].name, z.e[gomod].namelen, q, sizeof q));
 			goto out;
 		}
-		/* modload goModSummary: "module declares its path as" */
-		if (strcmp(path, mi->module) != 0) {
-			rc = errset(err, errsz, 1, "go.mod says module %s, zip is for %s",
+		/* modload goModSummary: "module declares its path as"; but a
+		 * renamed module's last version does so on purpose */
+		if (strcmp(path, mi->module) != 0 && !(want && want->renamed)) {
+			rc = errset(err, errsz, 1, "go.mod says module %s, zip is for %s "
+			          "(the last version of a renamed module: upload with renamed=1)",
 			          utf8_quote(path, strlen(path), q, sizeof q),
 			          utf8_quote(mi->module, strlen(mi->module), q2, sizeof q2));
 			goto out;

@@ -25,6 +25,21 @@ struct modzip_info {
  * I/O error) returns -1 with the reason in err.  On return != 0, *mi holds
  * nothing to free. */
 int modzip_check(const char *zippath, struct modzip_info *mi, char *err, size_t errsz);
+
+/* What the uploader says the zip is.  module and version (both or
+ * neither) name the version: required for a zip with no entries, which
+ * x/mod's CheckZip and the go command accept (the go.mod is then
+ * synthesised); otherwise the entries' prefix must agree.  renamed accepts
+ * a go.mod that declares another module path: a renamed module's last
+ * version keeps its old path so that the go command can read its retract
+ * and "// Deprecated:" lines (go.dev/ref/mod#go-mod-file-module-deprecation). */
+struct modzip_want {
+	const char *module, *version;   /* NULL: from the entries */
+	int renamed;
+};
+/* modzip_check with what the uploader says; want may be NULL. */
+int modzip_check_as(const char *zippath, const struct modzip_want *want, struct modzip_info *mi,
+                    char *err, size_t errsz);
 void modzip_info_free(struct modzip_info *mi);
 
 /* gomod_module_path(), part of this API since before gomod.h existed */

@@ -211,7 +211,10 @@ static int check_version(struct fsck_ctx *x, struct item *it)
 		 * then make the record (and .mod and .info) from it */
 		struct modzip_info mi;
 		char why[MSG_MAX], done[800];
-		int rc = 0, v = modzip_check(path[2], &mi, why, sizeof why);
+		/* as accepted: the version its path names, which an empty zip
+		 * needs, and a go.mod that may name another path (renamed) */
+		struct modzip_want as = {it->module, it->version, 1};
+		int rc = 0, v = modzip_check_as(path[2], &as, &mi, why, sizeof why);
 		if (v < 0) {
 			rc = -1;
 			errno = EIO;

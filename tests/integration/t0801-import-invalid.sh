@@ -66,7 +66,7 @@ printf '%s\n' "$out" | sed 's/^/# /'
 is "$(printf '%s\n' "$out" | grep -c .)" 11 "eleven lines: one per version, one for the bad directory"
 like "$out" "^invalid example.com/Bad/@v: " "a module directory that does not decode"
 like "$out" "^invalid $H@v1.0.0: not a valid zip file" "the corrupt zip"
-like "$out" "^invalid $H@v1.1.0: v1.1.0.zip holds $H@v1.2.0-rc.1$" "a zip filed under another version"
+like "$out" "^invalid $H@v1.1.0: the zip holds \"$H\"@v1.2.0-rc.1, not \"$H\"@v1.1.0$" "a zip filed under another version"
 like "$out" "^invalid $H@v1.2.0: v1.2.0.mod differs from the zip's go.mod$" "a .mod that is not the zip's go.mod"
 like "$out" "^invalid $H@v1.2.0-rc.1: exists with other content \(h1:" "a version that exists with other content"
 like "$out" "^invalid $H@v1.3.0: v1.3.0.ziphash does not match the zip's hash h1:" "a .ziphash that disagrees"

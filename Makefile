@@ -16,7 +16,7 @@ ifeq ($(O),)
 REL    := build/release
 DEV    := build/dev
 RELBIN := bin
-LIBA   := lib/libgoreg.a
+LIBA   := $(REL)/libgoreg.a
 else
 REL    := $(O)/release
 DEV    := $(O)/dev

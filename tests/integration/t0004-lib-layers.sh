@@ -13,7 +13,7 @@ rank() { # rank LAYER: its place in $layers, or 0 if it is none
 	done
 	echo 0
 }
-is "$(ls -p | grep -v / | tr '\n' ' ')" "" "no file directly in lib/"
+is "$(ls -p | grep -v / | grep -v '^README.md$' | tr '\n' ' ')" "" "no file directly in lib/ but its README"
 for d in */; do
 	d=${d%/}
 	r=$(rank "$d")

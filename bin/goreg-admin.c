@@ -8,6 +8,7 @@
 #include "auth/auth.h"
 #include "base/prog.h"
 #include "store/store.h"
+#include "upstream/upstream.h"
 
 static const char synopsis[] =
 	"[-r root] command ...\n"
@@ -21,7 +22,10 @@ static const char synopsis[] =
 	"  token add USER [--read-only] [--name NAME] [--expires DAYS]\n"
 	"  token list USER\n"
 	"  token revoke USER TOKEN-ID\n"
-	"  audit [OWNER]";
+	"  audit [OWNER]\n"
+	"  upstream set OWNER LIST | upstream show OWNER | upstream clear OWNER\n"
+	"  upstream private OWNER PATTERNS\n"
+	"  upstream sumdb OWNER NAME+HASH+KEY URL";
 
 static struct store st;
 static struct audit au;
@@ -67,6 +71,47 @@ static int print(int code, char *out)
 	fputs(out, stdout);
 	free(out);
 	return fflush(stdout) == 0 ? 0 : (die(111, "unable to write to stdout"), 111);
+}
+
+/* goreg-admin upstream ...: an owner's upstream GOPROXY list, private
+ * patterns and checksum database (upstream.h). */
+static int upstream_cmd(int argc, char **argv, int64_t now)
+{
+	const char *verb = argc > 1 ? argv[1] : "";
+	if (is(verb, "show") && argc == 3) {
+		struct upstream u;
+		check(upstream_get(&st, argv[2], &u, err, sizeof err));
+		if (!*u.proxy && !*u.private_ && !*u.sumdb_key)
+			die(1, "'%s' has no upstream", argv[2]);
+		printf("%s\n", *u.proxy ? u.proxy : "off");
+		if (*u.private_)
+			printf("private %s\n", u.private_);
+		if (*u.sumdb_key)
+			printf("sumdb %s %s\n", u.sumdb_key, u.sumdb_url);
+		return fflush(stdout) == 0 ? 0 : (die(111, "unable to write to stdout"), 111);
+	}
+	int code;
+	if (is(verb, "set") && argc == 4) {
+		audit_begin();
+		code = upstream_set_proxy(&st, argv[2], argv[3], err, sizeof err);
+		return audit_end(code, now, "upstream-set", argv[2], "", argv[3]);
+	}
+	if (is(verb, "private") && argc == 4) {
+		audit_begin();
+		code = upstream_set_private(&st, argv[2], argv[3], err, sizeof err);
+		return audit_end(code, now, "upstream-private", argv[2], "", argv[3]);
+	}
+	if (is(verb, "sumdb") && argc == 5) {
+		audit_begin();
+		code = upstream_set_sumdb(&st, argv[2], argv[3], argv[4], err, sizeof err);
+		return audit_end(code, now, "upstream-sumdb", argv[2], argv[3], argv[4]);
+	}
+	if (is(verb, "clear") && argc == 3) {
+		audit_begin();
+		code = upstream_clear(&st, argv[2], err, sizeof err);
+		return audit_end(code, now, "upstream-clear", argv[2], "", "");
+	}
+	usage(synopsis);
 }
 
 int main(int argc, char **argv)
@@ -165,5 +210,7 @@ int main(int argc, char **argv)
 		return audit_end(auth_token_revoke(&st, argv[2], argv[3], err, sizeof err), now, "token-revoke",
 		                 argv[2], argv[3], "");
 	}
+	if (is(what, "upstream"))
+		return upstream_cmd(argc, argv, now);
 	usage(synopsis);
 }

@@ -2,44 +2,14 @@
  * patterns, RFC 3339 times, the .info JSON, pseudo-version times. */
 #include "app/importinfo.h"
 
-#include <fnmatch.h>
 #include <string.h>
 
 #include "base/limits.h"
+#include "gomod/modpath.h"
 #include "gomod/semver.h"
 
 /* ---------------------------------------------------------------- */
 /* module path patterns */
-
-/* module.MatchPrefixPatterns: a glob of n elements matches when it
- * matches the module path's first n elements (path.Match, where '*' does
- * not cross a '/': FNM_PATHNAME).  Empty globs, as in "a,,b", are
- * ignored, and a trailing slash on a glob is too. */
-static int match_one(const char *glob, size_t globlen, const char *module)
-{
-	char g[MODPATH_MAX + 1], prefix[MODPATH_MAX + 1];
-	while (globlen && glob[globlen - 1] == '/')
-		globlen--;
-	if (globlen == 0 || globlen > MODPATH_MAX)
-		return 0;
-	memcpy(g, glob, globlen);
-	g[globlen] = 0;
-	size_t elems = 1;
-	for (size_t i = 0; i < globlen; i++)
-		elems += g[i] == '/';
-	/* the module's first elems elements */
-	size_t n = 0, seen = 0;
-	while (module[n]) {
-		if (module[n] == '/' && ++seen == elems)
-			break;
-		n++;
-	}
-	if (seen + 1 < elems || n > MODPATH_MAX)
-		return 0;     /* fewer elements than the glob has */
-	memcpy(prefix, module, n);
-	prefix[n] = 0;
-	return fnmatch(g, prefix, FNM_PATHNAME) == 0;
-}
 
 int import_match(char *const *patterns, size_t n, const char *module)
 {
@@ -50,7 +20,7 @@ int import_match(char *const *patterns, size_t n, const char *module)
 		for (;;) {
 			const char *comma = strchr(p, ',');
 			size_t len = comma ? (size_t)(comma - p) : strlen(p);
-			if (match_one(p, len, module))
+			if (modpath_match_glob(p, len, module))
 				return 1;
 			if (!comma)
 				break;

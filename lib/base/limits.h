@@ -80,6 +80,13 @@ _Static_assert(OWNER_PATH_MAX + ESCAPED_MAX + 4 + 255 + sizeof "/lost+found" <= 
  * base and a module path of MODPATH_MAX bytes in elements of 4 bytes. */
 #define ROUTE_SEGS_MAX    256
 
+/* An owner's upstream settings (goreg-admin upstream): a GOPROXY list or
+ * a GOPRIVATE pattern list, one URL, a checksum database's verifier key
+ * (its name, 8 hex digits and 44 base64 characters). */
+#define UPSTREAM_LIST_MAX 2048
+#define UPSTREAM_URL_MAX  1024
+#define SUMDB_KEY_MAX     256
+
 /* A line of goreg-httpd's access and error log (to stderr). */
 #define LOG_LINE_MAX      40000
 

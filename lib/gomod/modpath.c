@@ -8,7 +8,9 @@
 #include "gomod/modpath.h"
 #include "base/utf8.h"
 #include "gomod/semver.h"
+#include "base/limits.h"
 
+#include <fnmatch.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -631,5 +633,47 @@ int modpath_unescape_version(const char *esc, char *out, size_t outsz, const cha
 		return -1;
 	if ((reason = check_elem(out, strlen(out), FILE_PATH)) != NULL)
 		return fail(why, reason);
+	return 0;
+}
+
+/* module.MatchPrefixPatterns: a glob of n elements matches when it
+ * matches the module path's first n elements (path.Match, where '*' does
+ * not cross a '/': FNM_PATHNAME).  Empty globs, as in "a,,b", are
+ * ignored, and a trailing slash on a glob is too. */
+int modpath_match_glob(const char *glob, size_t globlen, const char *module)
+{
+	char g[MODPATH_MAX + 1], prefix[MODPATH_MAX + 1];
+	while (globlen && glob[globlen - 1] == '/')
+		globlen--;
+	if (globlen == 0 || globlen > MODPATH_MAX)
+		return 0;
+	memcpy(g, glob, globlen);
+	g[globlen] = 0;
+	size_t elems = 1;
+	for (size_t i = 0; i < globlen; i++)
+		elems += g[i] == '/';
+	/* the module's first elems elements */
+	size_t n = 0, seen = 0;
+	while (module[n]) {
+		if (module[n] == '/' && ++seen == elems)
+			break;
+		n++;
+	}
+	if (seen + 1 < elems || n > MODPATH_MAX)
+		return 0;     /* fewer elements than the glob has */
+	memcpy(prefix, module, n);
+	prefix[n] = 0;
+	return fnmatch(g, prefix, FNM_PATHNAME) == 0;
+}
+
+int modpath_match_patterns(const char *patterns, const char *module)
+{
+	for (const char *p = patterns; *p;) {
+		size_t len = strcspn(p, ",");
+		if (modpath_match_glob(p, len, module))
+			return 1;
+		p += len;
+		p += *p == ',';
+	}
 	return 0;
 }

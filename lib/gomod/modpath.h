@@ -33,4 +33,12 @@ int modpath_unescape_path(const char *esc, char *out, size_t outsz, const char *
 int modpath_escape_version(const char *v, char *out, size_t outsz, const char **why);
 int modpath_unescape_version(const char *esc, char *out, size_t outsz, const char **why);
 
+/* GOPRIVATE's patterns (module.MatchPrefixPatterns): does a glob of n
+ * elements (path.Match syntax, '*' not crossing '/') match the module
+ * path's first n elements?  modpath_match_glob takes one glob of globlen
+ * bytes (empty and trailing-slash globs as the go command treats them);
+ * modpath_match_patterns a comma-separated list. */
+int modpath_match_glob(const char *glob, size_t globlen, const char *module);
+int modpath_match_patterns(const char *patterns, const char *module);
+
 #endif

@@ -15,6 +15,9 @@
 #include "base/prog.h"
 #include "gomod/modzip.h"
 #include "app/route.h"
+#include "app/fetch.h"
+#include "app/miss.h"
+#include "upstream/upstream.h"
 #include "gomod/semver.h"
 #include "store/store.h"
 #include "base/util.h"
@@ -261,6 +264,8 @@ void ops_upload(const struct store *st, const struct op_args *a, struct reply *r
 	char path[OWNER_PATH_MAX], err[MSG_MAX];
 	struct verinfo vi;
 	memset(&vi, 0, sizeof vi);
+	if (a->source)
+		snprintf(vi.source, sizeof vi.source, "%s", a->source);
 	if (a->declared_len > MODZIP_MAX_ZIP) {
 		reply_error(r, 413, "module zip larger than %lld bytes", (long long)MODZIP_MAX_ZIP);
 		return;
@@ -421,6 +426,29 @@ static int upload_query(const char *target, struct modzip_want *want, char *qmod
 	return 200;
 }
 
+/* A version the owner lacks: fetched from its upstream, when it has one
+ * and may ask it for this module (fetch_eligible), then served. */
+static void upstream_miss(const struct store *st, const struct op_def *def, const struct op_args *a,
+                          struct reply *r)
+{
+	struct upstream u;
+	char err[MSG_MAX];
+	if (fetch_eligible(st, a->owner, a->module, &u, err, sizeof err) != 200)
+		return;
+	int rc = miss_fetch(st, a->owner, a->module, a->version);
+	if (rc != 0) {
+		if (rc != 1) {
+			reply_free(r);
+			reply_init(r);
+			reply_error(r, 502, "%s@%s: the upstream could not be reached", a->module, a->version);
+		}
+		return;
+	}
+	reply_free(r);
+	reply_init(r);
+	def->run(st, a, r);
+}
+
 void ops_dispatch(const struct store *st, const struct request *rq, int64_t now, struct reply *r)
 {
 	char err[MSG_MAX];
@@ -469,6 +497,8 @@ void ops_dispatch(const struct store *st, const struct request *rq, int64_t now,
 		.published = now,
 	};
 	def->run(st, &a, r);
+	if (r->status == 404 && (rt.op == OP_INFO || rt.op == OP_MOD || rt.op == OP_ZIP))
+		upstream_miss(st, def, &a, r);
 	if (r->status < 300 && def->access == ACCESS_READ) {
 		/* RFC 9111 section 5.2.2.7: caches shared between users must not
 		 * keep a private owner's files */

@@ -33,6 +33,7 @@ struct op_args {
 	long long declared_len;         /* upload: the announced size, or -1 */
 	const struct actor *who;        /* upload, delete */
 	const struct modzip_want *want; /* upload: the version named, renamed=1; or NULL */
+	const char *source;             /* upload: recorded as where it came from; NULL: uploaded */
 	int64_t now, published;
 };
 

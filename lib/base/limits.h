@@ -87,6 +87,10 @@ _Static_assert(OWNER_PATH_MAX + ESCAPED_MAX + 4 + 255 + sizeof "/lost+found" <= 
 #define UPSTREAM_URL_MAX  1024
 #define SUMDB_KEY_MAX     256
 
+/* A front end waits this long for goreg-fetch on a miss
+ * (GOREG_FETCH_TIMEOUT overrides). */
+#define MISS_FETCH_SECS   120
+
 /* A line of goreg-httpd's access and error log (to stderr). */
 #define LOG_LINE_MAX      40000
 

@@ -295,9 +295,11 @@ static TDB_DATA key_of(struct buf *b, const char *kind, const char *module, cons
 int verinfo_encode(const struct verinfo *vi, char *out, size_t outsz)
 {
 	return fmt(out, outsz,
-	           "version=%s\ntime=%lld\nzip_size=%llu\nmod_size=%llu\nzip_sha256=%s\nh1=%s\nh1mod=%s\nuploader=%s\n%s",
+	           "version=%s\ntime=%lld\nzip_size=%llu\nmod_size=%llu\nzip_sha256=%s\nh1=%s\nh1mod=%s\nuploader=%s\n"
+	           "%s%s%s%s",
 	           vi->version, (long long)vi->time, (unsigned long long)vi->zip_size,
 	           (unsigned long long)vi->mod_size, vi->zip_sha256, vi->h1_zip, vi->h1_mod, vi->uploader,
+	           vi->source[0] ? "source=" : "", vi->source, vi->source[0] ? "\n" : "",
 	           vi->deleting ? "deleting=1\n" : "");
 }
 
@@ -338,6 +340,8 @@ int verinfo_decode(const char *data, size_t len, struct verinfo *vi)
 			field(v, vl, vi->zip_sha256, sizeof vi->zip_sha256);
 		else if (KEY("h1"))
 			field(v, vl, vi->h1_zip, sizeof vi->h1_zip);
+		else if (KEY("source"))
+			field(v, vl, vi->source, sizeof vi->source);
 		else if (KEY("h1mod"))
 			field(v, vl, vi->h1_mod, sizeof vi->h1_mod);
 		else if (KEY("uploader"))

@@ -52,6 +52,7 @@ struct verinfo {
 	char h1_zip[H1_LEN + 1];
 	char h1_mod[H1_LEN + 1];
 	char uploader[OWNER_MAX + 1];
+	char source[16];                /* where it came from: "" uploaded, "upstream" */
 	int deleting;                   /* a delete has begun: not served, not listed */
 };
 

@@ -1,0 +1,203 @@
+#include "app/fetch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+#include <sodium.h>
+
+#include "app/importinfo.h"
+#include "app/ops.h"
+#include "base/limits.h"
+#include "base/util.h"
+#include "gomod/modpath.h"
+#include "gomod/modzip.h"
+#include "gomod/semver.h"
+#include "store/store.h"
+#include "upstream/upstream.h"
+
+int fetch_eligible(const struct store *st, const char *owner, const char *module, struct upstream *u,
+                   char *err, size_t errsz)
+{
+	int code = upstream_get(st, owner, u, err, errsz);
+	if (code != 200)
+		return code;
+	if (!*u->proxy || strcmp(u->proxy, "off") == 0)
+		return ERR(404, "%s: not found (no upstream)", module);
+	if (*u->private_ && modpath_match_patterns(u->private_, module))
+		return ERR(404, "%s: not found (private: never asked upstream)", module);
+	char **v;
+	size_t n;
+	code = store_versions(st, owner, module, &v, &n, err, errsz);
+	if (code == 404)
+		return 200;
+	if (code != 200)
+		return code;
+	int uploaded = 0;
+	for (size_t i = 0; i < n && !uploaded; i++) {
+		struct verinfo vi;
+		char e[MSG_MAX];
+		if (store_get(st, owner, module, v[i], &vi, e, sizeof e) == 200)
+			uploaded = strcmp(vi.source, "upstream") != 0;
+	}
+	store_list_free(v, n);
+	if (uploaded)
+		return ERR(404, "%s: not found (the owner's own module: never asked upstream)", module);
+	return 200;
+}
+
+/* One fetch of a version at a time: a lock file in ROOT/tmp named for
+ * the owner, module and version, held until the version is published or
+ * the fetch gave up.  Returns its fd, or -1 with errno. */
+static int fetch_lock(const struct store *st, const char *owner, const char *module, const char *version)
+{
+	unsigned char sum[32];
+	char hex[65], path[ROOT_PATH_MAX];
+	crypto_hash_sha256_state h;
+	crypto_hash_sha256_init(&h);
+	const char *parts[3] = {owner, module, version};
+	for (int i = 0; i < 3; i++)
+		crypto_hash_sha256_update(&h, (const unsigned char *)parts[i], strlen(parts[i]) + 1);
+	crypto_hash_sha256_final(&h, sum);
+	hex_encode(sum, 16, hex);
+	if (fmt(path, sizeof path, "%s/tmp/fetch.%s", st->root, hex) < 0) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_EX) < 0)
+		if (errno != EINTR) {
+			close(fd);
+			return -1;
+		}
+	return fd;
+}
+
+/* The time an upstream's .info gives the version (it must be this
+ * version's: go.dev/ref/mod#goproxy-protocol), else 0. */
+static int info_time(const char *data, size_t len, const char *version, int64_t *t)
+{
+	char v[VERSION_MAX + 1], tm[64];
+	*t = 0;
+	if (import_parse_info(data, len, v, sizeof v, tm, sizeof tm) < 0 || strcmp(v, version) != 0)
+		return -1;
+	if (*tm && import_parse_time(tm, t) < 0)
+		*t = 0;
+	return 0;
+}
+
+/* Publish the zip in spool (fd zfd) as module@version from upstream url. */
+static int publish(const struct store *st, const char *owner, const char *module, const char *version,
+                   const char *url, int zfd, int64_t published, int64_t now, char *err, size_t errsz)
+{
+	if (lseek(zfd, 0, SEEK_SET) < 0)
+		return ERR(500, "unable to rewind the spool file: %s", strerror(errno));
+	struct fd_body fb = {zfd};
+	struct body_source bs = fd_body_source(&fb);
+	char origin[UPSTREAM_URL_MAX + 16];
+	snprintf(origin, sizeof origin, "upstream:%s", url);
+	struct actor who = {"", origin};
+	/* what the go command accepts from a proxy: also a renamed module's
+	 * last version, whose go.mod names its new path */
+	struct modzip_want want = {module, version, 1};
+	struct op_args a = {
+		.owner = owner, .body = &bs, .declared_len = -1, .who = &who, .want = &want,
+		.source = "upstream", .now = now, .published = published ? published : now,
+	};
+	struct reply r;
+	reply_init(&r);
+	ops_upload(st, &a, &r);
+	int code = r.status;
+	if (code >= 300)
+		ERR(code, "%.*s", (int)(r.mem_len ? r.mem_len - 1 : 0), r.mem ? r.mem : "");
+	reply_free(&r);
+	return code == 409 ? 200 : code;
+}
+
+/* Try one upstream base url: 201/200 done, 404 or 410 not there, another
+ * status or 0 a failure; err says what. */
+static int try_base(const struct store *st, const char *owner, const char *module, const char *version,
+                    const char *base, const struct fetch_client *c, int64_t now, char *err, size_t errsz)
+{
+	char em[ESCAPED_MAX + 1], ev[2 * VERSION_MAX + 1], url[UPSTREAM_URL_MAX + ESCAPED_MAX + 2 * VERSION_MAX + 16];
+	if (modpath_escape_path(module, em, sizeof em, NULL) < 0 ||
+	    modpath_escape_version(version, ev, sizeof ev, NULL) < 0)
+		return ERR(404, "%s@%s: cannot be escaped", module, version);
+	char *info = NULL;
+	size_t infolen = 0;
+	snprintf(url, sizeof url, "%s/%s/@v/%s.info", base, em, ev);
+	int s = c->get(c->ctx, url, -1, &info, &infolen, INFO_MAX, err, errsz);
+	int64_t t = 0;
+	if (s == 200 && info_time(info, infolen, version, &t) < 0)
+		s = ERR(400, "%s: not the .info of %s", url, version);
+	free(info);
+	if (s != 200)
+		return s < 0 ? ERR(400, "%s: larger than %d bytes", url, INFO_MAX) : s;
+	char spool[OWNER_PATH_MAX];
+	int zfd = store_tmp_create(st, "f", spool, sizeof spool);
+	if (zfd < 0)
+		return ERR(500, "unable to create a spool file in '%s/tmp': %s", st->root, strerror(errno));
+	snprintf(url, sizeof url, "%s/%s/@v/%s.zip", base, em, ev);
+	s = c->get(c->ctx, url, zfd, NULL, NULL, MODZIP_MAX_ZIP, err, errsz);
+	if (s < 0)
+		s = ERR(400, "%s: larger than %lld bytes", url, (long long)MODZIP_MAX_ZIP);
+	else if (s == 200)
+		s = publish(st, owner, module, version, base, zfd, t, now, err, errsz);
+	/* published: renamed away; else ours to remove */
+	unlink(spool);
+	close(zfd);
+	return s;
+}
+
+int fetch_version(const struct store *st, const char *owner, const char *module, const char *version,
+                  const struct fetch_client *c, int64_t now, char *err, size_t errsz)
+{
+	struct upstream u;
+	struct verinfo vi;
+	int code = fetch_eligible(st, owner, module, &u, err, errsz);
+	if (code != 200)
+		return code;
+	if (!semver_is_module_canonical(version))
+		return ERR(404, "%s@%s: not a canonical version", module, version);
+	int lfd = fetch_lock(st, owner, module, version);
+	if (lfd < 0)
+		return ERR(500, "unable to lock the fetch of %s@%s: %s", module, version, strerror(errno));
+	code = store_get(st, owner, module, version, &vi, err, errsz);
+	if (code == 404) {
+		/* GOPROXY's list (go.dev/ref/mod#goproxy-protocol): after ','
+		 * the next entry is tried on 404 and 410 only, after '|' on any
+		 * failure; all of them not there is a 404 */
+		const char *p = u.proxy;
+		char base[UPSTREAM_URL_MAX + 1], first[MSG_MAX] = "";
+		int any, bad = 0;
+		code = 404;
+		while (upstream_next(&p, base, sizeof base, &any)) {
+			code = try_base(st, owner, module, version, base, c, now, err, errsz);
+			if (code == 200 || code == 201)
+				break;
+			if (code == 404 || code == 410)
+				continue;
+			/* the first failure that is not "not found" is the answer,
+			 * as the go command reports it */
+			if (!bad) {
+				bad = code == 400 || code == 500 ? code : 502;
+				snprintf(first, sizeof first, "%s", err);
+			}
+			if (!any)
+				break;
+		}
+		if (code != 200 && code != 201) {
+			if (bad)
+				code = ERR(bad, "%s", first);
+			else
+				code = ERR(404, "%s@%s: not found upstream", module, version);
+		}
+	}
+	close(lfd);
+	return code;
+}

@@ -1,0 +1,41 @@
+/* The pull-through cache: a version an owner lacks, fetched from the
+ * owner's upstream GOPROXY list (upstream.h), checked and published as an
+ * upload is, recorded as coming from upstream.  The HTTP client is not
+ * here: goreg-fetch, the one program that links one, hands it in as a
+ * struct fetch_client, so lib/ stays free of it and the logic testable. */
+#ifndef GOREG_FETCH_H
+#define GOREG_FETCH_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct store;
+struct upstream;
+
+/* GET url.  The body goes to fd (a spool file) or, when fd < 0, into
+ * *mem (malloc'd, NUL-terminated, *memlen bytes), at most max bytes.
+ * Returns the HTTP status; 0 when no answer came (the reason in err); -1
+ * when the body is longer than max (nothing is kept). */
+struct fetch_client {
+	int (*get)(void *ctx, const char *url, int fd, char **mem, size_t *memlen, long long max, char *err,
+	           size_t errsz);
+	void *ctx;
+};
+
+/* May the owner's module be asked upstream?  200 when the owner has an
+ * upstream list (u filled), the path matches none of its private
+ * patterns, and the owner has no version of it that was uploaded (a
+ * public module can neither shadow nor join a private one); else 404 with
+ * the reason, or 500. */
+int fetch_eligible(const struct store *st, const char *owner, const char *module, struct upstream *u,
+                   char *err, size_t errsz);
+
+/* Fetch module@version into the owner's store: 201 fetched and published,
+ * 200 already there (also when a concurrent fetch of the same version
+ * published it: one fetch for many misses), 404 not upstream or not
+ * eligible, 400 the upstream's files are refused (the reason in err), 502
+ * the upstream failed, 500 a local failure.  now is the audit record's
+ * time; the version keeps the upstream .info's Time. */
+int fetch_version(const struct store *st, const char *owner, const char *module, const char *version,
+                  const struct fetch_client *c, int64_t now, char *err, size_t errsz);
+
+#endif

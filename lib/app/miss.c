@@ -1,0 +1,87 @@
+#include "app/miss.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/limits.h"
+#include "base/prog.h"
+#include "base/util.h"
+#include "http/field.h"
+#include "store/store.h"
+
+/* The goreg-fetch beside this program, or NULL. */
+static const char *beside(char *out, size_t outsz)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n <= 0)
+		return NULL;
+	self[n] = 0;
+	char *slash = strrchr(self, '/');
+	if (!slash)
+		return NULL;
+	*slash = 0;
+	if (fmt(out, outsz, "%s/goreg-fetch", self) < 0 || access(out, X_OK) != 0)
+		return NULL;
+	return out;
+}
+
+static void child(const char *prog, char *const argv[])
+{
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	/* fd 1 is the client's connection in goreg-httpd and the CGI answer
+	 * in goreg.cgi: nothing of the fetch may reach it */
+	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0)
+		_exit(111);
+	signal(SIGPIPE, SIG_DFL);
+	if (strchr(prog, '/'))
+		execv(prog, argv);
+	else
+		execvp(prog, argv);
+	warnx_("unable to run '%s': %s", prog, strerror(errno));
+	_exit(111);
+}
+
+int miss_fetch(const struct store *st, const char *owner, const char *module, const char *version)
+{
+	char path[PATH_MAX], arg[MODPATH_MAX + VERSION_MAX + 2];
+	const char *prog = getenv("GOREG_FETCH");
+	if (!prog || !*prog)
+		prog = beside(path, sizeof path);
+	if (!prog)
+		prog = "goreg-fetch";
+	snprintf(arg, sizeof arg, "%s@%s", module, version);
+	char *const argv[] = {"goreg-fetch", "-r", (char *)st->root, (char *)owner, arg, NULL};
+	int secs = field_env_secs("GOREG_FETCH_TIMEOUT", MISS_FETCH_SECS);
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0)
+		child(prog, argv);
+	/* bounded: poll for the child's end, then kill it */
+	struct timespec tick = {0, 10 * 1000 * 1000};
+	for (long waited = 0;; waited += 10) {
+		int status;
+		pid_t r = waitpid(pid, &status, WNOHANG);
+		if (r == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+		if (r < 0 && errno != EINTR)
+			return -1;
+		if (waited >= (long)secs * 1000) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			warnx_("goreg-fetch %s %s: killed after %d s", owner, arg, secs);
+			return -1;
+		}
+		nanosleep(&tick, NULL);
+	}
+}

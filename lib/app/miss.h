@@ -1,0 +1,16 @@
+/* A front end's miss: goreg-httpd and goreg.cgi run goreg-fetch (the only
+ * program that links an HTTP client) for a version an owner with an
+ * upstream lacks, wait a bounded time, then serve what it published. */
+#ifndef GOREG_MISS_H
+#define GOREG_MISS_H
+
+struct store;
+
+/* Run goreg-fetch -r ROOT OWNER MODULE@VERSION: the program next to the
+ * running one, else goreg-fetch in PATH (GOREG_FETCH names another), its
+ * output discarded, its errors to ours, killed after GOREG_FETCH_TIMEOUT
+ * seconds (MISS_FETCH_SECS by default).  Returns its exit status, or -1
+ * when it could not run or was killed. */
+int miss_fetch(const struct store *st, const char *owner, const char *module, const char *version);
+
+#endif

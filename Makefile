@@ -42,6 +42,24 @@ $(REL)/deps/.done: mk/build-deps.sh mk/fetch-src.sh mk/tdb-config.h mk/tdb-repla
 	@p=$$(CC_MUSL=$(CC_MUSL) mk/build-deps.sh $(DEPS_CACHE)) && ln -sfn "$$p" $(REL)/deps
 	@test -f $@ && touch $@
 
+# ---- libcurl + mbedTLS, for CURL_PROGRAMS alone (mk/build-curl.sh; its
+# own prefix in DEPS_CACHE, made only when something here needs it) ----
+CURLGET := $(REL)/tests/curl-get
+$(REL)/curl/.done: mk/build-curl.sh mk/fetch-src.sh | need-build
+	@mkdir -p $(REL)
+	@p=$$(CC_MUSL=$(CC_MUSL) mk/build-curl.sh $(DEPS_CACHE)) && ln -sfn "$$p" $(REL)/curl
+	@test -f $@ && touch $@
+$(CURL_PROGRAMS:%=$(REL)/bin/%.o): $(REL)/bin/%.o: bin/%.c $(LIBHDR) $(REL)/deps/.done $(REL)/curl/.done mk/config.mk | need-build
+	@mkdir -p $(@D)
+	$(CC_MUSL) $(REL_CFLAGS) -Ilib -I$(REL)/deps/include -I$(REL)/curl/include -c $< -o $@
+$(CURL_PROGRAMS:%=$(RELBIN)/%): $(RELBIN)/%: $(REL)/bin/%.o $(LIBA)
+	@mkdir -p $(@D)
+	$(CC_MUSL) $(REL_LDFLAGS) $< $(LIBA) -L$(REL)/deps/lib -L$(REL)/curl/lib $(CURL_LIBS) $(REL_LIBS) -o $@
+# the static-link check of that prefix (tests/integration/t0005-curl-static.sh)
+$(CURLGET): tests/integration/curl-get.c $(REL)/curl/.done mk/config.mk | need-build
+	@mkdir -p $(@D)
+	$(CC_MUSL) $(REL_CFLAGS) -I$(REL)/curl/include $< $(REL_LDFLAGS) -L$(REL)/curl/lib $(CURL_LIBS) -o $@
+
 # ---- release build ----
 $(REL)/lib/%.o: lib/%.c $(LIBHDR) $(REL)/deps/.done mk/config.mk | need-build
 	@mkdir -p $(@D)
@@ -66,21 +84,25 @@ $(DEV)/libgoreg.a: $(LIBSRC:lib/%.c=$(DEV)/lib/%.o)
 $(DEV)/bin/%: bin/%.c $(DEV)/libgoreg.a $(LIBHDR)
 	@mkdir -p $(@D)
 	$(CC_DEV) $(DEV_CFLAGS) -Ilib $< $(DEV)/libgoreg.a $(DEV_LDFLAGS) $(DEV_LIBS) -o $@
+$(CURL_PROGRAMS:%=$(DEV)/bin/%): $(DEV)/bin/%: bin/%.c $(DEV)/libgoreg.a $(LIBHDR)
+	@mkdir -p $(@D)
+	$(CC_DEV) $(DEV_CFLAGS) -Ilib $< $(DEV)/libgoreg.a $(DEV_LDFLAGS) $(DEV_CURL_LIBS) $(DEV_LIBS) -o $@
 $(DEV)/tests/%.t: tests/unit/%.c tests/unit/tap.h $(DEV)/libgoreg.a $(LIBHDR)
 	@mkdir -p $(@D)
 	$(CC_DEV) $(DEV_CFLAGS) -Wno-missing-prototypes -Ilib -Itests/unit $< $(DEV)/libgoreg.a $(DEV_LDFLAGS) $(DEV_LIBS) -o $@
 
 # ---- tests: unit tests under the sanitizers, then integration tests on
 # the static binaries; one prove run, one summary line ----
-TESTENV = GOREG_BIN=$(CURDIR)/$(RELBIN) GOREG_DEVDIR=$(CURDIR)/$(DEV) GOREG_O=$(O)
-check: all dev | need-check
+TESTENV = GOREG_BIN=$(CURDIR)/$(RELBIN) GOREG_DEVDIR=$(CURDIR)/$(DEV) GOREG_O=$(O) GOREG_CURL_GET=$(CURDIR)/$(CURLGET)
+check: all dev $(CURLGET) | need-check
 	@$(TESTENV) tests/run-tests.sh $(TESTS)
 
 check-unit: dev | need-check
 	@$(TESTENV) GOREG_TESTS=unit tests/run-tests.sh
 
 # one or more integration tests: make check-integration TESTS=tests/integration/t0100-*.sh
-check-integration: all | need-check
+# (curl-get only when the tests named include its test, or none are named)
+check-integration: all $(if $(TESTS),$(if $(filter %-curl-static.sh,$(wildcard $(TESTS))),$(CURLGET)),$(CURLGET)) | need-check
 	@$(TESTENV) GOREG_TESTS=integration tests/run-tests.sh $(TESTS)
 
 lint-man:

@@ -27,6 +27,13 @@ DEV_LIBS    = -lzip -ltdb -lsodium -lz
 
 REL_LIBS    = -lzip -ltdb -lsodium -lz
 
+# The programs that may make outbound HTTP(S) requests: only these see
+# libcurl + mbedTLS (mk/build-curl.sh, a prefix of its own in DEPS_CACHE,
+# built only when one of them, or the test that checks that prefix, is made).
+CURL_PROGRAMS = goreg-fetch
+CURL_LIBS     = -lcurl -lmbedtls -lmbedx509 -lmbedcrypto
+DEV_CURL_LIBS = -lcurl
+
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man

@@ -7,6 +7,10 @@ set -eu
 cache=$1; shift
 apt=$cache/apt
 mkdir -p "$apt/parts" "$apt/lists/partial" "$apt/archives/partial" "$cache/src"
+# One fetch at a time: make -j builds two prefixes at once (build-deps.sh,
+# build-curl.sh), other work trees share the cache, and apt runs unlocked.
+exec 9> "$apt/fetch.lock"
+flock 9
 
 # deb-src entries: the deb822 .sources files with Types: deb -> deb-src, and
 # one-line "deb URI ..." entries of sources.list turned into "deb-src".

@@ -169,3 +169,45 @@ http() {
 	# a hung server fails the test instead of stalling the run
 	curl -sS --max-time 60 -o "$T/body" -w '%{http_code}' "$@"
 }
+
+# start_nginx: nginx in the foreground (one process, stopped at exit) on
+# two free 127.0.0.1 ports, NPORT and NPORT2; the test defines
+# nginx_server, which prints the lines of the one server block and may
+# listen on either port (nginx opens all before it answers on any).
+# Its files, error.log and access.log among them, are under $T/nginx.
+start_nginx() {
+	mkdir -p "$T/nginx/tmp"
+	for _try in 1 2 3 4 5; do
+		NPORT=$(free_port)
+		NPORT2=$(free_port)
+		[ "$NPORT" != "$NPORT2" ] || continue
+		{
+			cat <<CONF
+daemon off;
+master_process off;
+pid $T/nginx/nginx.pid;
+error_log $T/nginx/error.log;
+events { worker_connections 64; }
+http {
+	access_log $T/nginx/access.log;
+	client_body_temp_path $T/nginx/tmp/body;
+	fastcgi_temp_path $T/nginx/tmp/fastcgi;
+	proxy_temp_path $T/nginx/tmp/proxy;
+	uwsgi_temp_path $T/nginx/tmp/uwsgi;
+	scgi_temp_path $T/nginx/tmp/scgi;
+	server {
+CONF
+			nginx_server | sed 's/^/\t\t/'
+			printf '\t}\n}\n'
+		} > "$T/nginx/nginx.conf"
+		nginx -p "$T/nginx" -e "$T/nginx/error.log" -c "$T/nginx/nginx.conf" </dev/null >>"$T/nginx/error.log" 2>&1 &
+		_npid=$!
+		if wait_port "$NPORT" && kill -0 "$_npid" 2>/dev/null; then
+			_pids="$_pids $_npid"
+			return 0
+		fi
+		kill "$_npid" 2>/dev/null
+		wait "$_npid" 2>/dev/null
+	done
+	bail "could not start nginx (see $T/nginx/error.log)"
+}

@@ -23,38 +23,10 @@ cp /etc/nginx/fastcgi_params "$T/nginx/"
 # the example configuration shipped in etc/, pointed at this test's files
 sed -e "s|/usr/local/bin/goreg.cgi|$B/goreg.cgi|" -e "s|/var/lib/goreg|$R|" -e "s|unix:/run/fcgiwrap.socket|unix:$T/fcgi.sock|" \
 	"$GOREG_TOP/etc/nginx/goreg.conf" > "$T/nginx/goreg.conf"
-for _try in 1 2 3 4 5; do
-	NPORT=$(free_port)
-	cat > "$T/nginx/nginx.conf" <<CONF
-daemon off;
-master_process off;
-pid $T/nginx/nginx.pid;
-error_log $T/nginx/error.log;
-events { worker_connections 64; }
-http {
-	access_log off;
-	client_body_temp_path $T/nginx/tmp/body;
-	fastcgi_temp_path $T/nginx/tmp/fastcgi;
-	proxy_temp_path $T/nginx/tmp/proxy;
-	uwsgi_temp_path $T/nginx/tmp/uwsgi;
-	scgi_temp_path $T/nginx/tmp/scgi;
-	server {
-		listen 127.0.0.1:$NPORT;
-		include $T/nginx/goreg.conf;
-	}
+nginx_server() {
+	printf '%s\n' "listen 127.0.0.1:$NPORT;" "include $T/nginx/goreg.conf;"
 }
-CONF
-	nginx -p "$T/nginx" -e "$T/nginx/error.log" -c "$T/nginx/nginx.conf" </dev/null >>"$T/nginx/error.log" 2>&1 &
-	npid=$!
-	if wait_port "$NPORT" && kill -0 $npid 2>/dev/null; then
-		_pids="$_pids $npid"
-		break
-	fi
-	kill $npid 2>/dev/null
-	wait $npid 2>/dev/null
-	npid=
-done
-[ -n "$npid" ] || bail "could not start nginx (see $T/nginx/error.log)"
+start_nginx
 N=http://127.0.0.1:$NPORT
 
 code=$(http --user "acme:$TOKEN" --upload-file "$T/hello.zip" "$N/api/packages/acme/go/upload")

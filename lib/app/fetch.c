@@ -195,7 +195,7 @@ int fetch_version(const struct store *st, const char *owner, const char *module,
 			if (bad)
 				code = ERR(bad, "%s", first);
 			else
-				code = ERR(404, "%s@%s: not found upstream", module, version);
+				code = ERR(404, "not found upstream");
 		}
 	}
 	close(lfd);

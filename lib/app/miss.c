@@ -37,10 +37,11 @@ static const char *beside(char *out, size_t outsz)
 
 static void child(const char *prog, char *const argv[])
 {
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	/* fd 1 is the client's connection in goreg-httpd and the CGI answer
-	 * in goreg.cgi: nothing of the fetch may reach it */
-	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0)
+	 * in goreg.cgi: nothing of the fetch may reach it.  Its line (fetched,
+	 * present, refused or failed, and why) goes where ours go: the log. */
+	if (null < 0 || dup2(null, 0) < 0 || dup2(2, 1) < 0)
 		_exit(111);
 	signal(SIGPIPE, SIG_DFL);
 	if (strchr(prog, '/'))

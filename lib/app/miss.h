@@ -8,7 +8,7 @@ struct store;
 
 /* Run goreg-fetch -r ROOT OWNER MODULE@VERSION: the program next to the
  * running one, else goreg-fetch in PATH (GOREG_FETCH names another), its
- * output discarded, its errors to ours, killed after GOREG_FETCH_TIMEOUT
+ * lines and errors to our standard error (the log), killed after GOREG_FETCH_TIMEOUT
  * seconds (MISS_FETCH_SECS by default).  Returns its exit status, or -1
  * when it could not run or was killed. */
 int miss_fetch(const struct store *st, const char *owner, const char *module, const char *version);

@@ -1,0 +1,156 @@
+#!/bin/sh
+# The pull-through cache: an owner with an upstream GOPROXY serves public
+# modules it lacks, fetched once over TLS (a test CA, SSL_CERT_FILE) from
+# an nginx serving a file-based GOPROXY tree, validated and published as
+# uploads are, then served from the store.  nginx's access log is the
+# witness: private modules and the owner's own modules are never asked,
+# an immutable file is never fetched twice, 20 concurrent misses fetch
+# once; with the upstream down, what is stored is still served.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/httplib.sh"
+command -v nginx >/dev/null 2>&1 || skip_all "nginx is not installed"
+command -v openssl >/dev/null 2>&1 || skip_all "no openssl"
+[ -x "$B/goreg-fetch" ] || bail "no goreg-fetch in $B"
+# a certificate for the name localhost: mbedTLS 2 (goreg-fetch's TLS)
+# matches host names, not IP addresses (goreg-fetch(8))
+mkdir -p "$T/tls"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
+	-addext subjectAltName=DNS:localhost -keyout "$T/tls/key.pem" -out "$T/tls/cert.pem" >/dev/null 2>&1 ||
+	bail "openssl req failed"
+
+# the upstream: a file-based GOPROXY tree (go.dev/ref/mod#goproxy-protocol)
+UP=$T/up
+publish_up() { # MODULE VERSION [TAG]
+	d=$T/src-$(echo "$1@$2" | tr '/@' '__')
+	make_module "$d" "$1" pkg
+	[ -n "${3:-}" ] && printf '// %s\n' "$3" >> "$d/pkg.go"
+	esc=$(printf '%s' "$1" | sed 's/[A-Z]/!&/g' | tr 'A-Z' 'a-z')
+	mkdir -p "$UP/$esc/@v"
+	pack "$1" "$2" "$d" "$UP/$esc/@v/$2.zip" || bail "goreg-pack $1 $2"
+	cp "$d/go.mod" "$UP/$esc/@v/$2.mod"
+	printf '{"Version":"%s","Time":"2023-05-06T07:08:09Z"}\n' "$2" > "$UP/$esc/@v/$2.info"
+	echo "$2" >> "$UP/$esc/@v/list"
+}
+publish_up example.com/pub v1.0.0
+publish_up example.com/pub v1.1.0
+publish_up example.com/Caps v0.1.0
+publish_up example.com/secret v1.0.0
+publish_up example.com/mine v1.1.0
+publish_up example.com/many v1.0.0
+
+start_nginx_tls() {
+	mkdir -p "$T/nginx/tmp"
+	for _try in 1 2 3 4 5; do
+		NPORT=$(free_port)
+		cat > "$T/nginx/nginx.conf" <<CONF
+daemon off;
+master_process off;
+pid $T/nginx/nginx.pid;
+error_log $T/nginx/error.log;
+events { worker_connections 256; }
+http {
+	access_log $T/nginx/access.log;
+	client_body_temp_path $T/nginx/tmp/body;
+	proxy_temp_path $T/nginx/tmp/proxy;
+	fastcgi_temp_path $T/nginx/tmp/fastcgi;
+	uwsgi_temp_path $T/nginx/tmp/uwsgi;
+	scgi_temp_path $T/nginx/tmp/scgi;
+	server {
+		listen 127.0.0.1:$NPORT ssl;
+		ssl_certificate $T/tls/cert.pem;
+		ssl_certificate_key $T/tls/key.pem;
+		root $UP;
+	}
+}
+CONF
+		nginx -p "$T/nginx" -e "$T/nginx/error.log" -c "$T/nginx/nginx.conf" </dev/null >>"$T/nginx/error.log" 2>&1 &
+		npid=$!
+		if wait_port "$NPORT" && kill -0 $npid 2>/dev/null; then
+			_pids="$_pids $npid"
+			return 0
+		fi
+		kill $npid 2>/dev/null
+		wait $npid 2>/dev/null
+	done
+	bail "could not start nginx (see $T/nginx/error.log)"
+}
+start_nginx_tls
+asked() { grep -c "$1" "$T/nginx/access.log" 2>/dev/null || true; }
+
+R=$T/store
+admin "$R" user add acme >/dev/null
+TOKEN=$(admin "$R" token add acme)
+admin "$R" upstream set acme "https://localhost:$NPORT" || bail "upstream set"
+admin "$R" upstream private acme 'example.com/secret' || bail "upstream private"
+make_module "$T/mine" example.com/mine pkg
+pack example.com/mine v1.0.0 "$T/mine" "$T/mine.zip"
+"$B/goreg-upload" -r "$R" acme "$T/mine.zip" 2>/dev/null || bail "upload mine"
+start_httpd "$R" SSL_CERT_FILE="$T/tls/cert.pem"
+G=$BASE/api/packages/acme/go
+
+code=$(http "$G/example.com/pub/@v/v1.0.0.info")
+is "$code" 200 "a miss of a public module: fetched and served"
+[ "$code" = 200 ] || diag "$(tail -n 5 "$HTTPD_LOG")"
+is "$(cat "$T/body")" '{"Version":"v1.0.0","Time":"2023-05-06T07:08:09Z"}' "with the upstream's time"
+is "$(asked 'GET /example.com/pub/@v/v1.0.0.zip')" 1 "the upstream was asked for the zip once"
+is "$(http "$G/example.com/pub/@v/v1.0.0.zip")" 200 "the zip is served"
+cmp -s "$T/body" "$UP/example.com/pub/@v/v1.0.0.zip"
+ok $? "byte for byte the upstream's"
+is "$(http "$G/example.com/pub/@v/v1.0.0.mod")" 200 "the .mod"
+is "$(asked 'GET /example.com/pub/@v/v1.0.0')" 2 "and nothing fetched twice (.info and .zip, once each)"
+like "$(admin "$R" audit acme | grep upload | tail -n 1)" "upload acme example.com/pub v1.0.0 upstream:https://localhost:$NPORT" \
+	"the audit log says it came from upstream"
+is "$(http "$G/example.com/!caps/@v/v0.1.0.mod")" 200 "a module with capitals, !-encoded on both sides"
+
+# the go command, through goreg alone
+go_env GOPROXY="$G" go mod download -json example.com/pub@v1.1.0 > "$T/dl.json" 2> "$T/dl.err"
+ok $? "go mod download through goreg fetches from upstream ($(head -c 300 "$T/dl.err"))"
+like "$(cat "$T/dl.json")" '"Version": "v1.1.0"' "the version go asked for"
+
+# never asked upstream
+before=$(wc -l < "$T/nginx/access.log")
+is "$(http "$G/example.com/secret/@v/v1.0.0.info")" 404 "a private module: 404"
+is "$(http "$G/example.com/secret/sub/@v/v1.0.0.zip")" 404 "below a private path: 404"
+is "$(http "$G/example.com/mine/@v/v1.1.0.info")" 404 "another version of the owner's own module: 404"
+is "$(http "$G/example.com/mine/@v/v1.0.0.info")" 200 "(its uploaded version is served)"
+is "$(wc -l < "$T/nginx/access.log")" "$before" "nginx's log shows no request for any of them"
+is "$(http "$G/example.com/nothere/@v/v1.0.0.info")" 404 "a module the upstream lacks: 404"
+
+# 20 concurrent misses of one version: one fetch, the same bytes for all
+i=0
+cpids=
+while [ $i -lt 20 ]; do
+	curl -s --max-time 60 -o "$T/many.$i" -w '%{http_code}\n' "$G/example.com/many/@v/v1.0.0.zip" > "$T/many.st.$i" &
+	cpids="$cpids $!"
+	i=$((i + 1))
+done
+# shellcheck disable=SC2086
+wait $cpids
+is "$(cat "$T"/many.st.* | sort | uniq -c | tr -s ' ')" " 20 200" "20 concurrent misses: all 200"
+is "$(sha256sum "$T"/many.[0-9]* | cut -d' ' -f1 | sort -u | wc -l)" 1 "all the same bytes"
+is "$(asked 'GET /example.com/many/@v/v1.0.0.zip')" 1 "and the upstream was asked once"
+
+# goreg-fetch by hand: a prefetch from go list -m all's lines
+printf 'example.com/main\nexample.com/pub v1.1.0\nexample.com/Caps v0.1.0\nexample.com/nothere v1.0.0\n' |
+	SSL_CERT_FILE=$T/tls/cert.pem "$B/goreg-fetch" -r "$R" acme - > "$T/pre.out" 2> "$T/pre.err"
+is "$?" 1 "goreg-fetch of a list with a missing version: exit 1"
+is "$(cat "$T/pre.out")" "present example.com/pub@v1.1.0
+present example.com/Caps@v0.1.0
+refused example.com/nothere@v1.0.0: not found upstream" "a line per version"
+rm -rf "$T/store2"
+admin "$T/store2" user add bob >/dev/null
+admin "$T/store2" upstream set bob "https://localhost:$NPORT"
+SSL_CERT_FILE=$T/tls/cert.pem "$B/goreg-fetch" -r "$T/store2" bob example.com/pub@v1.0.0 > "$T/pre.out" 2>&1
+is "$?:$(cat "$T/pre.out")" "0:fetched example.com/pub@v1.0.0" "a prefetch into another store"
+env -u SSL_CERT_FILE "$B/goreg-fetch" -r "$T/store2" bob example.com/pub@v1.1.0 > "$T/pre.out" 2>&1
+rc=$?
+is "$rc" 111 "without the test CA: the certificate is refused, exit 111"
+like "$(cat "$T/pre.out")" '^failed example.com/pub@v1.1.0: .*(SSL|certificate)' "saying so"
+
+# the upstream down: what is stored is still served; a miss is a 502
+kill "$npid"
+wait "$npid" 2>/dev/null
+is "$(http "$G/example.com/pub/@v/v1.0.0.zip")" 200 "upstream down: a stored version is still served"
+is "$(http "$G/example.com/pub/@v/v1.2.0.info")" 502 "a miss with the upstream down: 502"
+like "$(cat "$T/body")" 'upstream could not be reached' "saying so"
+done_testing

@@ -11,6 +11,11 @@
 // prefix.  Exit status: 0 when both succeed, 1 when either fails, 2 on a
 // usage error.
 //
+// With -c it makes a module zip instead, as the go command makes one from a
+// directory (golang.org/x/mod/zip.CreateFromDir):
+//
+//	h1zip -c OUT.zip MODULE VERSION DIR
+//
 // It has no go.mod: the tests build it in GOPATH mode against Debian's
 // golang-golang-x-mod-dev,
 //
@@ -29,8 +34,12 @@ import (
 )
 
 func main() {
+	if len(os.Args) == 6 && os.Args[1] == "-c" {
+		create(os.Args[2], module.Version{Path: os.Args[3], Version: os.Args[4]}, os.Args[5])
+		return
+	}
 	if len(os.Args) != 2 && len(os.Args) != 4 {
-		fmt.Fprintln(os.Stderr, "usage: h1zip ZIP [MODULE VERSION]")
+		fmt.Fprintln(os.Stderr, "usage: h1zip ZIP [MODULE VERSION] | h1zip -c OUT.zip MODULE VERSION DIR")
 		os.Exit(2)
 	}
 	file := os.Args[1]
@@ -58,6 +67,21 @@ func main() {
 		fmt.Println("check ok")
 	}
 	if failed {
+		os.Exit(1)
+	}
+}
+
+// create writes the zip of dir that the go command would make.
+func create(out string, mv module.Version, dir string) {
+	f, err := os.Create(out)
+	if err == nil {
+		err = modzip.CreateFromDir(f, mv, dir)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "h1zip: %s\n", oneLine(err))
 		os.Exit(1)
 	}
 }

@@ -8,12 +8,11 @@
  * name.
  *
  * The differential, when GOREG_FUZZ_ORACLE names the oracle built from
- * tests/oracle/h1zip (GOPATH=DIR:/usr/share/gocode GO111MODULE=off go
- * build -o DIR/h1zip ./tests/oracle/h1zip): every accepted input is
- * written to a file in TMPDIR and the oracle run on it; goreg's h1: must
- * be x/mod's dirhash.HashZip of the same file (what the go command
- * records) and x/mod's CheckZip must accept it, or the harness aborts.
- * Without the variable the harness needs no Go. */
+ * tests/oracle/h1zip (built as t0740-proto-zip-one-reading.sh builds it):
+ * every accepted input is written to a file in TMPDIR and the oracle run
+ * on it; goreg's h1: must be x/mod's dirhash.HashZip of the same file
+ * (what the go command records) and x/mod's CheckZip must accept it, or
+ * the harness aborts.  Without the variable the harness needs no Go. */
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>

@@ -16,10 +16,10 @@
 //
 //	h1zip -c OUT.zip MODULE VERSION DIR
 //
-// It has no go.mod: the tests build it in GOPATH mode against Debian's
-// golang-golang-x-mod-dev,
-//
-//	GOPATH=$tmp:/usr/share/gocode GO111MODULE=off go build -o $tmp/h1zip ./tests/oracle/h1zip
+// It has no go.mod: it is built in GOPATH mode (GO111MODULE=off), with
+// GOPATH naming a scratch directory and the GOPATH tree of Debian's
+// golang-golang-x-mod-dev, as tests/integration/t0740-proto-zip-one-reading.sh
+// does.
 package main
 
 import (

@@ -7,13 +7,13 @@
  * dirhash.HashZip, the go.mod it synthesizes, +incompatible rules) and
  * golang.org/x/mod/modfile (the module directive).
  *
- * Two readers look at the archive.  Our own walk of the central directory
- * (zipcdir.c) sees the entry names byte for byte, as archive/zip does.
- * libzip, opened with ZIP_CHECKCONS, then checks local headers against the
- * central directory and decompresses with CRC checks; the two readers must
- * agree on every entry.  Entry data is streamed through a fixed buffer,
- * never held whole, except go.mod (at most MODZIP_MAX_GOMOD bytes).  The
- * other pieces: fold.c (case-fold collisions), gomod.c (go.mod), utf8.c. */
+ * One reader looks at the archive, and reads it as archive/zip does:
+ * zipcdir.c finds the entries (names byte for byte, the data where the go
+ * command reads it) and refuses an archive another reader could read
+ * otherwise; zipdata.c decompresses each entry with CRC checks.  Entry
+ * data is streamed through a fixed buffer, never held whole, except go.mod
+ * (at most MODZIP_MAX_GOMOD bytes).  The other pieces: fold.c (case-fold
+ * collisions), gomod.c (go.mod), utf8.c. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -23,7 +23,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <sodium.h>
-#include <zip.h>
 
 #include "gomod/dirhash.h"
 #include "gomod/fold.h"
@@ -34,8 +33,7 @@
 #include "base/utf8.h"
 #include "base/util.h"
 #include "gomod/zipcdir.h"
-
-#define READ_BUF (64 * 1024)   /* entry data is read through this much */
+#include "gomod/zipdata.h"
 
 /* ---- name rules -------------------------------------------------------- */
 
@@ -160,125 +158,151 @@ static int module_wanted(const struct zents *z, const struct modzip_want *want, 
 	return 0;
 }
 
+/* What the zip format lets archive/zip read as the go command does, and
+ * the module@version/ prefix (x/mod/zip checkZip). */
+static int entry_format(const struct zent *e, const char *prefix, size_t plen, char *err, size_t errsz)
+{
+	char q[2 * QUOTE_MAX];
+	uint32_t type = e->made_by >> 8 == ZC_OS_UNIX || e->made_by >> 8 == ZC_OS_MACOSX
+	                ? (e->xattr >> 16) & ZC_IFMT : 0;
+
+	if (memchr(e->name, '\0', e->namelen) != NULL)
+		return errset(err, errsz, 1, "%s: nul byte in file name", QN);
+	if (e->flags & (ZC_FLAG_ENCRYPTED | ZC_FLAG_STRONG_ENCRYPT | ZC_FLAG_CDIR_ENCRYPTED))
+		return errset(err, errsz, 1, "%s: encrypted entries are not allowed", QN);
+	if (e->method != ZC_METHOD_STORE && e->method != ZC_METHOD_DEFLATE)
+		return errset(err, errsz, 1, "%s: compression method %u not allowed (only store and deflate)",
+		              QN, e->method);
+	if (e->upath)
+		return errset(err, errsz, 1, "%s: unicode path extra field not allowed (readers disagree on the name)", QN);
+	if (e->namelen < plen || memcmp(e->name, prefix, plen) != 0)
+		return errset(err, errsz, 1, "%s: path does not have prefix \"%s\"", QN, prefix);
+	/* "Symbolic links and other irregular files are not allowed" (x/mod/zip
+	 * package doc).  checkZip never looks at modes, so the go command would
+	 * unpack a link as a file holding its target; goreg refuses such zips
+	 * rather than serve them. */
+	if (type == ZC_IFLNK)
+		return errset(err, errsz, 1, "%s: symbolic link", QN);
+	if (type != 0 && type != (e->is_dir ? ZC_IFDIR : ZC_IFREG))
+		return errset(err, errsz, 1, "%s: not a regular file or directory", QN);
+	/* archive/zip's File.Open (since after Go 1.19) fails on a directory
+	 * entry with a nonzero size; Go 1.19 hashed its data */
+	if (e->is_dir && e->usize != 0)
+		return errset(err, errsz, 1, "%s: directory entry has data", QN);
+	return 0;
+}
+
+/* The name below the prefix (name, nlen: without a directory's trailing
+ * '/'): clean, a valid file path, no case-fold collision with another
+ * (x/mod/zip checkZip).  *tmp becomes a NUL-terminated copy. */
+static int entry_path(const struct zent *e, const char *name, size_t nlen, struct foldset *ct, char **tmp,
+                      char *err, size_t errsz)
+{
+	char q[2 * QUOTE_MAX], why[4 * QUOTE_MAX + 64];
+	const char *fwhy;
+	int rc;
+
+	free(*tmp);
+	if ((*tmp = malloc(nlen + 1)) == NULL)
+		return errset(err, errsz, -1, "out of memory");
+	memcpy(*tmp, name, nlen);
+	(*tmp)[nlen] = '\0';
+	if (!path_is_clean(*tmp, nlen))
+		return errset(err, errsz, 1, "%s: file path is not clean", QN);
+	if ((fwhy = modpath_check_file(*tmp)) != NULL)
+		return errset(err, errsz, 1, "%s: malformed file path: %s", QN, fwhy);
+	if ((rc = foldset_check(ct, name, nlen, e->is_dir, e->is_dir, why, sizeof why)) < 0)
+		return errset(err, errsz, -1, "out of memory");
+	if (rc > 0)
+		return errset(err, errsz, 1, "%s: %s", QN, why);
+	return 0;
+}
+
+/* A file (path below the prefix): go.mod only at the root and in
+ * lowercase, then the size limits of x/mod/zip.  *is_gomod: it is the
+ * module's go.mod. */
+static int entry_file(const struct zent *e, const char *path, uint64_t *total, int *is_gomod,
+                      char *err, size_t errsz)
+{
+	char q[2 * QUOTE_MAX];
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	*is_gomod = 0;
+	/* strings.EqualFold(base, "go.mod"): no non-ASCII rune folds to g, o,
+	 * m, d or '.', so an ASCII comparison is exact */
+	if (ascii_eq_fold(base, "go.mod")) {
+		if (base != path)
+			return errset(err, errsz, 1, "%s: go.mod file not in module root directory", QN);
+		if (strcmp(path, "go.mod") != 0)
+			return errset(err, errsz, 1, "%s: go.mod files must have lowercase names", QN);
+		*is_gomod = 1;
+	}
+	if (e->usize > (uint64_t)MODZIP_MAX_UNZIPPED - *total)
+		return errset(err, errsz, 1, "total uncompressed size of module contents too large "
+		              "(max size is %lld bytes)", (long long)MODZIP_MAX_UNZIPPED);
+	*total += e->usize;
+	if (*is_gomod && e->usize > (uint64_t)MODZIP_MAX_GOMOD)
+		return errset(err, errsz, 1, "%s: go.mod file too large (max size is %lld bytes)",
+		              QN, (long long)MODZIP_MAX_GOMOD);
+	if (strcmp(path, "LICENSE") == 0 && e->usize > (uint64_t)MODZIP_MAX_LICENSE)
+		return errset(err, errsz, 1, "%s: LICENSE file too large (max size is %lld bytes)",
+		              QN, (long long)MODZIP_MAX_LICENSE);
+	return 0;
+}
+
+/* The module and version: from the first entry, from the uploader, or
+ * both and equal.  Writes "<module>@<version>/" into prefix. */
+static int names_module(const struct zents *z, const struct modzip_want *want, struct modzip_info *mi,
+                        char *prefix, size_t prefixsz, char *err, size_t errsz)
+{
+	int named = want && want->module && want->version, rc;
+
+	if (z->n == 0 && !named)
+		return errset(err, errsz, 1, "zip has no entries, so no module@version/ prefix "
+		              "(name the version: upload?module=M&version=V)");
+	if (z->n && (rc = module_of(&z->e[0], mi, err, errsz)) != 0)
+		return rc;
+	if (named && (rc = module_wanted(z, want, mi, err, errsz)) != 0)
+		return rc;
+	snprintf(prefix, prefixsz, "%s@%s/", mi->module, mi->version);
+	return 0;
+}
+
 /* Per-entry rules of x/mod/zip checkZip, in its order, plus what the zip
  * format allows archive/zip to read (go.dev/ref/mod#zip-files).  Sets
  * *gomod to the index of "<prefix>go.mod" or -1. */
 static int check_names(struct zents *z, const struct modzip_want *want, struct modzip_info *mi, long *gomod,
                        char *err, size_t errsz)
 {
-	char prefix[MODPATH_MAX + VERSION_MAX + 3], q[2 * QUOTE_MAX], why[4 * QUOTE_MAX + 64];
+	char prefix[MODPATH_MAX + VERSION_MAX + 3], q[2 * QUOTE_MAX];
 	struct foldset ct = { NULL, 0, 0 };
 	size_t plen, i;
 	uint64_t total = 0;
 	char *tmp = NULL;
-	int rc = 0, root_seen = 0;
+	int rc, root_seen = 0, is_gomod;
 
 	*gomod = -1;
-	int named = want && want->module && want->version;
-	if (z->n == 0 && !named)
-		return errset(err, errsz, 1, "zip has no entries, so no module@version/ prefix "
-		            "(name the version: upload?module=M&version=V)");
-	if (z->n && (rc = module_of(&z->e[0], mi, err, errsz)) != 0)
+	if ((rc = names_module(z, want, mi, prefix, sizeof prefix, err, errsz)) != 0)
 		return rc;
-	if (named && (rc = module_wanted(z, want, mi, err, errsz)) != 0)
-		return rc;
-	plen = (size_t)snprintf(prefix, sizeof prefix, "%s@%s/", mi->module, mi->version);
-
+	plen = strlen(prefix);
 	for (i = 0; i < z->n && rc == 0; i++) {
 		struct zent *e = &z->e[i];
-		const char *name, *base, *fwhy;
-		size_t nlen;
-		uint32_t type = e->made_by >> 8 == ZC_OS_UNIX || e->made_by >> 8 == ZC_OS_MACOSX
-		                ? (e->xattr >> 16) & ZC_IFMT : 0;
+		size_t nlen = e->namelen - plen;
 
-		/* what the zip format lets archive/zip read as the go command does */
-		if (memchr(e->name, '\0', e->namelen) != NULL)
-			rc = errset(err, errsz, 1, "%s: nul byte in file name", QN);
-		else if (e->flags & (ZC_FLAG_ENCRYPTED | ZC_FLAG_STRONG_ENCRYPT | ZC_FLAG_CDIR_ENCRYPTED))
-			rc = errset(err, errsz, 1, "%s: encrypted entries are not allowed", QN);
-		else if (e->method != ZIP_CM_STORE && e->method != ZIP_CM_DEFLATE)
-			rc = errset(err, errsz, 1, "%s: compression method %u not allowed (only store and deflate)",
-			          QN, e->method);
-		else if (e->upath)
-			rc = errset(err, errsz, 1, "%s: unicode path extra field not allowed (readers disagree on the name)", QN);
-		else if (e->namelen < plen || memcmp(e->name, prefix, plen) != 0)
-			rc = errset(err, errsz, 1, "%s: path does not have prefix \"%s\"", QN, prefix);
-		/* "Symbolic links and other irregular files are not allowed"
-		 * (x/mod/zip package doc).  checkZip never looks at modes, so the
-		 * go command would unpack a link as a file holding its target;
-		 * goreg refuses such zips rather than serve them. */
-		else if (type == ZC_IFLNK)
-			rc = errset(err, errsz, 1, "%s: symbolic link", QN);
-		else if (type != 0 && type != (e->is_dir ? ZC_IFDIR : ZC_IFREG))
-			rc = errset(err, errsz, 1, "%s: not a regular file or directory", QN);
-		/* archive/zip's File.Open (since after Go 1.19) fails on a
-		 * directory entry with a nonzero size; Go 1.19 hashed its data */
-		else if (e->is_dir && e->usize != 0)
-			rc = errset(err, errsz, 1, "%s: directory entry has data", QN);
-		if (rc != 0)
+		if ((rc = entry_format(e, prefix, plen, err, errsz)) != 0)
 			break;
-
-		name = e->name + plen;
-		nlen = e->namelen - plen;
 		if (nlen == 0) {        /* the "<module>@<version>/" entry itself */
 			if (root_seen++)
 				rc = errset(err, errsz, 1, "%s: multiple entries for the module root", QN);
 			continue;
 		}
-		if (e->is_dir)
-			nlen--;
-		free(tmp);
-		if ((tmp = malloc(nlen + 1)) == NULL) {
-			rc = errset(err, errsz, -1, "out of memory");
-			break;
-		}
-		memcpy(tmp, name, nlen);
-		tmp[nlen] = '\0';
-		if (!path_is_clean(tmp, nlen)) {
-			rc = errset(err, errsz, 1, "%s: file path is not clean", QN);
-			break;
-		}
-		if ((fwhy = modpath_check_file(tmp)) != NULL) {
-			rc = errset(err, errsz, 1, "%s: malformed file path: %s", QN, fwhy);
-			break;
-		}
-		if ((rc = foldset_check(&ct, name, nlen, e->is_dir, e->is_dir, why, sizeof why)) != 0) {
-			if (rc < 0)
-				errset(err, errsz, -1, "out of memory");
-			else
-				errset(err, errsz, 1, "%s: %s", QN, why);
-			break;
-		}
-		if (e->is_dir)
+		rc = entry_path(e, e->name + plen, nlen - e->is_dir, &ct, &tmp, err, errsz);
+		if (rc != 0 || e->is_dir)
 			continue;
 		mi->nfiles++;
-		base = strrchr(tmp, '/');
-		base = base ? base + 1 : tmp;
-		/* strings.EqualFold(base, "go.mod"): no non-ASCII rune folds to
-		 * g, o, m, d or '.', so an ASCII comparison is exact */
-		if (ascii_eq_fold(base, "go.mod")) {
-			if (base != tmp) {
-				rc = errset(err, errsz, 1, "%s: go.mod file not in module root directory", QN);
-				break;
-			}
-			if (strcmp(tmp, "go.mod") != 0) {
-				rc = errset(err, errsz, 1, "%s: go.mod files must have lowercase names", QN);
-				break;
-			}
+		if ((rc = entry_file(e, tmp, &total, &is_gomod, err, errsz)) == 0 && is_gomod)
 			*gomod = (long)i;
-		}
-		if (e->usize > (uint64_t)MODZIP_MAX_UNZIPPED - total) {
-			rc = errset(err, errsz, 1, "total uncompressed size of module contents too large "
-			          "(max size is %lld bytes)", (long long)MODZIP_MAX_UNZIPPED);
-			break;
-		}
-		total += e->usize;
-		if (strcmp(tmp, "go.mod") == 0 && e->usize > (uint64_t)MODZIP_MAX_GOMOD)
-			rc = errset(err, errsz, 1, "%s: go.mod file too large (max size is %lld bytes)",
-			          QN, (long long)MODZIP_MAX_GOMOD);
-		else if (strcmp(tmp, "LICENSE") == 0 && e->usize > (uint64_t)MODZIP_MAX_LICENSE)
-			rc = errset(err, errsz, 1, "%s: LICENSE file too large (max size is %lld bytes)",
-			          QN, (long long)MODZIP_MAX_LICENSE);
 	}
 	mi->unzipped = total;
 	free(tmp);
@@ -286,123 +310,151 @@ static int check_names(struct zents *z, const struct modzip_want *want, struct m
 	return rc;
 }
 
-/* libzip's messages start with a capital ("Not a zip archive"); ours do not */
-static const char *lc(const char *msg, char *buf, size_t bufsz)
-{
-	snprintf(buf, bufsz, "%s", msg);
-	if (buf[0] >= 'A' && buf[0] <= 'Z' && !(buf[1] >= 'A' && buf[1] <= 'Z'))
-		buf[0] = (char)(buf[0] - 'A' + 'a');
-	return buf;
-}
+/* ---- the data ------------------------------------------------------------ */
 
-static int zip_err_is_system(int ze)
+/* One entry's data on its way through: its SHA-256, and go.mod kept. */
+struct piece {
+	crypto_hash_sha256_state st;
+	unsigned char *keep;    /* NULL, or room for the declared size */
+	size_t kept;
+};
+
+static void take(void *ctx, const unsigned char *p, size_t n)
 {
-	switch (ze) {
-	case ZIP_ER_MEMORY: case ZIP_ER_OPEN: case ZIP_ER_READ: case ZIP_ER_SEEK:
-	case ZIP_ER_TMPOPEN: case ZIP_ER_WRITE: case ZIP_ER_CLOSE: case ZIP_ER_INTERNAL:
-		return 1;
+	struct piece *pc = ctx;
+
+	crypto_hash_sha256_update(&pc->st, p, (unsigned long long)n);
+	if (pc->keep != NULL) {
+		memcpy(pc->keep + pc->kept, p, n);
+		pc->kept += n;
 	}
-	return 0;
 }
 
-/* Read every entry through libzip, as HashZip and Unzip do: hash each with
- * SHA-256, count the bytes against the declared size (archive/zip's
- * checksumReader fails on the first byte too many, Unzip's LimitedReader
- * likewise), let libzip check CRC-32, keep go.mod. */
-static int read_entries(const char *zippath, struct zents *z, long gomod, struct modzip_info *mi,
-                        char *err, size_t errsz)
+/* Read every entry as HashZip and Unzip do (zipdata.c: archive/zip's
+ * File.Open): hash each with SHA-256, keep go.mod. */
+static int read_entries(int fd, struct zents *z, long gomod, struct modzip_info *mi, char *err, size_t errsz)
 {
-	char q[2 * QUOTE_MAX], m[256];
-	unsigned char *buf = NULL;
-	zip_t *za;
-	zip_error_t ze;
 	size_t i;
-	int zerr = 0, rc = 0;
+	int rc = 0;
 
-	if ((za = zip_open(zippath, ZIP_RDONLY | ZIP_CHECKCONS, &zerr)) == NULL) {
-		zip_error_init_with_code(&ze, zerr);
-		rc = errset(err, errsz, zip_err_is_system(zerr) ? -1 : 1, "not a valid zip file: %s",
-		          lc(zip_error_strerror(&ze), m, sizeof m));
-		zip_error_fini(&ze);
-		return rc;
-	}
-	if (zip_get_num_entries(za, 0) != (zip_int64_t)z->n) {
-		rc = errset(err, errsz, 1, "not a valid zip file: libzip reads %lld entries, the central directory has %zu",
-		          (long long)zip_get_num_entries(za, 0), z->n);
-		goto out;
-	}
-	if ((buf = malloc(READ_BUF)) == NULL) {
-		rc = errset(err, errsz, -1, "out of memory");
-		goto out;
-	}
 	for (i = 0; i < z->n && rc == 0; i++) {
 		struct zent *e = &z->e[i];
-		const char *lname = zip_get_name(za, i, ZIP_FL_ENC_RAW);
-		crypto_hash_sha256_state st;
-		zip_stat_t zs;
-		zip_file_t *zf;
-		uint64_t got = 0;
+		struct piece pc = { .keep = NULL, .kept = 0 };
 
-		if (lname == NULL || strcmp(lname, e->name) != 0) {
-			rc = errset(err, errsz, 1, "%s: libzip reads a different name for this entry", QN);
-			break;
-		}
-		if (zip_stat_index(za, i, 0, &zs) != 0 || !(zs.valid & ZIP_STAT_SIZE) || zs.size != e->usize) {
-			rc = errset(err, errsz, 1, "%s: inconsistent sizes in zip headers", QN);
-			break;
-		}
-		if ((zf = zip_fopen_index(za, i, 0)) == NULL) {
-			int code = zip_error_code_zip(zip_get_error(za));
-			rc = errset(err, errsz, zip_err_is_system(code) ? -1 : 1, "%s: cannot read entry: %s",
-			          QN, lc(zip_strerror(za), m, sizeof m));
-			break;
-		}
-		if ((long)i == gomod &&
-		    (mi->gomod = malloc(e->usize ? (size_t)e->usize : 1)) == NULL) {
-			zip_fclose(zf);
-			rc = errset(err, errsz, -1, "out of memory");
-			break;
-		}
-		crypto_hash_sha256_init(&st);
-		for (;;) {
-			zip_int64_t r = zip_fread(zf, buf, READ_BUF);
-			if (r < 0) {
-				int code = zip_error_code_zip(zip_file_get_error(zf));
-				if (code == ZIP_ER_CRC)
-					rc = errset(err, errsz, 1, "crc mismatch in %s", QN);
-				else if (code == ZIP_ER_INCONS)
-					rc = errset(err, errsz, 1, "uncompressed size of %s differs from declared size (%llu bytes)",
-					          QN, (unsigned long long)e->usize);
-				else
-					rc = errset(err, errsz, zip_err_is_system(code) ? -1 : 1, "%s: cannot read entry: %s",
-					          QN, lc(zip_file_strerror(zf), m, sizeof m));
-				break;
-			}
-			if (r == 0) {
-				if (got != e->usize)
-					rc = errset(err, errsz, 1, "uncompressed size of %s differs from declared size (%llu bytes)",
-					          QN, (unsigned long long)e->usize);
-				break;
-			}
-			if ((uint64_t)r > e->usize - got) {
-				rc = errset(err, errsz, 1, "uncompressed size of %s is larger than declared size (%llu bytes)",
-				          QN, (unsigned long long)e->usize);
-				break;
-			}
-			if ((long)i == gomod)
-				memcpy(mi->gomod + got, buf, (size_t)r);
-			got += (uint64_t)r;
-			crypto_hash_sha256_update(&st, buf, (unsigned long long)r);
-		}
-		zip_fclose(zf);
-		crypto_hash_sha256_final(&st, e->sha256);
+		/* zipdata.c hands on no more than the declared size, which
+		 * check_names held to MODZIP_MAX_GOMOD for go.mod */
+		if ((long)i == gomod && (mi->gomod = malloc(e->usize ? (size_t)e->usize : 1)) == NULL)
+			return errset(err, errsz, -1, "out of memory");
 		if ((long)i == gomod)
-			mi->gomod_len = (size_t)got;
+			pc.keep = (unsigned char *)mi->gomod;
+		crypto_hash_sha256_init(&pc.st);
+		rc = zipdata_read(fd, e, take, &pc, err, errsz);
+		crypto_hash_sha256_final(&pc.st, e->sha256);
+		if ((long)i == gomod)
+			mi->gomod_len = pc.kept;
 	}
-out:
-	free(buf);
-	zip_discard(za);
 	return rc;
+}
+
+/* ---- the whole zip --------------------------------------------------------- */
+
+/* Open zippath: a regular file no larger than x/mod/zip's MaxZipFile. */
+static int open_zip(const char *zippath, int *fd, uint64_t *size, char *err, size_t errsz)
+{
+	struct stat sb;
+	int rc = 0;
+
+	if ((*fd = open(zippath, O_RDONLY | O_CLOEXEC)) < 0)
+		return errset(err, errsz, -1, "unable to open '%s': %s", zippath, strerror(errno));
+	if (fstat(*fd, &sb) != 0)
+		rc = errset(err, errsz, -1, "unable to stat '%s': %s", zippath, strerror(errno));
+	else if (!S_ISREG(sb.st_mode))
+		rc = errset(err, errsz, 1, "not a valid zip file: not a regular file");
+	else if (sb.st_size > MODZIP_MAX_ZIP)
+		rc = errset(err, errsz, 1, "module zip file is too large (%lld bytes; limit is %lld bytes)",
+		            (long long)sb.st_size, (long long)MODZIP_MAX_ZIP);
+	if (rc != 0) {
+		close(*fd);
+		*fd = -1;
+	}
+	*size = rc == 0 ? (uint64_t)sb.st_size : 0;
+	return rc;
+}
+
+/* cmd/go hashes the zip with dirhash.HashZip: every entry, directories and
+ * the root entry too, under its full name. */
+static int hash_zip(const struct zents *z, struct modzip_info *mi, char *err, size_t errsz)
+{
+	struct dirhash_file *df;
+	size_t i;
+	int rc = 0;
+
+	if ((df = malloc((z->n ? z->n : 1) * sizeof df[0])) == NULL)
+		return errset(err, errsz, -1, "out of memory");
+	for (i = 0; i < z->n; i++) {
+		df[i].name = z->e[i].name;
+		memcpy(df[i].sha256, z->e[i].sha256, 32);
+	}
+	if (dirhash_h1(df, z->n, mi->h1_zip) != 0)
+		rc = errset(err, errsz, 1, "file name with a newline");
+	free(df);
+	return rc;
+}
+
+/* The go.mod's module directive names the module (modload goModSummary:
+ * "module declares its path as"), but a renamed module's last version
+ * does so on purpose; without a go.mod, the one cmd/go synthesizes. */
+static int check_gomod(const struct zents *z, long gomod, const struct modzip_want *want,
+                       struct modzip_info *mi, char *err, size_t errsz)
+{
+	char q[2 * QUOTE_MAX], q2[2 * QUOTE_MAX], *path;
+	int rc = 0;
+
+	if (gomod < 0) {
+		if ((mi->gomod = gomod_legacy(mi->module, &mi->gomod_len)) == NULL)
+			return errset(err, errsz, -1, "out of memory");
+		mi->gomod_synth = 1;
+		return 0;
+	}
+	if ((path = malloc(mi->gomod_len + 1)) == NULL)
+		return errset(err, errsz, -1, "out of memory");
+	if (gomod_module_path(mi->gomod, mi->gomod_len, path, mi->gomod_len + 1) != 0)
+		rc = errset(err, errsz, 1, "%s: go.mod has no valid module directive",
+		            utf8_quote(z->e[gomod].name, z->e[gomod].namelen, q, sizeof q));
+	else if (strcmp(path, mi->module) != 0 && !(want && want->renamed))
+		rc = errset(err, errsz, 1, "go.mod says module %s, zip is for %s "
+		            "(the last version of a renamed module: upload with renamed=1)",
+		            utf8_quote(path, strlen(path), q, sizeof q),
+		            utf8_quote(mi->module, strlen(mi->module), q2, sizeof q2));
+	free(path);
+	return rc;
+}
+
+/* cmd/go/internal/modfetch/coderepo.go checkCanonical: the go command
+ * never makes a +incompatible version whose major version the path allows
+ * ("+incompatible suffix not allowed: major version vN is compatible"),
+ * nor one for a module with a go.mod ("module contains a go.mod file, so
+ * module path must match major version"). */
+static int check_incompatible(const struct modzip_info *mi, char *err, size_t errsz)
+{
+	char base[VERSION_MAX + 1], major[VERSION_MAX + 1];
+	size_t blen = strlen(mi->version) - strlen("+incompatible"), prefixlen;
+	const char *pmajor;
+
+	if (!semver_is_incompatible(mi->version))
+		return 0;
+	memcpy(base, mi->version, blen);
+	base[blen] = '\0';
+	modpath_split_major(mi->module, &prefixlen, &pmajor);
+	if (modpath_check_major(base, pmajor) == NULL) {
+		semver_major(base, major, sizeof major);
+		return errset(err, errsz, 1, "version %s: +incompatible suffix not allowed: "
+		              "major version %s is compatible", mi->version, major);
+	}
+	if (!mi->gomod_synth)
+		return errset(err, errsz, 1, "version %s: module contains a go.mod file, "
+		              "so module path must match major version", mi->version);
+	return 0;
 }
 
 int modzip_check(const char *zippath, struct modzip_info *mi, char *err, size_t errsz)
@@ -414,113 +466,29 @@ int modzip_check_as(const char *zippath, const struct modzip_want *want, struct 
                     char *err, size_t errsz)
 {
 	struct zents z = { NULL, 0 };
-	struct dirhash_file *df = NULL;
-	struct stat sb;
-	char q[2 * QUOTE_MAX], q2[2 * QUOTE_MAX], *path = NULL;
+	uint64_t size = 0;
 	long gomod = -1;
-	size_t i;
 	int fd, rc;
 
 	memset(mi, 0, sizeof *mi);
 	if (errsz > 0)
 		err[0] = '\0';
-	if ((fd = open(zippath, O_RDONLY | O_CLOEXEC)) < 0)
-		return errset(err, errsz, -1, "unable to open '%s': %s", zippath, strerror(errno));
-	if (fstat(fd, &sb) != 0) {
-		rc = errset(err, errsz, -1, "unable to stat '%s': %s", zippath, strerror(errno));
-		close(fd);
+	if ((rc = open_zip(zippath, &fd, &size, err, errsz)) != 0)
 		return rc;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		close(fd);
-		return errset(err, errsz, 1, "not a valid zip file: not a regular file");
-	}
-	/* x/mod/zip checkZip: MaxZipFile bounds the zip file itself */
-	if (sb.st_size > MODZIP_MAX_ZIP) {
-		close(fd);
-		return errset(err, errsz, 1, "module zip file is too large (%lld bytes; limit is %lld bytes)",
-		            (long long)sb.st_size, (long long)MODZIP_MAX_ZIP);
-	}
-	rc = zipcdir_read(fd, (uint64_t)sb.st_size, &z, err, errsz);
-	close(fd);
+	rc = zipcdir_read(fd, size, &z, err, errsz);
 	if (rc == 0)
 		rc = check_names(&z, want, mi, &gomod, err, errsz);
 	if (rc == 0)
-		rc = read_entries(zippath, &z, gomod, mi, err, errsz);
-	if (rc != 0)
-		goto out;
-
-	/* cmd/go hashes the zip with dirhash.HashZip: every entry, directories
-	 * and the root entry too, under its full name */
-	if ((df = malloc((z.n ? z.n : 1) * sizeof df[0])) == NULL) {
-		rc = errset(err, errsz, -1, "out of memory");
-		goto out;
-	}
-	for (i = 0; i < z.n; i++) {
-		df[i].name = z.e[i].name;
-		memcpy(df[i].sha256, z.e[i].sha256, 32);
-	}
-	if (dirhash_h1(df, z.n, mi->h1_zip) != 0) {
-		rc = errset(err, errsz, 1, "file name with a newline");
-		goto out;
-	}
-
-	if (gomod >= 0) {
-		if ((path = malloc(mi->gomod_len + 1)) == NULL) {
-			rc = errset(err, errsz, -1, "out of memory");
-			goto out;
-		}
-		if (gomod_module_path(mi->gomod, mi->gomod_len, path, mi->gomod_len + 1) != 0) {
-			rc = errset(err, errsz, 1, "%s: go.mod has no valid module directive",
-			          utf8_quote(z.e[gomod].name, z.e[gomod].namelen, q, sizeof q));
-			goto out;
-		}
-		/* modload goModSummary: "module declares its path as"; but a
-		 * renamed module's last version does so on purpose */
-		if (strcmp(path, mi->module) != 0 && !(want && want->renamed)) {
-			rc = errset(err, errsz, 1, "go.mod says module %s, zip is for %s "
-			          "(the last version of a renamed module: upload with renamed=1)",
-			          utf8_quote(path, strlen(path), q, sizeof q),
-			          utf8_quote(mi->module, strlen(mi->module), q2, sizeof q2));
-			goto out;
-		}
-	} else {
-		if ((mi->gomod = gomod_legacy(mi->module, &mi->gomod_len)) == NULL) {
-			rc = errset(err, errsz, -1, "out of memory");
-			goto out;
-		}
-		mi->gomod_synth = 1;
-	}
-
-	/* cmd/go/internal/modfetch/coderepo.go checkCanonical: the go command
-	 * never makes a +incompatible version whose major version the path
-	 * allows ("+incompatible suffix not allowed: major version vN is
-	 * compatible"), nor one for a module with a go.mod ("module contains a
-	 * go.mod file, so module path must match major version"). */
-	if (semver_is_incompatible(mi->version)) {
-		char base[VERSION_MAX + 1], major[VERSION_MAX + 1];
-		const char *pmajor;
-		size_t prefixlen;
-
-		memcpy(base, mi->version, strlen(mi->version) - strlen("+incompatible"));
-		base[strlen(mi->version) - strlen("+incompatible")] = '\0';
-		modpath_split_major(mi->module, &prefixlen, &pmajor);
-		if (modpath_check_major(base, pmajor) == NULL) {
-			semver_major(base, major, sizeof major);
-			rc = errset(err, errsz, 1, "version %s: +incompatible suffix not allowed: "
-			          "major version %s is compatible", mi->version, major);
-			goto out;
-		}
-		if (!mi->gomod_synth) {
-			rc = errset(err, errsz, 1, "version %s: module contains a go.mod file, "
-			          "so module path must match major version", mi->version);
-			goto out;
-		}
-	}
-	dirhash_h1_gomod(mi->gomod, mi->gomod_len, mi->h1_mod);
-out:
-	free(path);
-	free(df);
+		rc = read_entries(fd, &z, gomod, mi, err, errsz);
+	close(fd);
+	if (rc == 0)
+		rc = hash_zip(&z, mi, err, errsz);
+	if (rc == 0)
+		rc = check_gomod(&z, gomod, want, mi, err, errsz);
+	if (rc == 0)
+		rc = check_incompatible(mi, err, errsz);
+	if (rc == 0)
+		dirhash_h1_gomod(mi->gomod, mi->gomod_len, mi->h1_mod);
 	zipcdir_free(&z);
 	if (rc != 0)
 		modzip_info_free(mi);

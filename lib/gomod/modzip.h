@@ -1,6 +1,7 @@
 /* Module zip validation (go.dev/ref/mod#zip-files, golang.org/x/mod/zip)
- * and go.mod handling.  Streaming: entries are read one at a time through
- * libzip; only the central directory and go.mod are held in memory. */
+ * and go.mod handling.  The zip is read as Go's archive/zip reads it
+ * (zipcdir.h, zipdata.h), one entry at a time; only the central directory
+ * and go.mod are held in memory. */
 #ifndef GOREG_MODZIP_H
 #define GOREG_MODZIP_H
 #include <stddef.h>

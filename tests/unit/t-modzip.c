@@ -591,6 +591,105 @@ static void test_parts(void)
 	   "is_print: NBSP, ZWSP and DEL are not printable, e-acute is");
 }
 
+/* What go1.19.8's x/mod dirhash.HashZip printed for the zips zipcraft.pl
+ * writes (tests/oracle/h1zip): the same two files in four layouts, the
+ * go.mod-only zips in three, and the two halves of the attack. */
+static const struct {
+	const char *zip, *h1;
+} go_h1[] = {
+	{ "ok-plain.zip", "h1:SXy42eQ/QbleX7vtuAPFnaM3tNuQnfeo7rulG/p7iOw=" },
+	{ "ok-descriptor.zip", "h1:SXy42eQ/QbleX7vtuAPFnaM3tNuQnfeo7rulG/p7iOw=" },
+	{ "ok-zip64-end.zip", "h1:SXy42eQ/QbleX7vtuAPFnaM3tNuQnfeo7rulG/p7iOw=" },
+	{ "ok-descriptor-nosig.zip", "h1:yJwNngL0tCKlmRg8yireic46hRGohEbhwD/WSE0Ax3I=" },
+	{ "ok-descriptor-usize.zip", "h1:yJwNngL0tCKlmRg8yireic46hRGohEbhwD/WSE0Ax3I=" },
+	{ "ok-zip64-local.zip", "h1:yJwNngL0tCKlmRg8yireic46hRGohEbhwD/WSE0Ax3I=" },
+	{ "two-eocd-go.zip", "h1:qcNP2mfiVeD+xc5d5qpcZse2hqLWJEQJJDtBml6LR8w=" },
+	{ "two-eocd-libzip.zip", "h1:Z9TZMfVq1uiZrhCsRMHC/20LObnjnPtFj5yKYRiGNy8=" },
+};
+
+static const char *go_h1_of(const char *zip)
+{
+	size_t i;
+
+	for (i = 0; i < N(go_h1); i++)
+		if (strcmp(go_h1[i].zip, zip) == 0)
+			return go_h1[i].h1;
+	return NULL;
+}
+
+static void crafted_accepted(const char *name, const char *path)
+{
+	struct modzip_info mi;
+	char err[512];
+	int rc = modzip_check(path, &mi, err, sizeof err);
+
+	if (!is_int(rc, 0, "%s: accepted", name))
+		printf("#   reason: %s\n", err);
+	if (rc != 0)
+		return;
+	if (go_h1_of(name) != NULL)
+		is_str(mi.h1_zip, go_h1_of(name), "%s: h1 equals the go command's", name);
+	modzip_info_free(&mi);
+}
+
+/* libzip's reading of the attack: the a.go of the first end record's
+ * directory, not the go command's */
+static void libzip_reads_other_data(const char *path)
+{
+	char buf[64] = "";
+	zip_t *za;
+	zip_file_t *zf;
+	zip_int64_t n = -1;
+	int e;
+
+	if ((za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &e)) != NULL &&
+	    (zf = zip_fopen(za, M "a.go", 0)) != NULL) {
+		n = zip_fread(zf, buf, sizeof buf - 1);
+		zip_fclose(zf);
+	}
+	if (za != NULL)
+		zip_discard(za);
+	buf[n > 0 ? n : 0] = '\0';
+	is_str(buf, "package m // evil\n", "two-eocd.zip: libzip reads the other directory's a.go");
+}
+
+/* zipcraft.pl's zips: layouts zip writers make are accepted with the go
+ * command's h1; every zip two readers could read differently is refused
+ * with its reason. */
+static void test_crafted(void)
+{
+	const char *top = getenv("GOREG_TOP");
+	char cmd[512], line[1024], path[sizeof dir + sizeof line + 1];
+	FILE *fp;
+	int n = 0;
+
+	snprintf(cmd, sizeof cmd, "perl '%s/tests/integration/zipcraft.pl' '%s'", top ? top : ".", dir);
+	if ((fp = popen(cmd, "r")) == NULL) {
+		printf("Bail out! %s: %s\n", cmd, strerror(errno));
+		exit(1);
+	}
+	while (fgets(line, sizeof line, fp) != NULL) {
+		char *verdict = strchr(line, '\t'), *reason;
+		line[strcspn(line, "\n")] = '\0';
+		if (verdict == NULL)
+			continue;
+		*verdict++ = '\0';
+		reason = strchr(verdict, '\t');
+		snprintf(path, sizeof path, "%s/%s", dir, line);
+		n++;
+		if (strcmp(verdict, "accept") == 0)
+			crafted_accepted(line, path);
+		else if (reason != NULL)
+			refused(line, path, reason + 1);
+		if (strcmp(line, "two-eocd.zip") == 0)
+			libzip_reads_other_data(path);
+	}
+	if (pclose(fp) != 0 || n < 30) {
+		printf("Bail out! %s failed (%d zips)\n", cmd, n);
+		exit(1);
+	}
+}
+
 int main(void)
 {
 	char cmd[128];
@@ -608,6 +707,7 @@ int main(void)
 	test_not_zips();
 	test_gomod();
 	test_many();
+	test_crafted();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		printf("# could not remove %s\n", dir);

@@ -18,7 +18,7 @@
 #include "gomod/semver.h"
 #include "store/store.h"
 
-static const char synopsis[] = "[-r root] owner module@version... | owner -";
+static const char synopsis[] = "[-r root] owner module@version... | owner - | -l owner module...";
 
 /* Where a response body goes: a file, or memory; at most max bytes. */
 struct sink {
@@ -130,15 +130,36 @@ static int one(const struct store *st, const char *owner, char *arg, const struc
 	}
 }
 
+/* -l: one module's upstream list into the cache, a line on stdout. */
+static int one_list(const struct store *st, const char *owner, const char *module, const struct fetch_client *c)
+{
+	char err[MSG_MAX];
+	const char *why = modpath_check(module);
+	if (why) {
+		printf("refused %s: %s\n", module, why);
+		return 1;
+	}
+	int code = fetch_list(st, owner, module, c, unix_now(), err, sizeof err);
+	if (code == 200) {
+		printf("listed %s\n", module);
+		return 0;
+	}
+	printf("%s %s: %s\n", code < 500 ? "refused" : "failed", module, err);
+	return code < 500 ? 1 : 111;
+}
+
 int main(int argc, char **argv)
 {
 	prog_init("goreg-fetch");
 	const char *root = store_default_root();
-	int ch;
-	while ((ch = getopt(argc, argv, "r:")) != -1) {
-		if (ch != 'r')
+	int ch, list = 0;
+	while ((ch = getopt(argc, argv, "r:l")) != -1) {
+		if (ch == 'r')
+			root = optarg;
+		else if (ch == 'l')
+			list = 1;
+		else
 			usage(synopsis);
-		root = optarg;
 	}
 	argc -= optind;
 	argv += optind;
@@ -159,7 +180,12 @@ int main(int argc, char **argv)
 		die(111, "unable to start the HTTP client: out of memory");
 	struct fetch_client c = {get, h};
 	int rc = 0;
-	if (argc == 2 && strcmp(argv[1], "-") == 0) {
+	if (list) {
+		for (int i = 1; i < argc; i++) {
+			int r = one_list(&st, owner, argv[i], &c);
+			rc = r > rc ? r : rc;
+		}
+	} else if (argc == 2 && strcmp(argv[1], "-") == 0) {
 		/* "module version" lines, as go list -m all prints them: the
 		 * first line (the main module) has no version and is skipped */
 		char line[MODPATH_MAX + VERSION_MAX + 64];

@@ -201,3 +201,65 @@ int fetch_version(const struct store *st, const char *owner, const char *module,
 	close(lfd);
 	return code;
 }
+
+/* The canonical versions of an @v/list body, sorted. */
+static int parse_list(char *data, size_t len, char ***v, size_t *n)
+{
+	if (store_list_split(data, len, v, n) < 0)
+		return -1;
+	size_t k = 0;
+	for (size_t i = 0; i < *n; i++) {
+		char *s = (*v)[i];
+		s[strcspn(s, " \t\r")] = 0;   /* "v1.0.0 time" lines of old proxies */
+		if (strlen(s) <= VERSION_MAX && semver_is_module_canonical(s))
+			(*v)[k++] = s;
+		else
+			free(s);
+	}
+	*n = k;
+	qsort(*v, *n, sizeof **v, semver_qsort_cmp);
+	return 0;
+}
+
+int fetch_list(const struct store *st, const char *owner, const char *module, const struct fetch_client *c,
+               int64_t now, char *err, size_t errsz)
+{
+	struct upstream u;
+	int code = fetch_eligible(st, owner, module, &u, err, errsz);
+	if (code != 200)
+		return code;
+	char em[ESCAPED_MAX + 1], url[UPSTREAM_URL_MAX + ESCAPED_MAX + 16], base[UPSTREAM_URL_MAX + 1];
+	if (modpath_escape_path(module, em, sizeof em, NULL) < 0)
+		return ERR(404, "%s: cannot be escaped", module);
+	const char *p = u.proxy;
+	int any, bad = 0;
+	char first[MSG_MAX] = "";
+	while (upstream_next(&p, base, sizeof base, &any)) {
+		char *body = NULL;
+		size_t len = 0;
+		snprintf(url, sizeof url, "%s/%s/@v/list", base, em);
+		int s = c->get(c->ctx, url, -1, &body, &len, LIST_FILE_MAX, err, errsz);
+		if (s == 200) {
+			char **v;
+			size_t n;
+			if (parse_list(body, len, &v, &n) < 0)
+				code = ERR(500, "out of memory");
+			else {
+				code = store_ulist_put(st, owner, module, now, v, n, err, errsz);
+				store_list_free(v, n);
+			}
+			free(body);
+			return code;
+		}
+		free(body);
+		if (s == 404 || s == 410)
+			continue;
+		if (!bad) {
+			bad = 502;
+			snprintf(first, sizeof first, "%s", s < 0 ? "the list is too large" : err);
+		}
+		if (!any)
+			break;
+	}
+	return bad ? ERR(bad, "%s", first) : ERR(404, "not found upstream");
+}

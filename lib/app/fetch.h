@@ -38,4 +38,11 @@ int fetch_eligible(const struct store *st, const char *owner, const char *module
 int fetch_version(const struct store *st, const char *owner, const char *module, const char *version,
                   const struct fetch_client *c, int64_t now, char *err, size_t errsz);
 
+/* Refresh the upstream's version list of module (its @v/list, the
+ * canonical versions in it) in the owner's cache (store_ulist_put): 200
+ * fetched (an empty list too), 404 no entry has the module or it is not
+ * eligible, 502 the upstream failed, 500. */
+int fetch_list(const struct store *st, const char *owner, const char *module, const struct fetch_client *c,
+               int64_t now, char *err, size_t errsz);
+
 #endif

@@ -52,22 +52,23 @@ static void child(const char *prog, char *const argv[])
 	_exit(111);
 }
 
-int miss_fetch(const struct store *st, const char *owner, const char *module, const char *version)
+/* goreg-fetch -r ROOT [-l] OWNER ARG, bounded */
+static int run(const struct store *st, const char *owner, const char *arg, int list)
 {
-	char path[PATH_MAX], arg[MODPATH_MAX + VERSION_MAX + 2];
+	char path[PATH_MAX];
 	const char *prog = getenv("GOREG_FETCH");
 	if (!prog || !*prog)
 		prog = beside(path, sizeof path);
 	if (!prog)
 		prog = "goreg-fetch";
-	snprintf(arg, sizeof arg, "%s@%s", module, version);
-	char *const argv[] = {"goreg-fetch", "-r", (char *)st->root, (char *)owner, arg, NULL};
+	char *const fetch[] = {"goreg-fetch", "-r", (char *)st->root, (char *)owner, (char *)arg, NULL};
+	char *const lst[] = {"goreg-fetch", "-r", (char *)st->root, "-l", (char *)owner, (char *)arg, NULL};
 	int secs = field_env_secs("GOREG_FETCH_TIMEOUT", MISS_FETCH_SECS);
 	pid_t pid = fork();
 	if (pid < 0)
 		return -1;
 	if (pid == 0)
-		child(prog, argv);
+		child(prog, list ? lst : fetch);
 	/* bounded: poll for the child's end, then kill it */
 	struct timespec tick = {0, 10 * 1000 * 1000};
 	for (long waited = 0;; waited += 10) {
@@ -85,4 +86,16 @@ int miss_fetch(const struct store *st, const char *owner, const char *module, co
 		}
 		nanosleep(&tick, NULL);
 	}
+}
+
+int miss_fetch(const struct store *st, const char *owner, const char *module, const char *version)
+{
+	char arg[MODPATH_MAX + VERSION_MAX + 2];
+	snprintf(arg, sizeof arg, "%s@%s", module, version);
+	return run(st, owner, arg, 0);
+}
+
+int miss_list(const struct store *st, const char *owner, const char *module)
+{
+	return run(st, owner, module, 1);
 }

@@ -12,5 +12,7 @@ struct store;
  * seconds (MISS_FETCH_SECS by default).  Returns its exit status, or -1
  * when it could not run or was killed. */
 int miss_fetch(const struct store *st, const char *owner, const char *module, const char *version);
+/* The same for goreg-fetch -l OWNER MODULE: refresh the upstream list. */
+int miss_list(const struct store *st, const char *owner, const char *module);
 
 #endif

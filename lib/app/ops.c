@@ -14,6 +14,7 @@
 #include "base/limits.h"
 #include "base/prog.h"
 #include "gomod/modzip.h"
+#include "http/field.h"
 #include "app/route.h"
 #include "app/fetch.h"
 #include "app/miss.h"
@@ -37,13 +38,85 @@ int ops_exit_code(int status)
 }
 
 /* The module's versions in semver order, or -1 with the reply filled. */
+static void upstream_miss(const struct store *st, const struct op_def *def, const struct op_args *a,
+                          struct reply *r);
+
+/* The upstream's versions of the module, for a front end whose owner may
+ * ask for it: the cached list while it is fresh, else refreshed by
+ * goreg-fetch -l; when that fails, the stale one, and *stale set.  0 with
+ * the versions (store_list_free), or -1 with none. */
+static int upstream_versions(const struct store *st, const struct op_args *a, char ***u, size_t *un,
+                             int *stale)
+{
+	struct upstream up;
+	char err[MSG_MAX];
+	int64_t when = 0;
+	if (fetch_eligible(st, a->owner, a->module, &up, err, sizeof err) != 200)
+		return -1;
+	int code = store_ulist_get(st, a->owner, a->module, &when, u, un, err, sizeof err);
+	int ttl = field_env_secs("GOREG_UPSTREAM_TTL", UPSTREAM_LIST_TTL);
+	if (code == 200 && a->now >= when && a->now - when < ttl)
+		return 0;
+	int rc = miss_list(st, a->owner, a->module);
+	if (rc == 0 || rc == 1) {
+		/* refreshed, or the upstream has no such module (any more) */
+		if (code == 200)
+			store_list_free(*u, *un);
+		if (rc == 1)
+			return -1;
+		return store_ulist_get(st, a->owner, a->module, &when, u, un, err, sizeof err) == 200 ? 0 : -1;
+	}
+	*stale = 1;
+	return code == 200 ? 0 : -1;
+}
+
+/* v[0, n) and u[0, un), each in semver order, into v: merged, no repeats. */
+static int merge_versions(char ***v, size_t *n, char **u, size_t un)
+{
+	char **m = malloc((*n + un + 1) * sizeof *m);
+	if (!m)
+		return -1;
+	size_t i = 0, j = 0, k = 0;
+	while (i < *n || j < un) {
+		int c = i == *n ? 1 : j == un ? -1 : semver_compare((*v)[i], u[j]);
+		if (c <= 0)
+			m[k++] = (*v)[i++];
+		if (c >= 0) {
+			if (c == 0)
+				free(u[j++]);
+			else
+				m[k++] = u[j++];
+		}
+	}
+	free(*v);
+	free(u);
+	*v = m;
+	*n = k;
+	return 0;
+}
+
+/* The module's versions in semver order, with a front end's upstream's;
+ * or -1 with the reply filled. */
 static int versions(const struct store *st, const struct op_args *a, char ***v, size_t *n,
                     struct reply *r)
 {
 	char err[MSG_MAX];
 	int code = store_versions(st, a->owner, a->module, v, n, err, sizeof err);
-	if (code != 200)
+	if (code == 500)
 		return reply_error(r, code, "%s", err), -1;
+	char **u;
+	size_t un;
+	int stale = 0;
+	if (a->upstream && upstream_versions(st, a, &u, &un, &stale) == 0 && merge_versions(v, n, u, un) < 0) {
+		store_list_free(*v, *n);
+		store_list_free(u, un);
+		return reply_error(r, 500, "out of memory"), -1;
+	}
+	if (*n == 0) {
+		store_list_free(*v, 0);
+		return reply_error(r, 404, "%s", err), -1;
+	}
+	r->upstream_stale = stale;
 	return 0;
 }
 
@@ -177,6 +250,8 @@ void ops_latest(const struct store *st, const struct op_args *a, struct reply *r
 	struct op_args info = *a;
 	info.version = ver;
 	ops_info(st, &info, r);
+	if (r->status == 404 && a->upstream)
+		upstream_miss(st, ops_find(OP_INFO), &info, r);
 	if (r->status == 200) {
 		/* @latest moves: no strong validator, a short freshness */
 		r->etag[0] = 0;
@@ -495,6 +570,7 @@ void ops_dispatch(const struct store *st, const struct request *rq, int64_t now,
 		.want = &want,
 		.now = now,
 		.published = now,
+		.upstream = 1,
 	};
 	def->run(st, &a, r);
 	if (r->status == 404 && (rt.op == OP_INFO || rt.op == OP_MOD || rt.op == OP_ZIP))

@@ -34,6 +34,7 @@ struct op_args {
 	const struct actor *who;        /* upload, delete */
 	const struct modzip_want *want; /* upload: the version named, renamed=1; or NULL */
 	const char *source;             /* upload: recorded as where it came from; NULL: uploaded */
+	int upstream;                   /* reads: a front end's, which may ask the owner's upstream */
 	int64_t now, published;
 };
 

@@ -90,6 +90,9 @@ _Static_assert(OWNER_PATH_MAX + ESCAPED_MAX + 4 + 255 + sizeof "/lost+found" <= 
 /* A front end waits this long for goreg-fetch on a miss
  * (GOREG_FETCH_TIMEOUT overrides). */
 #define MISS_FETCH_SECS   120
+/* An upstream's @v/list is asked again after this many seconds
+ * (GOREG_UPSTREAM_TTL overrides); meanwhile the cached one is merged. */
+#define UPSTREAM_LIST_TTL 60
 
 /* A line of goreg-httpd's access and error log (to stderr). */
 #define LOG_LINE_MAX      40000

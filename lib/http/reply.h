@@ -22,6 +22,7 @@ struct reply {
 	const char *allow;              /* for 405 */
 	int www_authenticate;           /* add WWW-Authenticate: Basic realm="goreg" */
 	char location[512];
+	int upstream_stale;             /* the upstream failed: X-Goreg-Upstream: unavailable */
 };
 
 void reply_init(struct reply *r);

@@ -163,6 +163,9 @@ static int collect(struct tdb_context *db, TDB_DATA key, TDB_DATA val, void *p)
 			}
 		}
 		bad = 1;
+	} else if (!bad && strncmp(k, STORE_KEY_UPSTREAM, strlen(STORE_KEY_UPSTREAM)) == 0 &&
+	           modpath_check(k + strlen(STORE_KEY_UPSTREAM)) == NULL) {
+		return 0;       /* the upstream list cache: nothing to check */
 	} else if (!bad && strncmp(k, STORE_KEY_LIST, ll) == 0 && modpath_check(k + ll) == NULL) {
 		struct modent *m = add_mod(x, k + ll);
 		if (!m || !(m->lrec = strndup((const char *)val.dptr, val.dsize)))

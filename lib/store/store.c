@@ -220,7 +220,7 @@ static void drop_index(const struct store *st)
 }
 
 /* A read handle on owner's index, the cached one when it still is. */
-static struct tdb_context *index_read(const struct store *st, const char *owner)
+struct tdb_context *store_index_read(const struct store *st, const char *owner)
 {
 	struct store_cache *c = st->cache;
 	char path[OWNER_PATH_MAX];
@@ -246,7 +246,7 @@ void store_cache_close(struct store *st)
 	}
 }
 
-static void index_read_done(const struct store *st, struct tdb_context *db)
+void store_index_read_done(const struct store *st, struct tdb_context *db)
 {
 	if (!(st->cache && st->cache->index == db))
 		tdb_close(db);
@@ -371,7 +371,7 @@ int store_path_exists(const char *path)
 static int fetch_record(const struct store *st, const char *owner, const char *module,
                         const char *version, struct verinfo *vi, char *err, size_t errsz)
 {
-	struct tdb_context *db = index_read(st, owner);
+	struct tdb_context *db = store_index_read(st, owner);
 	if (!db) {
 		if (errno == ENOENT)
 			return ERR(404, "%s@%s: not found", module, version);
@@ -381,7 +381,7 @@ static int fetch_record(const struct store *st, const char *owner, const char *m
 	TDB_DATA key = key_of(&k, STORE_KEY_VERSION, module, version);
 	TDB_DATA val = key.dptr ? tdb_fetch(db, key) : (TDB_DATA){NULL, 0};
 	buf_free(&k);
-	index_read_done(st, db);
+	store_index_read_done(st, db);
 	if (!val.dptr)
 		return ERR(404, "%s@%s: not found", module, version);
 	int r = verinfo_decode((const char *)val.dptr, val.dsize, vi);
@@ -431,7 +431,7 @@ void store_list_free(char **v, size_t n)
 }
 
 /* A list record is the versions joined by '\n', kept in semver order. */
-static int split_list(const char *data, size_t len, char ***out, size_t *n)
+int store_list_split(const char *data, size_t len, char ***out, size_t *n)
 {
 	size_t cap = 1;
 	for (size_t i = 0; i < len; i++)
@@ -464,7 +464,7 @@ int store_get_list(struct tdb_context *db, const char *module, char ***v, size_t
 	TDB_DATA key = key_of(&k, STORE_KEY_LIST, module, NULL);
 	TDB_DATA val = key.dptr ? tdb_fetch(db, key) : (TDB_DATA){NULL, 0};
 	buf_free(&k);
-	int r = split_list(val.dptr ? (const char *)val.dptr : "", val.dptr ? val.dsize : 0, v, n);
+	int r = store_list_split(val.dptr ? (const char *)val.dptr : "", val.dptr ? val.dsize : 0, v, n);
 	free(val.dptr);
 	return r;
 }
@@ -474,14 +474,14 @@ int store_versions(const struct store *st, const char *owner, const char *module
 {
 	*versions = NULL;
 	*n = 0;
-	struct tdb_context *db = index_read(st, owner);
+	struct tdb_context *db = store_index_read(st, owner);
 	if (!db) {
 		if (errno == ENOENT)
 			return ERR(404, "%s: no such module", module);
 		return ERR(500, "unable to open index of '%s': %s", owner, strerror(errno));
 	}
 	int r = store_get_list(db, module, versions, n);
-	index_read_done(st, db);
+	store_index_read_done(st, db);
 	if (r < 0)
 		return ERR(500, "out of memory");
 	if (*n == 0) {

@@ -140,13 +140,21 @@ struct tdb_context *store_index_open(const struct store *st, const char *owner, 
  * --repair sets a corrupt index aside), it opens the new one.  NULL with
  * errno when it cannot. */
 struct tdb_context *store_index_lock(const struct store *st, const char *owner, int how);
+/* A read handle on the owner's index (the store's cached one when it
+ * still is the file's), and its release.  NULL with errno. */
+struct tdb_context *store_index_read(const struct store *st, const char *owner);
+void store_index_read_done(const struct store *st, struct tdb_context *db);
 /* Index keys: "v:MODULE@VERSION" holds a verinfo record, "l:MODULE" the
- * module's versions, '\n'-separated, in semver order. */
+ * module's versions, '\n'-separated, in semver order; "u:MODULE" the
+ * upstream's version list as last fetched (ulist.c), a cache. */
 #define STORE_INDEX_FILE "index.tdb"   /* ROOT/OWNER/index.tdb */
 #define STORE_KEY_VERSION "v:"
 #define STORE_KEY_LIST "l:"
+#define STORE_KEY_UPSTREAM "u:"
 /* The key of a record into b (NUL-terminated): 0, or -1 out of memory. */
 int store_key(struct buf *b, const char *kind, const char *module, const char *version);
+/* '\n'-separated lines as an array (store_list_free): 0, or -1. */
+int store_list_split(const char *data, size_t len, char ***out, size_t *n);
 /* A module's version list record as an array (store_list_free); none: n 0. */
 int store_get_list(struct tdb_context *db, const char *module, char ***v, size_t *n);
 /* 1 if path exists (lstat), 0 if not, -1 with errno if that is unknown. */
@@ -169,5 +177,15 @@ void store_prune_dirs(const char *stop, const char *dir);
  * GOREG_STORE_CRASH=NAME kills the process (SIGKILL) when a publish or a
  * delete reaches the step NAME (see store.c; a no-op everywhere else). */
 void store_crash_point(const char *name);
+
+/* The upstream's version list of a module, as goreg-fetch last fetched
+ * it (a cache, which goreg-fsck leaves alone and a rebuilt index drops):
+ * *when the unix time it was fetched, the versions in semver order
+ * (store_list_free).  200, 404 never fetched, 500. */
+int store_ulist_get(const struct store *st, const char *owner, const char *module, int64_t *when,
+                    char ***v, size_t *n, char *err, size_t errsz);
+/* Record it: 200 or 500. */
+int store_ulist_put(const struct store *st, const char *owner, const char *module, int64_t when,
+                    char **v, size_t n, char *err, size_t errsz);
 
 #endif

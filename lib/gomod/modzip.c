@@ -309,7 +309,7 @@ static int zip_err_is_system(int ze)
  * SHA-256, count the bytes against the declared size (archive/zip's
  * checksumReader fails on the first byte too many, Unzip's LimitedReader
  * likewise), let libzip check CRC-32, keep go.mod. */
-static int read_entries(const char *zippath, struct zents *z, long gomod, struct modzip_info *mi,
+static int read_entries(int fd, struct zents *z, long gomod, struct modzip_info *mi,
                         char *err, size_t errsz)
 {
 	char q[2 * QUOTE_MAX], m[256];
@@ -319,7 +319,13 @@ static int read_entries(const char *zippath, struct zents *z, long gomod, struct
 	size_t i;
 	int zerr = 0, rc = 0;
 
-	if ((za = zip_open(zippath, ZIP_RDONLY | ZIP_CHECKCONS, &zerr)) == NULL) {
+	/* the file checked by zipcdir_read, not whatever its name points at
+	 * now: zip_fdopen takes the duplicate over when it succeeds */
+	int dfd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (dfd < 0)
+		return errset(err, errsz, -1, "unable to read the zip: %s", strerror(errno));
+	if ((za = zip_fdopen(dfd, ZIP_RDONLY | ZIP_CHECKCONS, &zerr)) == NULL) {
+		close(dfd);
 		zip_error_init_with_code(&ze, zerr);
 		rc = errset(err, errsz, zip_err_is_system(zerr) ? -1 : 1, "not a valid zip file: %s",
 		          lc(zip_error_strerror(&ze), m, sizeof m));
@@ -413,40 +419,43 @@ int modzip_check(const char *zippath, struct modzip_info *mi, char *err, size_t 
 int modzip_check_as(const char *zippath, const struct modzip_want *want, struct modzip_info *mi,
                     char *err, size_t errsz)
 {
+	memset(mi, 0, sizeof *mi);
+	/* a FIFO fails the regular-file check instead of blocking the open */
+	int fd = open(zippath, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return errset(err, errsz, -1, "unable to open '%s': %s", zippath, strerror(errno));
+	int rc = modzip_check_fd(fd, zippath, want, mi, err, errsz);
+	close(fd);
+	return rc;
+}
+
+int modzip_check_fd(int fd, const char *zippath, const struct modzip_want *want, struct modzip_info *mi,
+                    char *err, size_t errsz)
+{
 	struct zents z = { NULL, 0 };
 	struct dirhash_file *df = NULL;
 	struct stat sb;
 	char q[2 * QUOTE_MAX], q2[2 * QUOTE_MAX], *path = NULL;
 	long gomod = -1;
 	size_t i;
-	int fd, rc;
+	int rc;
 
 	memset(mi, 0, sizeof *mi);
 	if (errsz > 0)
 		err[0] = '\0';
-	if ((fd = open(zippath, O_RDONLY | O_CLOEXEC)) < 0)
-		return errset(err, errsz, -1, "unable to open '%s': %s", zippath, strerror(errno));
-	if (fstat(fd, &sb) != 0) {
-		rc = errset(err, errsz, -1, "unable to stat '%s': %s", zippath, strerror(errno));
-		close(fd);
-		return rc;
-	}
-	if (!S_ISREG(sb.st_mode)) {
-		close(fd);
+	if (fstat(fd, &sb) != 0)
+		return errset(err, errsz, -1, "unable to stat '%s': %s", zippath, strerror(errno));
+	if (!S_ISREG(sb.st_mode))
 		return errset(err, errsz, 1, "not a valid zip file: not a regular file");
-	}
 	/* x/mod/zip checkZip: MaxZipFile bounds the zip file itself */
-	if (sb.st_size > MODZIP_MAX_ZIP) {
-		close(fd);
+	if (sb.st_size > MODZIP_MAX_ZIP)
 		return errset(err, errsz, 1, "module zip file is too large (%lld bytes; limit is %lld bytes)",
 		            (long long)sb.st_size, (long long)MODZIP_MAX_ZIP);
-	}
 	rc = zipcdir_read(fd, (uint64_t)sb.st_size, &z, err, errsz);
-	close(fd);
 	if (rc == 0)
 		rc = check_names(&z, want, mi, &gomod, err, errsz);
 	if (rc == 0)
-		rc = read_entries(zippath, &z, gomod, mi, err, errsz);
+		rc = read_entries(fd, &z, gomod, mi, err, errsz);
 	if (rc != 0)
 		goto out;
 

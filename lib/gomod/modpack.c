@@ -431,6 +431,19 @@ static int prepare(struct pack *pk, const char *module, const char *version, con
 	return rc;
 }
 
+/* Test hook, in builds with GOREG_TEST_HOOKS only (the sanitizer build):
+ * GOREG_PACK_WALKED=COMMAND runs the shell command COMMAND once the tree
+ * is walked and checked, before any file of it is read, so that a test
+ * can change the tree at that instant.  A no-op everywhere else. */
+static void walked_hook(void)
+{
+#ifdef GOREG_TEST_HOOKS
+	const char *cmd = getenv("GOREG_PACK_WALKED");
+	if (cmd && *cmd && system(cmd) != 0)
+		fprintf(stderr, "GOREG_PACK_WALKED: the command failed\n");
+#endif
+}
+
 /* write_zip into a new temp file from template tmp (mkstemp's), then gate */
 static int build(struct pack *pk, char *tmp)
 {
@@ -438,6 +451,7 @@ static int build(struct pack *pk, char *tmp)
 	size_t errsz = pk->errsz;
 	int fd, rc;
 
+	walked_hook();
 	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
 		const char *s = strrchr(tmp, '/');
 		return ERR(-1, "unable to create a temporary file in '%.*s': %s",

@@ -292,6 +292,8 @@ static zip_int64_t src_fail(struct src *s, int ze, int sys, const char *why, int
 static zip_int64_t src_open(struct src *s)
 {
 	struct stat st;
+	if (s->fd >= 0)
+		close(s->fd);
 	s->fd = open_beneath(s->pk->rootfd, s->f->rel, O_RDONLY | O_NONBLOCK);
 	if (s->fd < 0)
 		return src_fail(s, ZIP_ER_OPEN, errno,

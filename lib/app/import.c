@@ -66,46 +66,46 @@ static void walk_free(struct walk *w)
 	free(w->m);
 }
 
-static int is_dir(const char *path)
-{
-	/* symbolic links are not followed: no loops, and nothing outside the
-	 * tree is imported by accident */
-	struct stat sb;
-	return lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
-}
-
-/* Walk path (whose first rootlen bytes are the root and a '/'), adding
- * every directory that holds an @v directory. */
-static int walk(char *path, size_t len, size_t rootlen, struct walk *w, char *err, size_t errsz)
+/* Walk the directory open as dfd, root/rel (rel: len bytes, "" for the
+ * root itself), adding every directory that holds an @v directory.
+ * Directories are opened from their parent's descriptor without
+ * following symbolic links: no loops, and nothing outside the tree is
+ * imported, also when the tree changes during the walk. */
+static int walk(int dfd, const char *root, char *rel, size_t len, struct walk *w, char *err,
+                size_t errsz)
 {
 	size_t n;
-	char **names = dir_names(path, &n);
-	if (!names) {
-		if (errno == ENOENT)   /* gone since we listed its parent */
-			return 0;
-		return ERR(-1, "unable to read directory '%s': %s", path, strerror(errno));
-	}
+	char **names = dir_names_at(dfd, &n);
+	if (!names)
+		return ERR(-1, "unable to read directory '%s%s%s': %s", root, len ? "/" : "", rel,
+		           strerror(errno));
 	int rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		const char *name = names[i];
-		size_t nl = strlen(name);
-		if (len + 1 + nl >= rootlen + WALK_MAX)
+		size_t nl = strlen(name), at = len ? len + 1 : 0;
+		struct stat sb;
+		if (at + nl > ESCAPED_MAX)
 			continue;    /* deeper than any escaped module path */
-		path[len] = '/';
-		memcpy(path + len + 1, name, nl + 1);
-		if (!is_dir(path)) {
-			path[len] = 0;
+		if (fstatat(dfd, name, &sb, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISDIR(sb.st_mode))
 			continue;
-		}
 		if (strcmp(name, "@v") == 0) {
-			path[len] = 0;
 			/* the root's own @v has no module path: reported as "" */
-			if (walk_add(w, len >= rootlen ? path + rootlen : "") < 0)
+			if (walk_add(w, rel) < 0)
 				rc = ERR(-1, "out of memory");
 			continue;
 		}
-		rc = walk(path, len + 1 + nl, rootlen, w, err, errsz);
-		path[len] = 0;
+		if (len)
+			rel[len] = '/';
+		memcpy(rel + at, name, nl + 1);
+		int cfd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		if (cfd >= 0) {
+			rc = walk(cfd, root, rel, at + nl, w, err, errsz);
+			close(cfd);
+		} else if (errno != ENOENT && errno != ENOTDIR && errno != ELOOP) {
+			/* (those: gone, or no directory any more since fstatat) */
+			rc = ERR(-1, "unable to open directory '%s/%s': %s", root, rel, strerror(errno));
+		}
+		rel[len] = 0;
 	}
 	strv_free(names, n);
 	return rc;
@@ -123,34 +123,51 @@ static int modent_cmp(const void *a, const void *b)
 enum result { R_IMPORTED, R_EXISTS, R_INVALID, R_FAIL };
 
 
-/* Read vdir/ESC.ext into *data; 1 if there is no such file, 0 if read,
- * -1 with the reason in why (a system failure when *sys is set). */
-static int read_side(const char *vdir, const char *esc, const char *ext, size_t max, char **data,
-                     size_t *len, char *why, size_t whysz, int *sys)
+/* Why the file ESC.ext of a tree is refused, for errno from opening or
+ * reading it; NULL when errno is a system failure. */
+static const char *refusal(int e)
 {
-	char p[IMPORT_PATH_MAX];
+	switch (e) {
+	case ELOOP:
+		return "a symbolic link, not a regular file";
+	case EINVAL:
+		return "not a regular file";
+	case EFBIG:
+		return "too large";
+	}
+	return NULL;
+}
+
+/* Read ESC.ext of the @v directory open as vfd (vdir: its path, for
+ * messages) into *data; 1 if there is no such file, 0 if read, -1 with
+ * the reason in why (a system failure when *sys is set).  Never through
+ * a symbolic link, never blocked by a FIFO (read_file_at). */
+static int read_side(int vfd, const char *vdir, const char *esc, const char *ext, size_t max,
+                     char **data, size_t *len, char *why, size_t whysz, int *sys)
+{
+	char name[IMPORT_PATH_MAX];
 	*data = NULL;
-	if (fmt(p, sizeof p, "%s/%s.%s", vdir, esc, ext) < 0)
+	if (fmt(name, sizeof name, "%s.%s", esc, ext) < 0)
 		return errset(why, whysz, -1, "%s.%s: path too long", esc, ext);
-	if (read_file(p, max, data, len) == 0)
+	if (read_file_at(vfd, name, max, data, len) == 0)
 		return 0;
 	if (errno == ENOENT)
 		return 1;
-	if (errno == EFBIG || errno == EINVAL)
-		return errset(why, whysz, -1, "%s.%s: %s", esc, ext,
-		              errno == EFBIG ? "too large" : "not a regular file");
+	const char *r = refusal(errno);
+	if (r)
+		return errset(why, whysz, -1, "%s: %s", name, r);
 	*sys = 1;
-	return errset(why, whysz, -1, "unable to read '%s': %s", p, strerror(errno));
+	return errset(why, whysz, -1, "unable to read '%s/%s': %s", vdir, name, strerror(errno));
 }
 
 /* The version's time: the source's .info Time, else the time a
  * pseudo-version encodes, else now.  Checks what the .info says. */
-static int version_time(const char *vdir, const char *esc, const char *version, int64_t *t, char *why,
-                        size_t whysz, int *sys)
+static int version_time(int vfd, const char *vdir, const char *esc, const char *version, int64_t *t,
+                        char *why, size_t whysz, int *sys)
 {
 	char *data;
 	size_t len;
-	int rc = read_side(vdir, esc, "info", INFO_MAX, &data, &len, why, whysz, sys);
+	int rc = read_side(vfd, vdir, esc, "info", INFO_MAX, &data, &len, why, whysz, sys);
 	if (rc < 0)
 		return -1;
 	if (rc == 0) {
@@ -174,110 +191,103 @@ static int version_time(const char *vdir, const char *esc, const char *version, 
 	return 0;
 }
 
-static enum result import_version(const struct store *st, const struct import_opts *o,
-                                  const char *module, const char *vdir, const char *esc,
-                                  const char *version, char *why, size_t whysz)
-{
-	char zip[IMPORT_PATH_MAX], err[MSG_MAX];
-	struct modzip_info mi;
-	int sys = 0;
-	enum result res = R_INVALID;
+/* The version's place in the tree: its @v directory, open as vfd, and
+ * the escaped version that names its files. */
+struct vsrc {
+	int vfd;
+	const char *vdir;               /* vfd's path, for messages */
+	const char *esc;
+};
 
-	if (fmt(zip, sizeof zip, "%s/%s.zip", vdir, esc) < 0)
-		return errset(why, whysz, R_INVALID, "path too long");
-	/* the tree names the version, so a zip with no entries (as the go
-	 * command makes for an empty module) and a renamed module's last
-	 * version, whose go.mod keeps its old path, are what they say */
-	struct modzip_want want = {module, version, 1};
-	int v = modzip_check_as(zip, &want, &mi, err, sizeof err);
-	if (v != 0)
-		return errset(why, whysz, v > 0 ? R_INVALID : R_FAIL, "%s", err);
-	/* the zip names its module and version in every entry: they must be
-	 * the ones the tree files it under, or a client asking for this
-	 * version would get another */
-	if (strcmp(mi.module, module) != 0 || strcmp(mi.version, version) != 0) {
-		errset(why, whysz, 0, "%s.zip holds %s@%s", esc, mi.module, mi.version);
-		goto out;
-	}
+/* Open ESC.zip: the fd, or -1 with the reason in why (a system failure
+ * when *sys is set).  O_NONBLOCK: a FIFO fails fstat's test at once
+ * instead of blocking the open. */
+static int open_zip(const struct vsrc *src, char *why, size_t whysz, int *sys)
+{
+	char name[IMPORT_PATH_MAX];
+	if (fmt(name, sizeof name, "%s.zip", src->esc) < 0)
+		return errset(why, whysz, -1, "%s.zip: path too long", src->esc);
+	int fd = openat(src->vfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	struct stat sb;
+	if (fd >= 0 && fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode))
+		return fd;
+	int e = fd < 0 ? errno : fstat(fd, &sb) < 0 ? errno : EINVAL;
+	if (fd >= 0)
+		close(fd);
+	const char *r = refusal(e);
+	if (r)
+		return errset(why, whysz, -1, "%s: %s", name, r);
+	*sys = 1;
+	return errset(why, whysz, -1, "unable to open '%s/%s': %s", src->vdir, name, strerror(e));
+}
+
+/* What the tree says beside the zip: .mod, .ziphash, .info.  0, or -1
+ * with the reason in why (*sys set for a system failure); *t gets the
+ * version's time. */
+static int check_sides(const struct vsrc *src, const struct modzip_info *mi, const char *version,
+                       int64_t *t, char *why, size_t whysz, int *sys)
+{
+	const char *esc = src->esc;
 	/* The .mod the tree serves must be the one goreg will serve, the
 	 * zip's go.mod (or the one the go command makes up for a zip without
 	 * one, cmd/go/internal/modfetch): else go.sum's /go.mod line of a
 	 * client that had the version from the source would no longer match. */
 	char *mod;
 	size_t modlen;
-	int rc = read_side(vdir, esc, "mod", MODZIP_MAX_GOMOD, &mod, &modlen, why, whysz, &sys);
+	int rc = read_side(src->vfd, src->vdir, esc, "mod", MODZIP_MAX_GOMOD, &mod, &modlen, why, whysz, sys);
 	if (rc < 0)
-		goto out;
+		return -1;
 	if (rc == 0) {
-		int same = modlen == mi.gomod_len && memcmp(mod, mi.gomod, modlen) == 0;
+		int same = modlen == mi->gomod_len && memcmp(mod, mi->gomod, modlen) == 0;
 		free(mod);
-		if (!same) {
-			errset(why, whysz, 0, "%s.mod differs from the %s", esc,
-			       mi.gomod_synth ? "go.mod the go command makes up for a zip without one"
-			                      : "zip's go.mod");
-			goto out;
-		}
+		if (!same)
+			return errset(why, whysz, -1, "%s.mod differs from the %s", esc,
+			              mi->gomod_synth ? "go.mod the go command makes up for a zip without one"
+			                              : "zip's go.mod");
 	}
 	/* the go command's cache keeps the h1: hash it checked against go.sum
 	 * (cmd/go/internal/modfetch, VERSION.ziphash) */
 	char *zh;
 	size_t zhlen;
-	rc = read_side(vdir, esc, "ziphash", ZIPHASH_MAX, &zh, &zhlen, why, whysz, &sys);
+	rc = read_side(src->vfd, src->vdir, esc, "ziphash", ZIPHASH_MAX, &zh, &zhlen, why, whysz, sys);
 	if (rc < 0)
-		goto out;
+		return -1;
 	if (rc == 0) {
 		while (zhlen && (zh[zhlen - 1] == '\n' || zh[zhlen - 1] == '\r' || zh[zhlen - 1] == ' '))
 			zh[--zhlen] = 0;
-		int same = strcmp(zh, mi.h1_zip) == 0;
+		int same = strcmp(zh, mi->h1_zip) == 0;
 		free(zh);
-		if (!same) {
-			errset(why, whysz, 0, "%s.ziphash does not match the zip's hash %s", esc, mi.h1_zip);
-			goto out;
-		}
+		if (!same)
+			return errset(why, whysz, -1, "%s.ziphash does not match the zip's hash %s", esc, mi->h1_zip);
 	}
-	int64_t t;
-	if (version_time(vdir, esc, version, &t, why, whysz, &sys) < 0)
-		goto out;
+	return version_time(src->vfd, src->vdir, esc, version, t, why, whysz, sys);
+}
 
-	struct verinfo vi;
-	rc = store_get(st, o->owner, module, version, &vi, err, sizeof err);
-	if (rc == 200) {
-		if (strcmp(vi.h1_zip, mi.h1_zip) != 0) {
-			errset(why, whysz, 0, "exists with other content (%s in the store, %s here)", vi.h1_zip,
-			       mi.h1_zip);
-			goto out;
-		}
-		res = R_EXISTS;
-		goto out;
-	}
-	if (rc != 404) {
-		res = errset(why, whysz, R_FAIL, "%s", err);
-		goto out;
-	}
-	if (o->dry_run) {
-		res = R_IMPORTED;
-		goto out;
-	}
-
-	struct fd_body fb;
-	if ((fb.fd = open(zip, O_RDONLY | O_CLOEXEC)) < 0) {
-		res = errset(why, whysz, R_FAIL, "unable to open '%s': %s", zip, strerror(errno));
-		goto out;
-	}
+/* Publish the zip open as fd (checked as mi) through ops_upload, then
+ * make sure the store holds what was checked. */
+static enum result publish(const struct store *st, const struct import_opts *o, int fd,
+                           const struct modzip_info *mi, int64_t t, char *why, size_t whysz)
+{
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return errset(why, whysz, R_FAIL, "unable to read the zip: %s", strerror(errno));
+	struct fd_body fb = {.fd = fd};
 	struct body_source bs = fd_body_source(&fb);
 	struct reply r;
 	reply_init(&r);
 	/* the publish time is the version's original one (see version_time):
 	 * @latest among pseudo-versions and a reader of .info see what the
 	 * source showed */
-	char origin[32];
+	char origin[32], err[MSG_MAX];
 	struct actor who = ops_local_actor(o->uploader, origin, sizeof origin);
+	/* the version the tree files it under (which mi is, checked), as
+	 * import_version checked it */
+	struct modzip_want want = {mi->module, mi->version, 1};
 	struct op_args a = {
 		.owner = o->owner, .body = &bs, .declared_len = -1, .who = &who, .want = &want,
 		.now = unix_now(), .published = t,
 	};
 	ops_upload(st, &a, &r);
-	close(fb.fd);
+	enum result res;
 	if (r.status == 201) {
 		res = R_IMPORTED;
 	} else if (r.status == 409) {
@@ -287,23 +297,78 @@ static enum result import_version(const struct store *st, const struct import_op
 		errset(why, whysz, 0, "%.*s", (int)(r.mem_len ? r.mem_len - 1 : 0), r.mem ? r.mem : "");
 	}
 	reply_free(&r);
-	if (res == R_IMPORTED || res == R_EXISTS) {
-		/* the zip was read twice (checked here, then by the upload):
-		 * make sure what the store holds is what was checked */
-		rc = store_get(st, o->owner, module, version, &vi, err, sizeof err);
-		if (rc != 200)
-			res = errset(why, whysz, R_FAIL, "%s", err);
-		else if (strcmp(vi.h1_zip, mi.h1_zip) != 0) {
-			errset(why, whysz, 0, "%s: the store holds %s, the zip checked was %s",
-			       res == R_IMPORTED ? "changed while importing" : "exists with other content",
-			       vi.h1_zip, mi.h1_zip);
-			res = R_INVALID;
-		}
+	if (res != R_IMPORTED && res != R_EXISTS)
+		return res;
+	/* the zip was read twice (checked here, then by the upload): make
+	 * sure what the store holds is what was checked */
+	struct verinfo vi;
+	int rc = store_get(st, o->owner, mi->module, mi->version, &vi, err, sizeof err);
+	if (rc != 200)
+		return errset(why, whysz, R_FAIL, "%s", err);
+	if (strcmp(vi.h1_zip, mi->h1_zip) != 0)
+		return errset(why, whysz, R_INVALID, "%s: the store holds %s, the zip checked was %s",
+		              res == R_IMPORTED ? "changed while importing" : "exists with other content",
+		              vi.h1_zip, mi->h1_zip);
+	return res;
+}
+
+/* Check one version of the tree and publish it unless it exists. */
+static enum result import_checked(const struct store *st, const struct import_opts *o, int fd,
+                                  const struct vsrc *src, const struct modzip_info *mi,
+                                  const char *module, const char *version, char *why, size_t whysz)
+{
+	char err[MSG_MAX];
+	int sys = 0;
+	/* the zip names its module and version in every entry: they must be
+	 * the ones the tree files it under, or a client asking for this
+	 * version would get another */
+	if (strcmp(mi->module, module) != 0 || strcmp(mi->version, version) != 0)
+		return errset(why, whysz, R_INVALID, "%s.zip holds %s@%s", src->esc, mi->module, mi->version);
+	int64_t t;
+	if (check_sides(src, mi, version, &t, why, whysz, &sys) < 0)
+		return sys ? R_FAIL : R_INVALID;
+	struct verinfo vi;
+	int rc = store_get(st, o->owner, module, version, &vi, err, sizeof err);
+	if (rc == 200) {
+		if (strcmp(vi.h1_zip, mi->h1_zip) != 0)
+			return errset(why, whysz, R_INVALID, "exists with other content (%s in the store, %s here)",
+			              vi.h1_zip, mi->h1_zip);
+		return R_EXISTS;
 	}
-out:
-	if (sys)
-		res = R_FAIL;
-	modzip_info_free(&mi);
+	if (rc != 404)
+		return errset(why, whysz, R_FAIL, "%s", err);
+	if (o->dry_run)
+		return R_IMPORTED;
+	return publish(st, o, fd, mi, t, why, whysz);
+}
+
+/* One version: its zip opened once, without following a link, checked
+ * and published from that descriptor. */
+static enum result import_version(const struct store *st, const struct import_opts *o,
+                                  const char *module, const struct vsrc *src, const char *version,
+                                  char *why, size_t whysz)
+{
+	char zip[IMPORT_PATH_MAX], err[MSG_MAX];
+	struct modzip_info mi;
+	int sys = 0;
+	if (fmt(zip, sizeof zip, "%s/%s.zip", src->vdir, src->esc) < 0)
+		return errset(why, whysz, R_INVALID, "path too long");
+	int fd = open_zip(src, why, whysz, &sys);
+	if (fd < 0)
+		return sys ? R_FAIL : R_INVALID;
+	/* the tree names the version, so a zip with no entries (as the go
+	 * command makes for an empty module) and a renamed module's last
+	 * version, whose go.mod keeps its old path, are what they say */
+	struct modzip_want want = {module, version, 1};
+	int v = modzip_check_fd(fd, zip, &want, &mi, err, sizeof err);
+	enum result res;
+	if (v != 0) {
+		res = errset(why, whysz, v > 0 ? R_INVALID : R_FAIL, "%s", err);
+	} else {
+		res = import_checked(st, o, fd, src, &mi, module, version, why, whysz);
+		modzip_info_free(&mi);
+	}
+	close(fd);
 	return res;
 }
 
@@ -349,12 +414,13 @@ static int verent_cmp(const void *a, const void *b)
 /* The versions of one @v directory: every VERSION.zip.  The go command's
  * cache also keeps .info and .mod files of versions whose zip it never
  * fetched, and .lock and temporary files: those have no .zip name. */
-static int list_versions(const char *vdir, struct verent **out, size_t *n, char *err, size_t errsz)
+static int list_versions(int vfd, const char *vdir, struct verent **out, size_t *n, char *err,
+                         size_t errsz)
 {
 	*out = NULL;
 	*n = 0;
 	size_t nnames;
-	char **names = dir_names(vdir, &nnames);
+	char **names = dir_names_at(vfd, &nnames);
 	if (!names)
 		return ERR(-1, "unable to read directory '%s': %s", vdir, strerror(errno));
 	size_t cap = 0;
@@ -396,15 +462,21 @@ static void versions_free(struct verent *v, size_t n)
 	free(v);
 }
 
-static int import_module(const struct store *st, const struct import_opts *o, const char *root,
-                         const struct modent *m, struct import_counts *c, char *err, size_t errsz)
+/* A directory of the tree that cannot be read without following a
+ * symbolic link (it changed since the walk, or is the cache/download of
+ * a module cache): one "invalid" line. */
+static int say_linked(const struct import_opts *o, struct import_counts *c, const char *subject)
 {
-	char vdir[IMPORT_PATH_MAX];
-	if (fmt(vdir, sizeof vdir, "%s%s%s/@v", root, m->esc[0] ? "/" : "", m->esc) < 0)
-		return ERR(-1, "path too long: '%s/%s'", root, m->esc);
+	c->invalid++;
+	return say(o, "invalid", subject, "a symbolic link on its path, not followed");
+}
+
+static int import_versions(const struct store *st, const struct import_opts *o, const struct modent *m,
+                           int vfd, const char *vdir, struct import_counts *c, char *err, size_t errsz)
+{
 	struct verent *v;
 	size_t n;
-	if (list_versions(vdir, &v, &n, err, errsz) < 0)
+	if (list_versions(vfd, vdir, &v, &n, err, errsz) < 0)
 		return -1;
 	int rc = 0;
 	for (size_t i = 0; i < n && rc == 0; i++) {
@@ -417,7 +489,8 @@ static int import_module(const struct store *st, const struct import_opts *o, co
 		}
 		snprintf(subject, sizeof subject, "%s@%s", m->path, v[i].v);
 		why[0] = 0;
-		switch (import_version(st, o, m->path, vdir, v[i].esc, v[i].v, why, sizeof why)) {
+		struct vsrc src = {.vfd = vfd, .vdir = vdir, .esc = v[i].esc};
+		switch (import_version(st, o, m->path, &src, v[i].v, why, sizeof why)) {
 		case R_IMPORTED:
 			c->imported++;
 			rc = say(o, o->dry_run ? "import" : "imported", subject, NULL);
@@ -441,36 +514,83 @@ static int import_module(const struct store *st, const struct import_opts *o, co
 	return 0;
 }
 
+/* One module: its @v directory opened from the tree's root (open as
+ * rfd) without following a symbolic link on the way. */
+static int import_module(const struct store *st, const struct import_opts *o, int rfd, const char *root,
+                         const struct modent *m, struct import_counts *c, char *err, size_t errsz)
+{
+	char vrel[WALK_MAX + 4], vdir[IMPORT_PATH_MAX];
+	if (fmt(vrel, sizeof vrel, "%s%s@v", m->esc, m->esc[0] ? "/" : "") < 0 ||
+	    fmt(vdir, sizeof vdir, "%s/%s", root, vrel) < 0)
+		return ERR(-1, "path too long: '%s/%s'", root, m->esc);
+	int vfd = open_beneath(rfd, vrel, O_RDONLY | O_DIRECTORY | O_NONBLOCK);
+	if (vfd < 0) {
+		if (errno == ENOENT)
+			return 0;       /* gone since the walk */
+		if (errno == ELOOP || errno == ENOTDIR)
+			return say_linked(o, c, vrel) < 0 ? ERR(-1, "unable to write the report: %s", strerror(errno)) : 0;
+		return ERR(-1, "unable to open directory '%s': %s", vdir, strerror(errno));
+	}
+	int rc = import_versions(st, o, m, vfd, vdir, c, err, errsz);
+	close(vfd);
+	return rc;
+}
+
+/* The tree's root, open as *rfd and named in root: dir's cache/download
+ * (a GOMODCACHE), its pkg/mod/cache/download (a GOPATH), else dir
+ * itself (go.dev/ref/mod#module-cache).  dir is followed if it is a
+ * symbolic link, as the operator names it; nothing below it is.  0; 1
+ * when a candidate is there only through a symbolic link (reported);
+ * -1 on a failure. */
+static int open_root(const struct import_opts *o, const char *dir, char *root, size_t rootsz, int *rfd,
+                     struct import_counts *c, char *err, size_t errsz)
+{
+	static const char *const sub[] = {"cache/download", "pkg/mod/cache/download"};
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC);
+	if (dfd < 0)
+		return ERR(-1, "unable to open directory '%s': %s", dir, strerror(errno));
+	size_t dl = strlen(dir);
+	while (dl > 1 && dir[dl - 1] == '/')
+		dl--;
+	for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++) {
+		int fd = open_beneath(dfd, sub[i], O_RDONLY | O_DIRECTORY | O_NONBLOCK);
+		if (fd < 0 && (errno == ENOENT || errno == ENOTDIR))
+			continue;
+		int e = errno;
+		close(dfd);
+		if (fd < 0 && e == ELOOP)
+			return say_linked(o, c, sub[i]) < 0 ? ERR(-1, "unable to write the report: %s", strerror(errno)) : 1;
+		if (fd < 0)
+			return ERR(-1, "unable to open directory '%.*s/%s': %s", (int)dl, dir, sub[i], strerror(e));
+		*rfd = fd;
+		return fmt(root, rootsz, "%.*s/%s", (int)dl, dir, sub[i]) < 0 ? ERR(-1, "path too long: '%s'", dir) : 0;
+	}
+	*rfd = dfd;
+	return fmt(root, rootsz, "%.*s", (int)dl, dir) < 0 ? ERR(-1, "path too long: '%s'", dir) : 0;
+}
+
 int import_tree(const struct store *st, const char *dir, const struct import_opts *o,
                 struct import_counts *c, char *err, size_t errsz)
 {
-	char root[FILE_PATH_MAX + WALK_MAX], path[sizeof root];
-	struct stat sb;
+	char root[FILE_PATH_MAX], rel[WALK_MAX] = "";
+	int rfd = -1;
 	memset(c, 0, sizeof *c);
-	/* a GOMODCACHE: its cache/download is the file-based GOPROXY tree
-	 * (go.dev/ref/mod#module-cache); a GOPATH has it in pkg/mod */
-	static const char *const sub[] = {"/cache/download", "/pkg/mod/cache/download", ""};
-	for (size_t i = 0; i < sizeof sub / sizeof sub[0]; i++) {
-		if (fmt(root, FILE_PATH_MAX, "%s%s", dir, sub[i]) < 0)
-			return ERR(-1, "path too long: '%s'", dir);
-		if (stat(root, &sb) == 0 && S_ISDIR(sb.st_mode))
-			break;
+	int rc = open_root(o, dir, root, sizeof root, &rfd, c, err, errsz);
+	if (rc != 0) {
+		if (rfd >= 0)
+			close(rfd);
+		return rc;
 	}
-	size_t rootlen = strlen(root);
-	while (rootlen > 1 && root[rootlen - 1] == '/')
-		root[--rootlen] = 0;
-	memcpy(path, root, rootlen + 1);
-
 	struct walk w = {0};
 	/* the root itself may be one module's directory (it has @v), which
 	 * has no module path: walk() reports it under "" */
-	if (walk(path, rootlen, rootlen + 1, &w, err, errsz) < 0) {
+	if (walk(rfd, root, rel, 0, &w, err, errsz) < 0) {
 		walk_free(&w);
+		close(rfd);
 		return -1;
 	}
 	if (w.n)
 		qsort(w.m, w.n, sizeof *w.m, modent_cmp);
-	int rc = 0;
 	for (size_t i = 0; i < w.n && rc == 0; i++) {
 		const struct modent *m = &w.m[i];
 		if (!m->path) {
@@ -486,9 +606,10 @@ int import_tree(const struct store *st, const char *dir, const struct import_opt
 		}
 		if (!import_match(o->patterns, o->npatterns, m->path))
 			continue;
-		rc = import_module(st, o, root, m, c, err, errsz);
+		rc = import_module(st, o, rfd, root, m, c, err, errsz);
 	}
 	walk_free(&w);
+	close(rfd);
 	if (rc < 0)
 		return -1;
 	return c->invalid ? 1 : 0;

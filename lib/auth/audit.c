@@ -18,12 +18,12 @@ int audit_open(const struct store *st, struct audit *a, char *err, size_t errsz)
 	snprintf(a->root, sizeof a->root, "%s", st->root);
 	if (fmt(path, sizeof path, "%s/" AUDIT_FILE, st->root) < 0)
 		return ERR(500, "store path too long");
-	if (mkdir_p(st->root, 0755) < 0)
+	if (mkdir_p(st->root, STORE_MODE_DIR) < 0)
 		return ERR(500, "unable to create '%s': %s", st->root, strerror(errno));
 	a->fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
 	if (a->fd < 0 && errno == ENOENT) {
-		/* 0600 like goreg.tdb: the log names users and their addresses */
-		a->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		/* a secret like goreg.tdb: the log names users and their addresses */
+		a->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, STORE_MODE_SECRET);
 		a->created = a->fd >= 0;
 	}
 	if (a->fd < 0)

@@ -21,12 +21,11 @@ struct tdb_context *adb_open(const struct store *st, int write)
 	}
 	/* the first write makes the whole store skeleton, the spool tmp/
 	 * included, so that later refused uploads leave no directory behind */
-	char tmp[ROOT_PATH_MAX];
-	if (write && (store_tmp_path(st, tmp, sizeof tmp) < 0 || mkdir_p(tmp, 0755) < 0))
+	if (write && store_mkdirs(st) < 0)
 		return NULL;
 	/* goreg.tdb is read like the indexes: with locks, so a token check
 	 * never walks a hash chain a commit is rewriting */
-	return store_tdb_open(path, 0, write ? INDEX_CREATE : INDEX_READ, 0600);
+	return store_tdb_open(path, 0, write ? INDEX_CREATE : INDEX_READ, STORE_MODE_SECRET);
 }
 
 TDB_DATA adb_key(const char *s)

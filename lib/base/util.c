@@ -1,6 +1,7 @@
 #include "base/util.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -103,9 +104,11 @@ int write_all(int fd, const void *data, size_t n)
 	return 0;
 }
 
-int read_file(const char *path, size_t max, char **out, size_t *len)
+int read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* not through a symbolic link, and without blocking on a FIFO (or a
+	 * device) before fstat can tell it is no regular file */
+	int fd = openat(dirfd, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	struct stat st;
@@ -145,6 +148,49 @@ fail:;
 	close(fd);
 	errno = e;
 	return -1;
+}
+
+int read_file(const char *path, size_t max, char **out, size_t *len)
+{
+	return read_file_at(AT_FDCWD, path, max, out, len);
+}
+
+/* openat with O_NOFOLLOW, whose failure on a symbolic link is ELOOP
+ * also with O_DIRECTORY (Linux says ENOTDIR then, as for a file) */
+static int openat_nofollow(int dirfd, const char *name, int flags)
+{
+	int fd = openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC);
+	struct stat sb;
+	if (fd < 0 && errno == ENOTDIR && (flags & O_DIRECTORY) &&
+	    fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(sb.st_mode))
+		errno = ELOOP;
+	return fd;
+}
+
+int open_beneath(int dirfd, const char *rel, int flags)
+{
+	int cur = dirfd;
+	const char *p = rel;
+	for (;;) {
+		size_t n = strcspn(p, "/");
+		char name[NAME_MAX + 1];
+		int fd = -1;
+		if (n == 0 || n > NAME_MAX) {
+			errno = n ? ENAMETOOLONG : EINVAL;
+		} else {
+			memcpy(name, p, n);
+			name[n] = 0;
+			fd = openat_nofollow(cur, name, p[n] ? O_RDONLY | O_DIRECTORY : flags);
+		}
+		int e = errno;
+		if (cur != dirfd)
+			close(cur);
+		errno = e;
+		if (fd < 0 || !p[n])
+			return fd;
+		cur = fd;
+		p += n + 1;
+	}
 }
 
 int mkdir_p(const char *path, mode_t mode)
@@ -191,7 +237,8 @@ int write_file_atomic(const char *tmpdir, const char *dir, const char *name,
 	int fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	if (fchmod(fd, 0644) < 0 || write_all(fd, data, n) < 0 || fsync(fd) < 0)
+	/* private by default: no world bit (goreg-store(5)) */
+	if (fchmod(fd, 0640) < 0 || write_all(fd, data, n) < 0 || fsync(fd) < 0)
 		goto fail;
 	if (close(fd) < 0) {
 		fd = -1;
@@ -292,12 +339,22 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-char **dir_names(const char *dir, size_t *n)
+char **dir_names_at(int dirfd, size_t *n)
 {
 	*n = 0;
-	DIR *d = opendir(dir);
-	if (!d)
+	/* fdopendir takes the descriptor over: give it its own */
+	int fd = fcntl(dirfd, F_DUPFD_CLOEXEC, 0);
+	if (fd < 0)
 		return NULL;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	/* a dup shares the position: read from the start */
+	rewinddir(d);
 	char **v = NULL;
 	size_t cap = 0;
 	for (;;) {
@@ -328,4 +385,17 @@ fail:;
 	strv_free(v, *n);
 	errno = e;
 	return NULL;
+}
+
+char **dir_names(const char *dir, size_t *n)
+{
+	*n = 0;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	char **v = dir_names_at(fd, n);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return v;
 }

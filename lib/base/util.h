@@ -18,8 +18,18 @@ void buf_free(struct buf *b);
 
 int write_all(int fd, const void *data, size_t n);          /* 0, or -1 with errno */
 /* Read a whole regular file of at most max bytes into *out (NUL-terminated,
- * malloc'd).  Returns 0, or -1 with errno (EFBIG if larger than max). */
+ * malloc'd).  Returns 0, or -1 with errno: EFBIG if larger than max,
+ * ELOOP if path names a symbolic link (never followed), EINVAL if it
+ * names no regular file (a FIFO is never waited on). */
 int read_file(const char *path, size_t max, char **out, size_t *len);
+/* The same, path relative to the directory open as dirfd (openat). */
+int read_file_at(int dirfd, const char *path, size_t max, char **out, size_t *len);
+/* openat(dirfd, rel, flags) without following a symbolic link anywhere
+ * in rel: every directory on the way is opened with O_NOFOLLOW, and the
+ * last component too (a link there, or on the way: ELOOP; a file on the
+ * way: ENOTDIR).  rel is relative, '/'-separated, without empty
+ * components.  The fd (O_CLOEXEC added), or -1 with errno. */
+int open_beneath(int dirfd, const char *rel, int flags);
 
 int mkdir_p(const char *path, mode_t mode);                /* like mkdir -p */
 int fsync_path(const char *path);                           /* open + fsync (dirs too) */
@@ -51,6 +61,9 @@ int errset(char *err, size_t errsz, int code, const char *f, ...) __attribute__(
  * free with strv_free.  NULL with errno and *n 0 on failure (readdir's
  * too). */
 char **dir_names(const char *dir, size_t *n);
+/* The same for the directory open as dirfd (left open, read from its
+ * start). */
+char **dir_names_at(int dirfd, size_t *n);
 /* Free n strings and the array holding them. */
 void strv_free(char **v, size_t n);
 

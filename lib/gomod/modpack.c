@@ -3,7 +3,6 @@
  * The rules cited below are that file's, and go.dev/ref/mod#zip-files. */
 #include "gomod/modpack.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -25,18 +24,23 @@
 
 struct file {
 	char *rel;      /* slash-separated path below dir, as in the zip */
-	int64_t size;   /* from lstat at walk time */
+	int64_t size;   /* the walk's: what the checks counted */
+	dev_t dev;      /* the walk's, to know the file read is the one */
+	ino_t ino;      /* the checks were made on */
 	int valid;
 };
 
 struct pack {
 	const char *module, *version;
 	char *root;     /* dir without trailing slashes */
+	int rootfd;     /* dir, open: everything below is opened from it */
 	struct file *f;
 	size_t n, cap;
 	size_t nvalid;
 	char *err;
 	size_t errsz;
+	zip_error_t zerr;               /* a file source's error, for libzip */
+	char readerr[2 * QMAX + 200];   /* and for the user: the first one */
 };
 
 /* 'p', shortened to QMAX bytes, for one-line messages */
@@ -62,12 +66,6 @@ static char *join(const char *a, const char *b)
 	return s;
 }
 
-static int cmp_name(const void *a, const void *b)
-{
-	/* filepath.Walk reads each directory sorted by name, byte order */
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 int modpack_is_vendored(const char *p)
 {
 	size_t i;
@@ -83,7 +81,7 @@ int modpack_is_vendored(const char *p)
 	return strchr(p + i, '/') != NULL;
 }
 
-static int add_file(struct pack *pk, char *rel, int64_t size)
+static int add_file(struct pack *pk, char *rel, const struct stat *st)
 {
 	char *err = pk->err;
 	size_t errsz = pk->errsz;
@@ -93,103 +91,78 @@ static int add_file(struct pack *pk, char *rel, int64_t size)
 		return ERR(1, "too many files in '%s' (max %d in a module)", pk->root, MODZIP_MAX_FILES);
 	if (grow(&pk->f, &pk->cap, pk->n + 1, sizeof *pk->f) < 0)
 		return ERR(-1, "out of memory");
-	pk->f[pk->n].rel = rel;
-	pk->f[pk->n].size = size;
-	pk->f[pk->n].valid = 0;
+	pk->f[pk->n] = (struct file){
+		.rel = rel, .size = (int64_t)st->st_size, .dev = st->st_dev, .ino = st->st_ino,
+	};
 	pk->n++;
 	return 0;
 }
 
-/* listFilesInDir: what filepath.Walk(dir) hands on to checkFiles.  rel is
- * "" for the root, which is never skipped. */
-static int walk(struct pack *pk, const char *rel)
+/* One entry of a directory the walk reads, open as dfd: skipped, walked
+ * into, or a file added. */
+static int walk_entry(struct pack *pk, int dfd, const char *name, char *crel);
+
+/* listFilesInDir: what filepath.Walk(dir) hands on to checkFiles, for the
+ * directory open as dfd, at rel below dir ("" for the root, which is
+ * never skipped).  Each directory is opened from its parent's descriptor
+ * without following a link, so a directory swapped for a link while the
+ * walk runs is not walked into. */
+static int walk(struct pack *pk, int dfd, const char *rel)
 {
-	char *err = pk->err, *abs;
-	size_t errsz = pk->errsz, nv = 0, cv = 0, i;
-	char **v = NULL;
-	struct dirent *de;
-	DIR *d;
+	char *err = pk->err;
+	size_t errsz = pk->errsz, nv;
+	/* sorted by name, byte order, as filepath.Walk reads each directory */
+	char **v = dir_names_at(dfd, &nv);
 	int rc = 0;
 
-	abs = *rel ? join(pk->root, rel) : strdup(pk->root);
-	if (abs == NULL)
-		return ERR(-1, "out of memory");
-	if ((d = opendir(abs)) == NULL) {
-		rc = ERR(-1, "unable to open directory '%s': %s", abs, strerror(errno));
-		free(abs);
-		return rc;
-	}
-	for (;;) {
-		errno = 0;
-		if ((de = readdir(d)) == NULL) {
-			if (errno != 0)
-				rc = ERR(-1, "unable to read directory '%s': %s", abs, strerror(errno));
-			break;
-		}
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (nv == cv) {
-			size_t c = cv ? 2 * cv : 32;
-			char **nvv = realloc(v, c * sizeof *v);
-			if (nvv == NULL) {
-				rc = ERR(-1, "out of memory");
-				break;
-			}
-			v = nvv;
-			cv = c;
-		}
-		if ((v[nv] = strdup(de->d_name)) == NULL) {
-			rc = ERR(-1, "out of memory");
-			break;
-		}
-		nv++;
-	}
-	closedir(d);
-	if (rc == 0 && nv > 1)
-		qsort(v, nv, sizeof *v, cmp_name);
-
-	for (i = 0; i < nv && rc == 0; i++) {
+	if (v == NULL)
+		return ERR(-1, "unable to read directory '%s%s%s': %s", pk->root, *rel ? "/" : "", rel,
+		           strerror(errno));
+	for (size_t i = 0; i < nv && rc == 0; i++) {
 		char *crel = *rel ? join(rel, v[i]) : strdup(v[i]);
-		char *cabs = crel ? join(pk->root, crel) : NULL, *gomod = NULL;
-		struct stat st, gst;
-
-		if (cabs == NULL) {
-			free(crel);
+		if (crel == NULL)
 			rc = ERR(-1, "out of memory");
-			break;
-		}
-		/* Walk uses Lstat: a symbolic link is never followed */
-		if (lstat(cabs, &st) != 0) {
-			rc = ERR(-1, "unable to stat '%s': %s", cabs, strerror(errno));
-		} else if (modpack_is_vendored(crel)) {
-			/* files of vendored packages are omitted; every path below
-			 * a vendored one is vendored too, so skip the subtree */
-		} else if (S_ISDIR(st.st_mode)) {
-			/* VCS directories at any depth ("fossil repos are regular
-			 * files with arbitrary names", so not those) */
-			if (strcmp(v[i], ".bzr") == 0 || strcmp(v[i], ".git") == 0 ||
-			    strcmp(v[i], ".hg") == 0 || strcmp(v[i], ".svn") == 0) {
-				/* omitted */
-			} else if ((gomod = join(cabs, "go.mod")) == NULL) {
-				rc = ERR(-1, "out of memory");
-			} else if (lstat(gomod, &gst) == 0 && !S_ISDIR(gst.st_mode)) {
-				/* a directory with its own go.mod is another module */
-			} else {
-				rc = walk(pk, crel);
-			}
-		} else if (S_ISREG(st.st_mode)) {
-			/* irregular files (symbolic links mostly) are omitted */
-			if ((rc = add_file(pk, crel, (int64_t)st.st_size)) == 0)
-				crel = NULL;
-		}
-		free(gomod);
-		free(cabs);
-		free(crel);
+		else
+			rc = walk_entry(pk, dfd, v[i], crel);
 	}
-	for (i = 0; i < nv; i++)
-		free(v[i]);
-	free(v);
-	free(abs);
+	strv_free(v, nv);
+	return rc;
+}
+
+static int walk_entry(struct pack *pk, int dfd, const char *name, char *crel)
+{
+	char *err = pk->err;
+	size_t errsz = pk->errsz;
+	struct stat st, gst;
+	int rc = 0, cfd;
+
+	/* Walk uses Lstat: a symbolic link is never followed */
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0) {
+		rc = ERR(-1, "unable to stat '%s/%s': %s", pk->root, crel, strerror(errno));
+	} else if (modpack_is_vendored(crel)) {
+		/* files of vendored packages are omitted; every path below
+		 * a vendored one is vendored too, so skip the subtree */
+	} else if (S_ISDIR(st.st_mode)) {
+		/* VCS directories at any depth ("fossil repos are regular
+		 * files with arbitrary names", so not those) */
+		if (strcmp(name, ".bzr") == 0 || strcmp(name, ".git") == 0 ||
+		    strcmp(name, ".hg") == 0 || strcmp(name, ".svn") == 0) {
+			/* omitted */
+		} else if ((cfd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK |
+		                                    O_CLOEXEC)) < 0) {
+			rc = ERR(-1, "unable to open directory '%s/%s': %s", pk->root, crel, strerror(errno));
+		} else {
+			/* a directory with its own go.mod is another module */
+			if (fstatat(cfd, "go.mod", &gst, AT_SYMLINK_NOFOLLOW) != 0 || S_ISDIR(gst.st_mode))
+				rc = walk(pk, cfd, crel);
+			close(cfd);
+		}
+	} else if (S_ISREG(st.st_mode)) {
+		/* irregular files (symbolic links mostly) are omitted */
+		if ((rc = add_file(pk, crel, &st)) == 0)
+			crel = NULL;
+	}
+	free(crel);
 	return rc;
 }
 
@@ -287,6 +260,105 @@ static int check_files(struct pack *pk)
 	return 0;
 }
 
+/* ---- reading the files: a libzip source per file ----------------------
+ *
+ * libzip reads the entries' data only in zip_close, one file after the
+ * other.  Each file is opened then, once, from the root's descriptor
+ * without following a symbolic link anywhere on its path, and O_NONBLOCK
+ * (a FIFO fails at once instead of waiting for a writer); it must be the
+ * regular file the walk saw (device, inode, size), and it is read from
+ * that descriptor, never more than the walk's size (Create's
+ * LimitedReader), streamed through libzip's buffer.  Else zip_close fails,
+ * and pk->readerr names the file. */
+struct src {
+	struct pack *pk;
+	const struct file *f;
+	int fd;
+	uint64_t left;
+};
+
+/* The source's failure: the first reason kept for the user, the error
+ * for libzip.  Always -1. */
+static zip_int64_t src_fail(struct src *s, int ze, int sys, const char *why, int changed)
+{
+	struct pack *pk = s->pk;
+	if (pk->readerr[0] == '\0')
+		snprintf(pk->readerr, sizeof pk->readerr, "unable to read '%s/%s': %s%s", pk->root, s->f->rel, why,
+		         changed ? " (the tree changed while packing)" : "");
+	zip_error_set(&pk->zerr, ze, sys);
+	return -1;
+}
+
+static zip_int64_t src_open(struct src *s)
+{
+	struct stat st;
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = open_beneath(s->pk->rootfd, s->f->rel, O_RDONLY | O_NONBLOCK);
+	if (s->fd < 0)
+		return src_fail(s, ZIP_ER_OPEN, errno,
+		                errno == ELOOP ? "a symbolic link, not followed" : strerror(errno),
+		                errno == ELOOP || errno == ENOTDIR);
+	if (fstat(s->fd, &st) != 0)
+		return src_fail(s, ZIP_ER_OPEN, errno, strerror(errno), 0);
+	if (!S_ISREG(st.st_mode))
+		return src_fail(s, ZIP_ER_OPEN, EINVAL, "not a regular file", 1);
+	if (st.st_dev != s->f->dev || st.st_ino != s->f->ino || (int64_t)st.st_size != s->f->size)
+		return src_fail(s, ZIP_ER_OPEN, EINVAL, "replaced or resized since the walk", 1);
+	s->left = (uint64_t)s->f->size;
+	return 0;
+}
+
+static zip_int64_t src_read(struct src *s, void *data, zip_uint64_t len)
+{
+	size_t n = len < s->left ? (size_t)len : (size_t)s->left;
+	ssize_t r;
+	if (n == 0)
+		return 0;
+	while ((r = read(s->fd, data, n)) < 0 && errno == EINTR)
+		;
+	if (r < 0)
+		return src_fail(s, ZIP_ER_READ, errno, strerror(errno), 0);
+	if (r == 0)
+		return src_fail(s, ZIP_ER_READ, EIO, "replaced or resized since the walk", 1);
+	s->left -= (uint64_t)r;
+	return r;
+}
+
+static zip_int64_t src_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
+{
+	struct src *s = ud;
+	zip_stat_t *st;
+
+	switch (cmd) {
+	case ZIP_SOURCE_SUPPORTS:
+		return ZIP_SOURCE_SUPPORTS_READABLE;
+	case ZIP_SOURCE_OPEN:
+		return src_open(s);
+	case ZIP_SOURCE_READ:
+		return src_read(s, data, len);
+	case ZIP_SOURCE_CLOSE:
+	case ZIP_SOURCE_FREE:
+		if (s->fd >= 0)
+			close(s->fd);
+		s->fd = -1;
+		return 0;
+	case ZIP_SOURCE_STAT:
+		/* the size only: the entry's time and attributes are set below */
+		if ((st = ZIP_SOURCE_GET_ARGS(zip_stat_t, data, len, &s->pk->zerr)) == NULL)
+			return -1;
+		zip_stat_init(st);
+		st->size = (zip_uint64_t)s->f->size;
+		st->valid |= ZIP_STAT_SIZE;
+		return sizeof *st;
+	case ZIP_SOURCE_ERROR:
+		return zip_error_to_data(&s->pk->zerr, data, len);
+	default:
+		zip_error_set(&s->pk->zerr, ZIP_ER_OPNOTSUPP, 0);
+		return -1;
+	}
+}
+
 /* Create: the kept files into a new zip at path (an existing temp file,
  * replaced).  Entries are "<module>@<version>/<path>", deflated, in walk
  * order, without directory entries.  x/mod writes through archive/zip's
@@ -297,26 +369,49 @@ static int check_files(struct pack *pk)
  * comes through unchanged in every zone.  The go command ignores both. */
 #define DOS_DATE_1980_01_01 ((0 << 9) | (1 << 5) | 1)
 #define DOS_TIME_MIDNIGHT 0
+static int add_entry(struct pack *pk, zip_t *za, struct src *s, const char *name)
+{
+	char *err = pk->err;
+	size_t errsz = pk->errsz;
+	zip_source_t *src;
+	zip_int64_t idx;
+
+	if ((src = zip_source_function(za, src_cb, s)) == NULL)
+		return ERR(-1, "unable to add '%s/%s': %s", pk->root, s->f->rel, zip_strerror(za));
+	if ((idx = zip_file_add(za, name, src, ZIP_FL_ENC_UTF_8)) < 0) {
+		zip_source_free(src);
+		return ERR(-1, "unable to add '%s/%s': %s", pk->root, s->f->rel, zip_strerror(za));
+	}
+	if (zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 0) != 0 ||
+	    zip_file_set_dostime(za, (zip_uint64_t)idx, DOS_TIME_MIDNIGHT, DOS_DATE_1980_01_01, 0) != 0 ||
+	    zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0, ZIP_OPSYS_DOS, 0) != 0)
+		return ERR(-1, "unable to add '%s/%s': %s", pk->root, s->f->rel, zip_strerror(za));
+	return 0;
+}
+
 static int write_zip(struct pack *pk, const char *path)
 {
-	char *err = pk->err, *name = NULL, *abs = NULL;
-	size_t errsz = pk->errsz, plen, i, cap = 0;
+	char *err = pk->err, *name = NULL;
+	size_t errsz = pk->errsz, plen, cap = 0, ns = 0;
+	struct src *srcs;
 	zip_t *za;
 	int ze, rc = 0;
 
+	/* one source a file, alive until zip_close or zip_discard is done */
+	if ((srcs = calloc(pk->nvalid ? pk->nvalid : 1, sizeof *srcs)) == NULL)
+		return ERR(-1, "out of memory");
 	if ((za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &ze)) == NULL) {
 		zip_error_t e;
 		zip_error_init_with_code(&e, ze);
 		rc = ERR(-1, "unable to create zip '%s': %s", path, zip_error_strerror(&e));
 		zip_error_fini(&e);
+		free(srcs);
 		return rc;
 	}
 	plen = strlen(pk->module) + 1 + strlen(pk->version) + 1;
-	for (i = 0; i < pk->n && rc == 0; i++) {
-		struct file *f = &pk->f[i];
+	for (size_t i = 0; i < pk->n && rc == 0; i++) {
+		const struct file *f = &pk->f[i];
 		size_t need = plen + strlen(f->rel) + 1;
-		zip_source_t *src;
-		zip_int64_t idx;
 
 		if (!f->valid)
 			continue;
@@ -330,43 +425,21 @@ static int write_zip(struct pack *pk, const char *path)
 			cap = need;
 		}
 		snprintf(name, need, "%s@%s/%s", pk->module, pk->version, f->rel);
-		free(abs);
-		if ((abs = join(pk->root, f->rel)) == NULL) {
-			rc = ERR(-1, "out of memory");
-			break;
-		}
-		/* libzip opens the file only in zip_close, whose error would
-		 * not name it: say now which file cannot be read */
-		if (access(abs, R_OK) != 0) {
-			rc = ERR(-1, "unable to read '%s': %s", abs, strerror(errno));
-			break;
-		}
-		/* the size checked above bounds what is read (Create's
-		 * LimitedReader) */
-		if ((src = zip_source_file(za, abs, 0, f->size > 0 ? f->size : -1)) == NULL) {
-			rc = ERR(-1, "unable to add '%s': %s", abs, zip_strerror(za));
-			break;
-		}
-		if ((idx = zip_file_add(za, name, src, ZIP_FL_ENC_UTF_8)) < 0) {
-			zip_source_free(src);
-			rc = ERR(-1, "unable to add '%s': %s", abs, zip_strerror(za));
-			break;
-		}
-		if (zip_set_file_compression(za, (zip_uint64_t)idx, ZIP_CM_DEFLATE, 0) != 0 ||
-		    zip_file_set_dostime(za, (zip_uint64_t)idx, DOS_TIME_MIDNIGHT, DOS_DATE_1980_01_01, 0) != 0 ||
-		    zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0, ZIP_OPSYS_DOS, 0) != 0)
-			rc = ERR(-1, "unable to add '%s': %s", abs, zip_strerror(za));
+		srcs[ns] = (struct src){.pk = pk, .f = f, .fd = -1};
+		rc = add_entry(pk, za, &srcs[ns++], name);
 	}
 	free(name);
-	free(abs);
-	if (rc != 0) {
-		zip_discard(za);
-		return rc;
+	if (rc == 0 && zip_close(za) != 0) {
+		if (pk->readerr[0])
+			rc = ERR(-1, "%s", pk->readerr);
+		else
+			rc = ERR(-1, "unable to write zip '%s': %s", path, zip_strerror(za));
+	} else if (rc == 0) {
+		za = NULL;
 	}
-	if (zip_close(za) != 0) {
-		rc = ERR(-1, "unable to write zip '%s': %s", path, zip_strerror(za));
+	if (za)
 		zip_discard(za);
-	}
+	free(srcs);
 	return rc;
 }
 
@@ -395,6 +468,9 @@ static void pack_free(struct pack *pk)
 		free(pk->f[i].rel);
 	free(pk->f);
 	free(pk->root);
+	if (pk->rootfd >= 0)
+		close(pk->rootfd);
+	zip_error_fini(&pk->zerr);
 }
 
 /* Module check, walk and checkFiles: everything before a byte is written. */
@@ -402,10 +478,11 @@ static int prepare(struct pack *pk, const char *module, const char *version, con
                    char *err, size_t errsz)
 {
 	const char *why;
-	struct stat st;
 	size_t n;
 
 	memset(pk, 0, sizeof *pk);
+	pk->rootfd = -1;
+	zip_error_init(&pk->zerr);
 	pk->module = module;
 	pk->version = version;
 	pk->err = err;
@@ -420,15 +497,26 @@ static int prepare(struct pack *pk, const char *module, const char *version, con
 	for (n = strlen(pk->root); n > 1 && pk->root[n - 1] == '/'; n--)
 		pk->root[n - 1] = '\0';
 	/* unlike filepath.Walk we follow a symbolic link given as dir itself */
-	if (stat(pk->root, &st) != 0)
+	if ((pk->rootfd = open(pk->root, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC)) < 0)
 		return ERR(errno == ENOENT || errno == ENOTDIR || errno == ELOOP || errno == ENAMETOOLONG ? 1 : -1,
 		           "unable to open directory '%s': %s", dir, strerror(errno));
-	if (!S_ISDIR(st.st_mode))
-		return ERR(1, "unable to open directory '%s': %s", dir, strerror(ENOTDIR));
-	int rc = walk(pk, "");
+	int rc = walk(pk, pk->rootfd, "");
 	if (rc == 0)
 		rc = check_files(pk);
 	return rc;
+}
+
+/* Test hook, in builds with GOREG_TEST_HOOKS only (the sanitizer build):
+ * GOREG_PACK_WALKED=COMMAND runs the shell command COMMAND once the tree
+ * is walked and checked, before any file of it is read, so that a test
+ * can change the tree at that instant.  A no-op everywhere else. */
+static void walked_hook(void)
+{
+#ifdef GOREG_TEST_HOOKS
+	const char *cmd = getenv("GOREG_PACK_WALKED");
+	if (cmd && *cmd && system(cmd) != 0)
+		fprintf(stderr, "GOREG_PACK_WALKED: the command failed\n");
+#endif
 }
 
 /* write_zip into a new temp file from template tmp (mkstemp's), then gate */
@@ -438,6 +526,7 @@ static int build(struct pack *pk, char *tmp)
 	size_t errsz = pk->errsz;
 	int fd, rc;
 
+	walked_hook();
 	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
 		const char *s = strrchr(tmp, '/');
 		return ERR(-1, "unable to create a temporary file in '%.*s': %s",
@@ -514,7 +603,7 @@ int modpack_create_fd(const char *module, const char *version, const char *dir,
 	}
 	if ((rc = build(&pk, tmp)) != 0)
 		goto out;
-	if ((in = open(tmp, O_RDONLY | O_CLOEXEC)) < 0) {
+	if ((in = open(tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
 		rc = ERR(-1, "unable to open '%s': %s", tmp, strerror(errno));
 		unlink(tmp);
 		goto out;

@@ -11,6 +11,13 @@
  * empty module.  The finished zip must also pass modzip_check, so what
  * goreg-pack makes, goreg's upload takes.
  *
+ * No symbolic link below dir is followed, also when the tree changes
+ * during the run: directories are opened from their parent's descriptor,
+ * and each file once, when its data is written, from dir's descriptor
+ * down (open_beneath); it must be the regular file the walk saw (device,
+ * inode, size) or the run fails (-1: the tree changed, a retry may
+ * succeed) and nothing is written.
+ *
  * Entries carry no directory entries, a zero MS-DOS date and time and no
  * file mode, as x/mod's archive/zip writer leaves them: the same tree
  * gives the same zip whatever its mtimes, umask or time zone. */

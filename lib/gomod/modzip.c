@@ -359,26 +359,20 @@ static int read_entries(int fd, struct zents *z, long gomod, struct modzip_info 
 /* ---- the whole zip --------------------------------------------------------- */
 
 /* Open zippath: a regular file no larger than x/mod/zip's MaxZipFile. */
-static int open_zip(const char *zippath, int *fd, uint64_t *size, char *err, size_t errsz)
+/* The zip open as fd: a regular file within x/mod/zip's MaxZipFile. */
+static int zip_size(int fd, const char *zippath, uint64_t *size, char *err, size_t errsz)
 {
 	struct stat sb;
-	int rc = 0;
 
-	if ((*fd = open(zippath, O_RDONLY | O_CLOEXEC)) < 0)
-		return errset(err, errsz, -1, "unable to open '%s': %s", zippath, strerror(errno));
-	if (fstat(*fd, &sb) != 0)
-		rc = errset(err, errsz, -1, "unable to stat '%s': %s", zippath, strerror(errno));
-	else if (!S_ISREG(sb.st_mode))
-		rc = errset(err, errsz, 1, "not a valid zip file: not a regular file");
-	else if (sb.st_size > MODZIP_MAX_ZIP)
-		rc = errset(err, errsz, 1, "module zip file is too large (%lld bytes; limit is %lld bytes)",
+	if (fstat(fd, &sb) != 0)
+		return errset(err, errsz, -1, "unable to stat '%s': %s", zippath, strerror(errno));
+	if (!S_ISREG(sb.st_mode))
+		return errset(err, errsz, 1, "not a valid zip file: not a regular file");
+	if (sb.st_size > MODZIP_MAX_ZIP)
+		return errset(err, errsz, 1, "module zip file is too large (%lld bytes; limit is %lld bytes)",
 		            (long long)sb.st_size, (long long)MODZIP_MAX_ZIP);
-	if (rc != 0) {
-		close(*fd);
-		*fd = -1;
-	}
-	*size = rc == 0 ? (uint64_t)sb.st_size : 0;
-	return rc;
+	*size = (uint64_t)sb.st_size;
+	return 0;
 }
 
 /* cmd/go hashes the zip with dirhash.HashZip: every entry, directories and
@@ -465,22 +459,35 @@ int modzip_check(const char *zippath, struct modzip_info *mi, char *err, size_t 
 int modzip_check_as(const char *zippath, const struct modzip_want *want, struct modzip_info *mi,
                     char *err, size_t errsz)
 {
+	/* O_NONBLOCK: a FIFO put in the zip's place does not hang the open;
+	 * zip_size then refuses it as not a regular file */
+	int fd = open(zippath, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	memset(mi, 0, sizeof *mi);
+	if (fd < 0)
+		return errset(err, errsz, -1, "unable to open '%s': %s", zippath, strerror(errno));
+	int rc = modzip_check_fd(fd, zippath, want, mi, err, errsz);
+	close(fd);
+	return rc;
+}
+
+int modzip_check_fd(int fd, const char *zippath, const struct modzip_want *want, struct modzip_info *mi,
+                    char *err, size_t errsz)
+{
 	struct zents z = { NULL, 0 };
 	uint64_t size = 0;
 	long gomod = -1;
-	int fd, rc;
+	int rc;
 
 	memset(mi, 0, sizeof *mi);
 	if (errsz > 0)
 		err[0] = '\0';
-	if ((rc = open_zip(zippath, &fd, &size, err, errsz)) != 0)
-		return rc;
-	rc = zipcdir_read(fd, size, &z, err, errsz);
+	rc = zip_size(fd, zippath, &size, err, errsz);
+	if (rc == 0)
+		rc = zipcdir_read(fd, size, &z, err, errsz);
 	if (rc == 0)
 		rc = check_names(&z, want, mi, &gomod, err, errsz);
 	if (rc == 0)
 		rc = read_entries(fd, &z, gomod, mi, err, errsz);
-	close(fd);
 	if (rc == 0)
 		rc = hash_zip(&z, mi, err, errsz);
 	if (rc == 0)

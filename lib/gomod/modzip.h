@@ -41,6 +41,11 @@ struct modzip_want {
 /* modzip_check with what the uploader says; want may be NULL. */
 int modzip_check_as(const char *zippath, const struct modzip_want *want, struct modzip_info *mi,
                     char *err, size_t errsz);
+/* modzip_check_as for the file open as fd (left open; its offset is
+ * moved), named zippath in messages: what is checked is that file,
+ * whatever its name points at meanwhile. */
+int modzip_check_fd(int fd, const char *zippath, const struct modzip_want *want, struct modzip_info *mi,
+                    char *err, size_t errsz);
 void modzip_info_free(struct modzip_info *mi);
 
 /* gomod_module_path(), part of this API since before gomod.h existed */

@@ -370,6 +370,9 @@ static int check_owner(struct fsck_ctx *x, const char *owner)
 	x->owner = owner;
 	snprintf(x->ownerdir, sizeof x->ownerdir, "%s/%s", x->st->root, owner);
 	x->c->owners++;
+	struct stat sb;
+	if (lstat(x->ownerdir, &sb) == 0)
+		fsck_mode(x, x->ownerdir, &sb, STORE_MODE_DIR);
 	char ipath[INDEX_PATH_MAX];
 	snprintf(ipath, sizeof ipath, "%s/index.tdb", x->ownerdir);
 	int had = fsck_exists(ipath);
@@ -446,6 +449,30 @@ static int check_tmp(struct fsck_ctx *x)
 	return 0;
 }
 
+/* The modes of ROOT and of what lies in it but the owner trees (which
+ * check_owner judges): goreg.tdb and audit.log are secrets, tmp/ and
+ * lost+found/ private, and what is below those two is not looked at. */
+static void check_root_modes(struct fsck_ctx *x, char **names, size_t n)
+{
+	struct stat sb;
+	if (lstat(x->st->root, &sb) == 0)
+		fsck_mode(x, x->st->root, &sb, STORE_MODE_DIR);
+	for (size_t i = 0; i < n; i++) {
+		char p[OWNER_PATH_MAX];
+		if (fmt(p, sizeof p, "%s/%s", x->st->root, names[i]) < 0 || lstat(p, &sb) < 0)
+			continue;
+		const char *s = names[i];
+		if (!store_check_owner(s) && S_ISDIR(sb.st_mode))
+			continue;
+		mode_t rule = S_ISDIR(sb.st_mode) ? STORE_MODE_DIR : STORE_MODE_FILE;
+		if (strcmp(s, "goreg.tdb") == 0 || strcmp(s, "audit.log") == 0)
+			rule = STORE_MODE_SECRET;
+		else if (strcmp(s, "tmp") == 0 || strcmp(s, "lost+found") == 0)
+			rule = STORE_MODE_PRIVDIR;
+		fsck_mode(x, p, &sb, rule);
+	}
+}
+
 int fsck_store(const struct store *st, const struct fsck_opts *o, struct fsck_counts *c,
                char *err, size_t errsz)
 {
@@ -474,6 +501,7 @@ int fsck_store(const struct store *st, const struct fsck_opts *o, struct fsck_co
 	char **names = dir_names(st->root, &n);
 	if (!names)
 		return ERR(500, "unable to read '%s': %s", st->root, strerror(errno));
+	check_root_modes(&x, names, n);
 	int r = 0;
 	for (size_t i = 0; i < n && r == 0; i++) {
 		char d[OWNER_PATH_MAX];

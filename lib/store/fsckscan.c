@@ -85,7 +85,29 @@ int fsck_remove_synced(const char *p)
 	return 0;
 }
 
-/* Move abs to ROOT/lost+found/<its path below ROOT>, never over anything. */
+/* chmod abs to mode through a descriptor: only if abs is still the file
+ * sb describes, never through a symbolic link.  0, or -1 with errno. */
+static int chmod_same(const char *abs, const struct stat *sb, mode_t mode)
+{
+	int fd = open(abs, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	struct stat now;
+	int rc = fstat(fd, &now);
+	if (rc == 0 && (now.st_dev != sb->st_dev || now.st_ino != sb->st_ino)) {
+		errno = ESTALE;     /* replaced meanwhile: judged again next run */
+		rc = -1;
+	}
+	if (rc == 0)
+		rc = fchmod(fd, mode);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return rc;
+}
+
+/* Move abs to ROOT/lost+found/<its path below ROOT>, never over anything;
+ * what is set aside is the owner's alone (its group and world bits go). */
 int fsck_lost_found(struct fsck_ctx *x, const char *abs)
 {
 	char dst[SCAN_PATH_MAX], cand[SCAN_PATH_MAX + 100], dir[SCAN_PATH_MAX];
@@ -95,16 +117,34 @@ int fsck_lost_found(struct fsck_ctx *x, const char *abs)
 	}
 	snprintf(dir, sizeof dir, "%s", dst);
 	*strrchr(dir, '/') = 0;
-	if (mkdir_p(dir, 0755) < 0)
+	if (mkdir_p(dir, STORE_MODE_PRIVDIR) < 0)
 		return -1;
 	snprintf(cand, sizeof cand, "%s", dst);
 	for (int i = 1; fsck_exists(cand); i++)
 		snprintf(cand, sizeof cand, "%s.%d", dst, i);
 	if (rename(abs, cand) < 0)
 		return -1;
+	struct stat sb;
+	if (lstat(cand, &sb) == 0 && !S_ISLNK(sb.st_mode) && (sb.st_mode & 077))
+		chmod_same(cand, &sb, sb.st_mode & 0700);
 	fsync_path(dir);
 	sync_parent(abs);
 	return 0;
+}
+
+/* ---- modes ---- */
+
+void fsck_mode(struct fsck_ctx *x, const char *abs, const struct stat *sb, mode_t rule)
+{
+	if (S_ISLNK(sb->st_mode))
+		return;
+	mode_t mode = sb->st_mode & 07777, excess = mode & 077 & ~(rule & 077);
+	if (!excess)
+		return;
+	char done[64];
+	snprintf(done, sizeof done, "mode set to %04o", (unsigned)(mode & ~excess));
+	fsck_found(x, x->o->repair ? chmod_same(abs, sb, mode & ~excess) : 1, done,
+	           "%s: mode %04o, more permissive than %04o", fsck_rel(x, abs), (unsigned)mode, (unsigned)rule);
 }
 
 /* ---- collecting what the index and the tree hold ---- */
@@ -223,6 +263,7 @@ static int scan_vdir(struct fsck_ctx *x, const char *abs, const char *escmod)
 			break;
 		}
 		if (S_ISREG(sb.st_mode) && strcmp(names[i], "list") == 0) {
+			fsck_mode(x, p, &sb, STORE_MODE_FILE);
 			struct modent *m = add_mod(x, module);
 			if (!m)
 				r = fsck_fail(x, "out of memory");
@@ -247,6 +288,7 @@ static int scan_vdir(struct fsck_ctx *x, const char *abs, const char *escmod)
 			unexpected(x, p, "not part of the store");
 			continue;
 		}
+		fsck_mode(x, p, &sb, STORE_MODE_FILE);
 		struct item *it = add_item(x, module, version);
 		if (!it)
 			r = fsck_fail(x, "out of memory");
@@ -264,8 +306,6 @@ static int walk(struct fsck_ctx *x, const char *abs, const char *sub)
 	char **names = names_in(x, abs, &n);
 	int r = names ? 0 : -1;
 	for (size_t i = 0; i < n && r == 0; i++) {
-		if (!*sub && strcmp(names[i], "index.tdb") == 0)
-			continue;
 		char p[SCAN_PATH_MAX], s[SCAN_PATH_MAX];
 		if (fmt(p, sizeof p, "%s/%s", abs, names[i]) < 0 ||
 		    fmt(s, sizeof s, "%s%s%s", sub, *sub ? "/" : "", names[i]) < 0) {
@@ -273,11 +313,22 @@ static int walk(struct fsck_ctx *x, const char *abs, const char *sub)
 			break;
 		}
 		struct stat sb;
-		if (lstat(p, &sb) < 0)
+		if (lstat(p, &sb) < 0) {
 			r = fsck_fail(x, "unable to look at '%s': %s", p, strerror(errno));
-		else if (!S_ISDIR(sb.st_mode))
+			break;
+		}
+		if (!*sub && strcmp(names[i], "index.tdb") == 0) {
+			/* the index: opened and judged by fsck.c but for its mode */
+			if (S_ISREG(sb.st_mode))
+				fsck_mode(x, p, &sb, STORE_MODE_FILE);
+			continue;
+		}
+		if (!S_ISDIR(sb.st_mode)) {
 			unexpected(x, p, "not part of the store");
-		else if (strcmp(names[i], "@v") == 0)
+			continue;
+		}
+		fsck_mode(x, p, &sb, STORE_MODE_DIR);
+		if (strcmp(names[i], "@v") == 0)
 			r = scan_vdir(x, p, sub);
 		else
 			r = walk(x, p, s);

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include "store/store.h"
 
@@ -82,6 +83,12 @@ void fsck_found(struct fsck_ctx *x, int rc, const char *done, const char *f, ...
 int fsck_exists(const char *p);
 int fsck_remove_synced(const char *p);                   /* unlink + sync dir */
 int fsck_lost_found(struct fsck_ctx *x, const char *abs);    /* move under ROOT/lost+found */
+/* The mode of abs (sb: its lstat) against rule, one of the STORE_MODE_s:
+ * a group or world bit the rule does not have is a finding, and repair
+ * takes it away (through a descriptor of the same file, never through a
+ * symbolic link; the setgid bit of a directory stays).  A symbolic link
+ * has no mode to judge. */
+void fsck_mode(struct fsck_ctx *x, const char *abs, const struct stat *sb, mode_t rule);
 /* Read x->db (if any) and x->ownerdir into x->items and x->mods, sorted
  * by module and version, one entry each: 0, or -1 (x->err says why). */
 int fsck_scan(struct fsck_ctx *x);

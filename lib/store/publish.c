@@ -87,7 +87,7 @@ static int mkdirs_synced(const char *base, const char *sub)
 			continue;
 		char c = *s;
 		*s = 0;
-		if (mkdir(p, 0755) == 0) {
+		if (mkdir(p, STORE_MODE_DIR) == 0) {
 			/* the new entry lives in the parent: sync the parent */
 			char *slash = strrchr(p, '/');
 			*slash = 0;
@@ -225,7 +225,7 @@ static int pub_spool_small(struct pub *p)
 /* 2. the owner directory (it holds the lock), then the lock */
 static int pub_lock(struct pub *p)
 {
-	if (mkdir(p->ownerdir, 0755) == 0) {
+	if (mkdir(p->ownerdir, STORE_MODE_DIR) == 0) {
 		if (fsync_path(p->st->root) < 0)
 			return PERR(-1, "unable to sync '%s': %s", p->st->root, strerror(errno));
 	} else if (errno != EEXIST)

@@ -56,12 +56,22 @@ int store_init(struct store *st, const char *root, char *err, size_t errsz)
 	return 200;
 }
 
-int store_prepare(struct store *st, char *err, size_t errsz)
+int store_mkdirs(const struct store *st)
 {
 	char tmp[ROOT_PATH_MAX];
-	snprintf(tmp, sizeof tmp, "%s/tmp", st->root);
-	if (mkdir_p(tmp, 0755) < 0)
-		return ERR(500, "unable to create '%s': %s", tmp, strerror(errno));
+	if (store_tmp_path(st, tmp, sizeof tmp) < 0) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (mkdir_p(st->root, STORE_MODE_DIR) < 0 || (mkdir(tmp, STORE_MODE_PRIVDIR) < 0 && errno != EEXIST))
+		return -1;
+	return 0;
+}
+
+int store_prepare(struct store *st, char *err, size_t errsz)
+{
+	if (store_mkdirs(st) < 0)
+		return ERR(500, "unable to create '%s/tmp': %s", st->root, strerror(errno));
 	return 200;
 }
 
@@ -141,7 +151,7 @@ int store_tmp_create(const struct store *st, const char *prefix, char *path, siz
 	int fd = mkostemp(path, O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT) {
 		/* a store whose tmp/ is gone: make it again */
-		if (mkdir_p(tmp, 0755) < 0)
+		if (store_mkdirs(st) < 0)
 			return -1;
 		fmt(path, pathsz, "%s/%s.XXXXXX", tmp, prefix);
 		fd = mkostemp(path, O_CLOEXEC);
@@ -152,7 +162,7 @@ int store_tmp_create(const struct store *st, const char *prefix, char *path, siz
 	 * POSIX record locks, closing some other fd of ours (tdb, libzip) on
 	 * the same file cannot drop them.  A kernel without them (before
 	 * Linux 3.15) gets no lock; goreg-fsck's age rule still applies. */
-	if (fchmod(fd, 0644) < 0 || (ofd_lock(fd, F_WRLCK, F_OFD_SETLK) < 0 && errno != EINVAL)) {
+	if (fchmod(fd, STORE_MODE_FILE) < 0 || (ofd_lock(fd, F_WRLCK, F_OFD_SETLK) < 0 && errno != EINVAL)) {
 		int e = errno;
 		close(fd);
 		unlink(path);
@@ -201,7 +211,7 @@ struct tdb_context *store_index_open(const struct store *st, const char *owner, 
 		errno = ENAMETOOLONG;
 		return NULL;
 	}
-	return store_tdb_open(path, INDEX_HASH_SIZE, how, 0644);
+	return store_tdb_open(path, INDEX_HASH_SIZE, how, STORE_MODE_FILE);
 }
 
 int store_same_file(struct tdb_context *db, const char *path)

@@ -63,11 +63,23 @@ struct buf;
 /* Close the handles st->cache keeps. */
 void store_cache_close(struct store *st);
 
+/* The store is private (goreg-store(5)): nothing in it has a world bit,
+ * nor a group write bit; a group (a static web server's) may read the
+ * module files and walk the owner trees.  Secrets are the owner's alone.
+ * These are the modes everything in the store is created with (and what
+ * goreg-fsck holds an existing store to): */
+#define STORE_MODE_FILE    0640     /* module files, lists, index.tdb */
+#define STORE_MODE_SECRET  0600     /* goreg.tdb, audit.log, keys */
+#define STORE_MODE_DIR     0750     /* ROOT, the owner trees */
+#define STORE_MODE_PRIVDIR 0700     /* ROOT/tmp, ROOT/lost+found and below */
+
 /* GOREG_ROOT or /var/lib/goreg */
 const char *store_default_root(void);
 int store_init(struct store *st, const char *root, char *err, size_t errsz);
 /* Create ROOT and ROOT/tmp if missing (write paths call it). */
 int store_prepare(struct store *st, char *err, size_t errsz);
+/* The same, as 0, or -1 with errno. */
+int store_mkdirs(const struct store *st);
 
 /* NULL if the store can hold the (valid) module path, else why not. */
 const char *store_check_module(const char *module);
@@ -80,7 +92,7 @@ int store_file_path(const struct store *st, const char *owner, const char *modul
                     const char *version, const char *ext, char *out, size_t outsz);
 int store_tmp_path(const struct store *st, char *out, size_t outsz);  /* ROOT/tmp */
 
-/* A new file ROOT/tmp/PREFIX.XXXXXX, mode 0644, with an open-file-description
+/* A new file ROOT/tmp/PREFIX.XXXXXX, mode STORE_MODE_FILE, with an open-file-description
  * lock on it (F_OFD_SETLK) for as long as the returned descriptor is open:
  * goreg-fsck leaves locked files in tmp/ alone, so a writer that keeps the
  * descriptor open until its file is renamed away cannot lose it to a

@@ -1,14 +1,114 @@
-/* lib/base/util.c: the doubling array behind every growing list in lib/. */
+/* lib/base/util.c: the doubling array behind every growing list in lib/,
+ * and the readers that never follow a symbolic link nor wait on a FIFO. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "tap.h"
 #include "base/util.h"
 
+static char dir[64];
+
+static const char *at(const char *rel)
+{
+	static char p[256];
+	snprintf(p, sizeof p, "%s/%s", dir, rel);
+	return p;
+}
+
+static void put(const char *rel, const char *data)
+{
+	FILE *f = fopen(at(rel), "w");
+	if (!f || fputs(data, f) < 0 || fclose(f) != 0) {
+		printf("Bail out! unable to write %s\n", at(rel));
+		exit(1);
+	}
+}
+
+/* a tree: a/b/f (regular), a/l -> a/b (link to a directory), a/fl -> a/b/f
+ * (link to a file), a/p (FIFO), outside it out/secret */
+static void make_tree(void)
+{
+	snprintf(dir, sizeof dir, "%s", "/tmp/goreg-t-util.XXXXXX");
+	if (!mkdtemp(dir) || mkdir(at("a"), 0700) || mkdir(at("a/b"), 0700) || mkdir(at("out"), 0700)) {
+		printf("Bail out! unable to make the tree\n");
+		exit(1);
+	}
+	put("a/b/f", "inside");
+	put("out/secret", "secret");
+	char target[256];
+	snprintf(target, sizeof target, "%s", at("out"));
+	if (symlink(target, at("a/l")) || symlink("b/f", at("a/fl")) || mkfifo(at("a/p"), 0600)) {
+		printf("Bail out! unable to make the links\n");
+		exit(1);
+	}
+}
+
+static void nofollow(void)
+{
+	make_tree();
+	int d = open(dir, O_RDONLY | O_DIRECTORY);
+	char *data = NULL;
+	size_t len;
+	int fd = open_beneath(d, "a/b/f", O_RDONLY);
+	ok(fd >= 0, "open_beneath opens a file two directories down");
+	if (fd >= 0)
+		close(fd);
+	errno = 0;
+	is_int(open_beneath(d, "a/l/secret", O_RDONLY), -1, "not through a link to a directory on the way");
+	is_int(errno, ELOOP, "  ELOOP");
+	errno = 0;
+	is_int(open_beneath(d, "a/l", O_RDONLY | O_DIRECTORY), -1, "nor a link to a directory at the end");
+	is_int(errno, ELOOP, "  ELOOP, with O_DIRECTORY too");
+	errno = 0;
+	is_int(open_beneath(d, "a/fl", O_RDONLY), -1, "nor a link to a file");
+	is_int(errno, ELOOP, "  ELOOP");
+	errno = 0;
+	is_int(open_beneath(d, "a/b/f/x", O_RDONLY), -1, "a file on the way");
+	is_int(errno, ENOTDIR, "  ENOTDIR");
+	errno = 0;
+	is_int(open_beneath(d, "a//b/f", O_RDONLY), -1, "an empty component");
+	is_int(errno, EINVAL, "  EINVAL");
+
+	is_int(read_file_at(d, "a/b/f", 100, &data, &len), 0, "read_file_at reads a regular file");
+	ok(data && len == 6 && strcmp(data, "inside") == 0, "  its bytes");
+	free(data);
+	errno = 0;
+	is_int(read_file(at("a/fl"), 100, &data, &len), -1, "read_file refuses a link to a file");
+	is_int(errno, ELOOP, "  ELOOP");
+	/* the FIFO has no writer: an open without O_NONBLOCK would block */
+	errno = 0;
+	is_int(read_file(at("a/p"), 100, &data, &len), -1, "and a FIFO, without waiting for a writer");
+	is_int(errno, EINVAL, "  EINVAL: not a regular file");
+	errno = 0;
+	is_int(read_file(at("a/b/f"), 3, &data, &len), -1, "a file larger than max");
+	is_int(errno, EFBIG, "  EFBIG");
+
+	int a = open(at("a"), O_RDONLY | O_DIRECTORY);
+	size_t n;
+	char **names = dir_names_at(a, &n);
+	ok(names && n == 4 && strcmp(names[0], "b") == 0 && strcmp(names[3], "p") == 0,
+	   "dir_names_at lists a directory, sorted");
+	strv_free(names, n);
+	names = dir_names_at(a, &n);
+	ok(names && n == 4, "twice on one descriptor: from the start again");
+	strv_free(names, n);
+	close(a);
+	close(d);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		printf("# unable to remove %s\n", dir);
+}
+
 int main(void)
 {
+	nofollow();
 	int *v = NULL;
 	size_t cap = 0;
 	is_int(grow(&v, &cap, 1, sizeof *v), 0, "first element: room made");

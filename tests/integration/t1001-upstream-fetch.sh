@@ -37,6 +37,9 @@ publish_up example.com/Caps v0.1.0
 publish_up example.com/secret v1.0.0
 publish_up example.com/mine v1.1.0
 publish_up example.com/many v1.0.0
+publish_up example.com/late v1.0.0
+publish_up example.com/late v1.2.0
+publish_up example.com/late v1.3.0-rc.1
 
 start_nginx_tls() {
 	mkdir -p "$T/nginx/tmp"
@@ -147,10 +150,32 @@ rc=$?
 is "$rc" 111 "without the test CA: the certificate is refused, exit 111"
 like "$(cat "$T/pre.out")" '^failed example.com/pub@v1.1.0: .*(SSL|certificate)' "saying so"
 
+# lists and @latest merge the upstream's versions with the stored ones
+is "$(http "$G/example.com/pub/@v/list")" 200 "the list of an upstream module"
+is "$(tr '\n' ' ' < "$T/body")" "v1.0.0 v1.1.0 " "its upstream versions"
+is "$(asked 'GET /example.com/pub/@v/list')" 1 "the upstream's list was asked once"
+http "$G/example.com/pub/@v/list" > /dev/null
+is "$(asked 'GET /example.com/pub/@v/list')" 1 "and not again within GOREG_UPSTREAM_TTL"
+is "$(http "$G/example.com/late/@latest")" 200 "@latest of a module never fetched"
+is "$(cat "$T/body")" '{"Version":"v1.2.0","Time":"2023-05-06T07:08:09Z"}' \
+	"the release go would pick, fetched (not the pre-release)"
+go_env GOPROXY="$G" go list -m -versions example.com/late > "$T/vers" 2> "$T/vers.err"
+is "$(cat "$T/vers")" "example.com/late v1.0.0 v1.2.0 v1.3.0-rc.1" "go list -m -versions through goreg alone"
+is "$(http "$G/example.com/secret/@v/list")" 404 "a private module's list: 404, not asked"
+is "$(asked 'example.com/secret')" 0 "(nginx saw nothing of it)"
+
 # the upstream down: what is stored is still served; a miss is a 502
 kill "$npid"
 wait "$npid" 2>/dev/null
 is "$(http "$G/example.com/pub/@v/v1.0.0.zip")" 200 "upstream down: a stored version is still served"
 is "$(http "$G/example.com/pub/@v/v1.2.0.info")" 502 "a miss with the upstream down: 502"
 like "$(cat "$T/body")" 'upstream could not be reached' "saying so"
+# a list past its TTL with the upstream down: the stored and last known
+# versions, and a header that says the upstream did not answer
+start_httpd "$R" SSL_CERT_FILE="$T/tls/cert.pem" GOREG_UPSTREAM_TTL=1
+G=$BASE/api/packages/acme/go
+sleep 1.2
+curl -s -D "$T/hdr" -o "$T/body" "$G/example.com/pub/@v/list"
+is "$(tr '\n' ' ' < "$T/body")" "v1.0.0 v1.1.0 " "upstream down: the list is still served"
+like "$(tr -d '\r' < "$T/hdr")" 'X-Goreg-Upstream: unavailable' "with X-Goreg-Upstream: unavailable"
 done_testing

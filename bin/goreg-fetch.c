@@ -18,7 +18,7 @@
 #include "gomod/semver.h"
 #include "store/store.h"
 
-static const char synopsis[] = "[-r root] owner module@version... | owner - | -l owner module...";
+static const char synopsis[] = "[-r root] owner module@version... | owner - | -l owner module... | -s name owner path";
 
 /* Where a response body goes: a file, or memory; at most max bytes. */
 struct sink {
@@ -153,11 +153,14 @@ int main(int argc, char **argv)
 	prog_init("goreg-fetch");
 	const char *root = store_default_root();
 	int ch, list = 0;
-	while ((ch = getopt(argc, argv, "r:l")) != -1) {
+	const char *sumdb = NULL;
+	while ((ch = getopt(argc, argv, "r:ls:")) != -1) {
 		if (ch == 'r')
 			root = optarg;
 		else if (ch == 'l')
 			list = 1;
+		else if (ch == 's')
+			sumdb = optarg;
 		else
 			usage(synopsis);
 	}
@@ -180,7 +183,17 @@ int main(int argc, char **argv)
 		die(111, "unable to start the HTTP client: out of memory");
 	struct fetch_client c = {get, h};
 	int rc = 0;
-	if (list) {
+	if (sumdb) {
+		/* one path of a proxied checksum database into the cache */
+		if (argc != 2 || strstr(argv[1], "..") || argv[1][0] == '/')
+			usage(synopsis);
+		int code = fetch_sumdb(&st, owner, sumdb, argv[1], &c, err, sizeof err);
+		if (code == 200)
+			printf("cached %s/%s\n", sumdb, argv[1]);
+		else
+			printf("%s %s/%s: %s\n", code < 500 ? "refused" : "failed", sumdb, argv[1], err);
+		rc = code == 200 ? 0 : code < 500 ? 1 : 111;
+	} else if (list) {
 		for (int i = 1; i < argc; i++) {
 			int r = one_list(&st, owner, argv[i], &c);
 			rc = r > rc ? r : rc;

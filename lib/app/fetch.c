@@ -263,3 +263,50 @@ int fetch_list(const struct store *st, const char *owner, const char *module, co
 	}
 	return bad ? ERR(bad, "%s", first) : ERR(404, "not found upstream");
 }
+
+int fetch_sumdb_cache(const struct store *st, const char *owner, const char *name, const char *path,
+                      char *out, size_t outsz, char *err, size_t errsz)
+{
+	struct upstream u;
+	char have[SUMDB_KEY_MAX + 1];
+	if (upstream_get(st, owner, &u, err, errsz) != 200 || !*u.sumdb_key ||
+	    upstream_check_sumdb_key(u.sumdb_key, have, sizeof have) != NULL || strcmp(have, name) != 0)
+		return errset(err, errsz, -1, "no checksum database %s here", name);
+	if (fmt(out, outsz, "%s/%s/@sumdb/%s/%s", st->root, owner, name, path) < 0)
+		return errset(err, errsz, -1, "path too long");
+	return 0;
+}
+
+int fetch_sumdb(const struct store *st, const char *owner, const char *name, const char *path,
+                const struct fetch_client *c, char *err, size_t errsz)
+{
+	struct upstream u;
+	char cache[FILE_PATH_MAX], url[UPSTREAM_URL_MAX + SUMDB_PATH_MAX + 2], spool[OWNER_PATH_MAX];
+	if (fetch_sumdb_cache(st, owner, name, path, cache, sizeof cache, err, errsz) < 0)
+		return 404;
+	if (upstream_get(st, owner, &u, err, errsz) != 200)
+		return 500;
+	size_t ul = strlen(u.sumdb_url);
+	while (ul > 0 && u.sumdb_url[ul - 1] == '/')
+		ul--;
+	snprintf(url, sizeof url, "%.*s/%s", (int)ul, u.sumdb_url, path);
+	int fd = store_tmp_create(st, "s", spool, sizeof spool);
+	if (fd < 0)
+		return ERR(500, "unable to create a spool file in '%s/tmp': %s", st->root, strerror(errno));
+	int s = c->get(c->ctx, url, fd, NULL, NULL, SUMDB_BODY_MAX, err, errsz);
+	int code;
+	char *slash = strrchr(cache, '/');
+	if (s == 200) {
+		*slash = 0;
+		code = mkdir_p(cache, STORE_MODE_DIR) == 0 && (*slash = '/', fsync(fd) == 0 && rename(spool, cache) == 0)
+		       ? 200 : ERR(500, "unable to keep '%s': %s", cache, strerror(errno));
+		*slash = '/';
+	} else if (s == 404 || s == 410)
+		code = ERR(404, "%s: not found", url);
+	else
+		code = s < 0 ? ERR(502, "%s: larger than %d bytes", url, SUMDB_BODY_MAX) : ERR(502, "%s", err);
+	if (code != 200)
+		unlink(spool);
+	close(fd);
+	return code;
+}

@@ -14,5 +14,7 @@ struct store;
 int miss_fetch(const struct store *st, const char *owner, const char *module, const char *version);
 /* The same for goreg-fetch -l OWNER MODULE: refresh the upstream list. */
 int miss_list(const struct store *st, const char *owner, const char *module);
+/* The same for goreg-fetch -s OWNER NAME PATH: a checksum database's answer. */
+int miss_sumdb(const struct store *st, const char *owner, const char *name, const char *path);
 
 #endif

@@ -417,6 +417,59 @@ void ops_delete(const struct store *st, const struct op_args *a, struct reply *r
 	reply_error(r, code, "%s", err);
 }
 
+/* Is p one of the checksum database's paths (go.dev/ref/mod#checksum-database)? */
+static int sumdb_path_ok(const char *p)
+{
+	return strcmp(p, "latest") == 0 || strncmp(p, "lookup/", 7) == 0 || strncmp(p, "tile/", 5) == 0;
+}
+
+/* The proxied checksum database: "supported" when the owner has one of
+ * that name, the rest from the cache, fetched by goreg-fetch -s on a miss
+ * (and "latest" again once older than SUMDB_LATEST_TTL).  A latest the
+ * upstream cannot refresh is served stale, saying so. */
+void ops_sumdb(const struct store *st, const struct op_args *a, struct reply *r)
+{
+	char err[MSG_MAX] = "", path[FILE_PATH_MAX];
+	const char *p = a->sumdb_path;
+	if (fetch_sumdb_cache(st, a->owner, a->sumdb_name, sumdb_path_ok(p) ? p : "latest", path, sizeof path, err,
+	                      sizeof err) < 0 ||
+	    (strcmp(p, "supported") != 0 && !sumdb_path_ok(p))) {
+		reply_error(r, 404, "%s", err[0] ? err : "not found");
+		return;
+	}
+	if (strcmp(p, "supported") == 0) {
+		reply_bytes(r, 200, "text/plain; charset=utf-8", "", 0);
+		return;
+	}
+	int latest = strcmp(p, "latest") == 0;
+	struct stat sb;
+	int have = stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+	int fresh = have && (!latest || (a->now >= sb.st_mtime && a->now - sb.st_mtime < SUMDB_LATEST_TTL));
+	if (!fresh && a->upstream) {
+		int rc = miss_sumdb(st, a->owner, a->sumdb_name, p);
+		if (rc == 1 && !have) {
+			reply_error(r, 404, "%s: not found", p);
+			return;
+		}
+		r->upstream_stale = rc != 0;
+		have = stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+	}
+	int fd = have ? open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
+	if (fd < 0 || fstat(fd, &sb) < 0) {
+		if (fd >= 0)
+			close(fd);
+		reply_error(r, a->upstream ? 502 : 404, "%s: the checksum database could not be reached", p);
+		return;
+	}
+	r->status = 200;
+	r->content_type = strncmp(p, "tile/", 5) == 0 ? "application/octet-stream" : "text/plain; charset=utf-8";
+	r->fd = fd;
+	r->file_off = 0;
+	r->file_len = r->file_size = sb.st_size;
+	/* tiles and lookups never change (x/mod/sumdb/server.go); latest does */
+	r->cache_control = latest ? CACHE_SHORT_PUBLIC : CACHE_IMMUTABLE_PUBLIC;
+}
+
 struct actor ops_local_actor(const char *user, char *origin, size_t originsz)
 {
 	audit_local_origin(origin, originsz);
@@ -435,8 +488,7 @@ static const struct op_def table[] = {
 	{OP_UPLOAD, "goreg-upload", "PUT", ACCESS_WRITE, 1,
 	 "[-r root] [-u uploader] [-m module -V version] [-R] owner file.zip|-", ops_upload},
 	{OP_DELETE, "goreg-delete", "DELETE", ACCESS_WRITE, 2, "[-r root] owner module version", ops_delete},
-	/* routed, but answered by the router: no checksum database yet */
-	{OP_SUMDB, NULL, "GET, HEAD", ACCESS_READ, 0, NULL, NULL},
+	{OP_SUMDB, NULL, "GET, HEAD", ACCESS_READ, 0, NULL, ops_sumdb},
 };
 
 int ops_method_allowed(const struct op_def *def, const char *method)
@@ -571,6 +623,8 @@ void ops_dispatch(const struct store *st, const struct request *rq, int64_t now,
 		.now = now,
 		.published = now,
 		.upstream = 1,
+		.sumdb_name = rt.sumdb_name,
+		.sumdb_path = rt.sumdb_path,
 	};
 	def->run(st, &a, r);
 	if (r->status == 404 && (rt.op == OP_INFO || rt.op == OP_MOD || rt.op == OP_ZIP))

@@ -145,6 +145,33 @@ static int allowed(enum op op, const char *method, struct route *rt)
 	return ops_method_allowed(def, method);
 }
 
+/* {base}/sumdb/{name}/{path}: the name as a verifier key's name may be
+ * (no '+', no space), the path in the characters the protocol's paths use
+ * ('!'-escaped module paths and versions, tile numbers), taken as sent:
+ * it is passed on to the upstream database, never decoded */
+static int match_sumdb(const struct segs *sg, size_t b, struct route *rt, char *err, size_t errsz)
+{
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~!@+";
+	if (sg->n < b + 2 || sg->l[b] > SUMDB_KEY_MAX || memchr(sg->s[b], '+', sg->l[b]))
+		return ERR(404, "not found");
+	size_t o = 0;
+	for (size_t i = b + 1; i < sg->n; i++) {
+		if (strspn(sg->s[i], ok) < sg->l[i] || o + sg->l[i] + 1 > sizeof rt->sumdb_path)
+			return ERR(404, "not found");
+		if (i > b + 1)
+			rt->sumdb_path[o++] = '/';
+		memcpy(rt->sumdb_path + o, sg->s[i], sg->l[i]);
+		o += sg->l[i];
+	}
+	rt->sumdb_path[o] = 0;
+	if (strspn(sg->s[b], ok) < sg->l[b])
+		return ERR(404, "not found");
+	memcpy(rt->sumdb_name, sg->s[b], sg->l[b]);
+	rt->sumdb_name[sg->l[b]] = 0;
+	rt->op = OP_SUMDB;
+	return 200;
+}
+
 /* below a GOPROXY base: sg->s[b..] */
 static int match_proxy(const char *method, const struct segs *sg, size_t b, struct route *rt,
                        char *err, size_t errsz)
@@ -159,8 +186,7 @@ static int match_proxy(const char *method, const struct segs *sg, size_t b, stru
 	if (seg_is(sg, b, "sumdb")) {
 		if (!allowed(OP_SUMDB, method, rt))
 			return ERR(405, "method not allowed");
-		rt->op = OP_SUMDB;
-		return ERR(404, "goreg serves no checksum database");
+		return match_sumdb(sg, b + 1, rt, err, errsz);
 	}
 	enum op op = OP_NONE;
 	size_t modend = 0;

@@ -19,7 +19,7 @@ enum op {
 	OP_MOD,         /* GET {base}/{module}/@v/{version}.mod */
 	OP_ZIP,         /* GET {base}/{module}/@v/{version}.zip */
 	OP_LATEST,      /* GET {base}/{module}/@latest */
-	OP_SUMDB,       /* GET {base}/sumdb/... : 404 until goreg serves a checksum db */
+	OP_SUMDB,       /* GET {base}/sumdb/{name}/...: the proxied checksum database */
 	OP_UPLOAD,      /* PUT /api/packages/{owner}/go/upload (also under the GitLab base) */
 	OP_DELETE,      /* DELETE /api/v1/packages/{owner}/go/{module}/{version} */
 };
@@ -29,6 +29,10 @@ struct route {
 	char owner[OWNER_MAX + 1];
 	char module[MODPATH_MAX + 1];
 	char version[VERSION_MAX + 1];
+	/* OP_SUMDB: the database's name and the path below it ("supported",
+	 * "latest", "lookup/M@V", "tile/H/L/N[.p/W]"), as sent */
+	char sumdb_name[SUMDB_KEY_MAX + 1];
+	char sumdb_path[SUMDB_PATH_MAX + 1];
 	const char *allow;              /* methods allowed, for 405 */
 };
 

@@ -86,6 +86,14 @@ _Static_assert(OWNER_PATH_MAX + ESCAPED_MAX + 4 + 255 + sizeof "/lost+found" <= 
 #define UPSTREAM_LIST_MAX 2048
 #define UPSTREAM_URL_MAX  1024
 #define SUMDB_KEY_MAX     256
+/* A path below {base}/sumdb/{name}/: lookup/MODULE@VERSION, escaped, is the
+ * longest (go.dev/ref/mod#checksum-database). */
+#define SUMDB_PATH_MAX    (8 + ESCAPED_MAX + 1 + 2 * VERSION_MAX)
+/* A checksum database's answer: a lookup, a signed tree head, a tile of
+ * 2^8 hashes of 32 bytes (golang.org/x/mod/sumdb/tlog) or of records. */
+#define SUMDB_BODY_MAX    (1 << 20)
+/* A cached "latest" (the signed tree head) is asked again after this. */
+#define SUMDB_LATEST_TTL  60
 
 /* A front end waits this long for goreg-fetch on a miss
  * (GOREG_FETCH_TIMEOUT overrides). */

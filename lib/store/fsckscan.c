@@ -328,6 +328,10 @@ static int walk(struct fsck_ctx *x, const char *abs, const char *sub)
 			continue;
 		}
 		fsck_mode(x, p, &sb, STORE_MODE_DIR);
+		/* the proxied checksum database's cache ('@' is in no module
+		 * path): not part of the GOPROXY tree, nothing to check */
+		if (!*sub && strcmp(names[i], "@sumdb") == 0)
+			continue;
 		if (strcmp(names[i], "@v") == 0)
 			r = scan_vdir(x, p, sub);
 		else

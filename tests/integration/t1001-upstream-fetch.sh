@@ -8,29 +8,7 @@
 # once; with the upstream down, what is stored is still served.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/httplib.sh"
-command -v nginx >/dev/null 2>&1 || skip_all "nginx is not installed"
-command -v openssl >/dev/null 2>&1 || skip_all "no openssl"
-[ -x "$B/goreg-fetch" ] || bail "no goreg-fetch in $B"
-# a certificate for the name localhost: mbedTLS 2 (goreg-fetch's TLS)
-# matches host names, not IP addresses (goreg-fetch(8))
-mkdir -p "$T/tls"
-openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
-	-addext subjectAltName=DNS:localhost -keyout "$T/tls/key.pem" -out "$T/tls/cert.pem" >/dev/null 2>&1 ||
-	bail "openssl req failed"
-
-# the upstream: a file-based GOPROXY tree (go.dev/ref/mod#goproxy-protocol)
-UP=$T/up
-publish_up() { # MODULE VERSION [TAG]
-	d=$T/src-$(echo "$1@$2" | tr '/@' '__')
-	make_module "$d" "$1" pkg
-	[ -n "${3:-}" ] && printf '// %s\n' "$3" >> "$d/pkg.go"
-	esc=$(printf '%s' "$1" | sed 's/[A-Z]/!&/g' | tr 'A-Z' 'a-z')
-	mkdir -p "$UP/$esc/@v"
-	pack "$1" "$2" "$d" "$UP/$esc/@v/$2.zip" || bail "goreg-pack $1 $2"
-	cp "$d/go.mod" "$UP/$esc/@v/$2.mod"
-	printf '{"Version":"%s","Time":"2023-05-06T07:08:09Z"}\n' "$2" > "$UP/$esc/@v/$2.info"
-	echo "$2" >> "$UP/$esc/@v/list"
-}
+. "$(dirname "$0")/lib-upstream.sh"
 publish_up example.com/pub v1.0.0
 publish_up example.com/pub v1.1.0
 publish_up example.com/Caps v0.1.0
@@ -41,43 +19,7 @@ publish_up example.com/late v1.0.0
 publish_up example.com/late v1.2.0
 publish_up example.com/late v1.3.0-rc.1
 
-start_nginx_tls() {
-	mkdir -p "$T/nginx/tmp"
-	for _try in 1 2 3 4 5; do
-		NPORT=$(free_port)
-		cat > "$T/nginx/nginx.conf" <<CONF
-daemon off;
-master_process off;
-pid $T/nginx/nginx.pid;
-error_log $T/nginx/error.log;
-events { worker_connections 256; }
-http {
-	access_log $T/nginx/access.log;
-	client_body_temp_path $T/nginx/tmp/body;
-	proxy_temp_path $T/nginx/tmp/proxy;
-	fastcgi_temp_path $T/nginx/tmp/fastcgi;
-	uwsgi_temp_path $T/nginx/tmp/uwsgi;
-	scgi_temp_path $T/nginx/tmp/scgi;
-	server {
-		listen 127.0.0.1:$NPORT ssl;
-		ssl_certificate $T/tls/cert.pem;
-		ssl_certificate_key $T/tls/key.pem;
-		root $UP;
-	}
-}
-CONF
-		nginx -p "$T/nginx" -e "$T/nginx/error.log" -c "$T/nginx/nginx.conf" </dev/null >>"$T/nginx/error.log" 2>&1 &
-		npid=$!
-		if wait_port "$NPORT" && kill -0 $npid 2>/dev/null; then
-			_pids="$_pids $npid"
-			return 0
-		fi
-		kill $npid 2>/dev/null
-		wait $npid 2>/dev/null
-	done
-	bail "could not start nginx (see $T/nginx/error.log)"
-}
-start_nginx_tls
+start_upstream
 asked() { grep -c "$1" "$T/nginx/access.log" 2>/dev/null || true; }
 
 R=$T/store

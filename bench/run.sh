@@ -56,5 +56,44 @@ echo "== upload of a 100 MiB module zip: wall time and peak RSS of goreg-upload 
 /usr/bin/time -f 'elapsed %e s, peak RSS %M KiB' "$B/goreg-upload" -r "$R" bench "$T/big.zip" 2>&1 | tail -n 1
 echo "== plumbing: goreg-info process start-to-exit, 1000 runs"
 /usr/bin/time -f 'elapsed %e s for 1000 runs' sh -c "i=0; while [ \$i -lt 1000 ]; do '$B/goreg-info' -r '$R' bench example.com/small v1.0.0 >/dev/null; i=\$((i+1)); done" 2>&1 | tail -n 1
+echo "== upstream: a cold miss (goreg-fetch: fetch + validate + publish, then serve) vs curl of the same 10 MiB zip from the upstream"
+if command -v nginx >/dev/null 2>&1; then
+	UPT=$T/up
+	mkdir -p "$T/mid" "$T/nginx/tmp"
+	printf 'module example.com/mid\n' > "$T/mid/go.mod"
+	printf 'package mid\n' > "$T/mid/mid.go"
+	head -c $((10 << 20)) /dev/urandom > "$T/mid/blob.bin"
+	mkdir -p "$UPT/example.com/mid/@v"
+	for v in 1 2 3 4 5; do
+		"$B/goreg-pack" -o "$UPT/example.com/mid/@v/v1.0.$v.zip" example.com/mid v1.0.$v "$T/mid"
+		printf '{"Version":"v1.0.%s","Time":"2023-01-01T00:00:00Z"}' "$v" > "$UPT/example.com/mid/@v/v1.0.$v.info"
+	done
+	np=$((port + 1))
+	cat > "$T/nginx/nginx.conf" <<CONF
+daemon off; master_process off; pid $T/nginx/pid; error_log $T/nginx/error.log;
+events { worker_connections 64; }
+http { access_log off; client_body_temp_path $T/nginx/tmp; proxy_temp_path $T/nginx/tmp;
+  fastcgi_temp_path $T/nginx/tmp; uwsgi_temp_path $T/nginx/tmp; scgi_temp_path $T/nginx/tmp;
+  server { listen 127.0.0.1:$np; root $UPT; } }
+CONF
+	nginx -p "$T/nginx" -c "$T/nginx/nginx.conf" </dev/null >/dev/null 2>&1 &
+	npid=$!
+	sleep 0.5
+	"$B/goreg-admin" -r "$R" upstream set bench "http://127.0.0.1:$np"
+	plain=0 miss=0
+	for v in 1 2 3 4 5; do
+		t=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' "http://127.0.0.1:$np/example.com/mid/@v/v1.0.$v.zip")
+		[ "${t% *}" = 200 ] || { echo "bench: upstream answered ${t% *}" >&2; exit 1; }
+		plain=$(echo "$plain + ${t#* }" | bc -l)
+		t=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' "$U/example.com/mid/@v/v1.0.$v.zip")
+		[ "${t% *}" = 200 ] || { echo "bench: goreg answered ${t% *} to a miss" >&2; exit 1; }
+		miss=$(echo "$miss + ${t#* }" | bc -l)
+	done
+	kill $npid 2>/dev/null
+	printf 'plain curl %.3f s, goreg cold miss %.3f s (5 versions), ratio %.1f\n' "$plain" "$miss" \
+		"$(echo "$miss / $plain" | bc -l)"
+else
+	echo "(nginx not installed: skipped)"
+fi
 echo "== binary sizes (bytes)"
-for p in goreg-httpd goreg.cgi goreg-upload goreg-admin; do printf '%-14s %s\n' "$p" "$(stat -c %s "$B/$p")"; done
+for p in goreg-httpd goreg.cgi goreg-upload goreg-admin goreg-fetch; do printf '%-14s %s\n' "$p" "$(stat -c %s "$B/$p")"; done

@@ -105,6 +105,28 @@ static int update(const struct store *st, const char *owner, int f, const char *
 	return adb_finish(db, code, err, errsz);
 }
 
+static int any_one(struct tdb_context *db, TDB_DATA key, TDB_DATA val, void *p)
+{
+	(void)db;
+	(void)val;
+	if (!adb_has_prefix(key, "upstream:"))
+		return 0;
+	*(int *)p = 1;
+	return 1;       /* one is enough: stop */
+}
+
+int upstream_any(const struct store *st)
+{
+	char err[MSG_MAX];
+	struct tdb_context *db;
+	int any = 0;
+	if (adb_open_ro(st, &db, err, sizeof err) != 200 || !db)
+		return 0;
+	tdb_traverse_read(db, any_one, &any);
+	adb_close_ro(st, db);
+	return any;
+}
+
 int upstream_set_proxy(const struct store *st, const char *owner, const char *list, char *err, size_t errsz)
 {
 	const char *why = upstream_check_list(list);

@@ -32,6 +32,12 @@ int upstream_set_sumdb(const struct store *st, const char *owner, const char *ke
 /* All of them: 200, or 404 when the owner has none. */
 int upstream_clear(const struct store *st, const char *owner, char *err, size_t errsz);
 
+/* Does any owner of the store have an upstream list or database?  The
+ * front ends then run goreg-fetch on a miss, which their seccomp filter
+ * would not let them do (it is inherited across execve).  1 or 0 (also
+ * when goreg.tdb cannot be read). */
+int upstream_any(const struct store *st);
+
 /* Checks, NULL when fine or the reason.  A list is GOPROXY's syntax
  * (go.dev/ref/mod#goproxy-protocol): http(s) URLs separated by ',' (the
  * next is tried after a 404 or 410) or '|' (after any error), or "off";

@@ -47,6 +47,15 @@ like "$(admin "$R" audit acme | grep upload | tail -n 1)" "upload acme example.c
 	"the audit log says it came from upstream"
 is "$(http "$G/example.com/!caps/@v/v0.1.0.mod")" 200 "a module with capitals, !-encoded on both sides"
 
+# goreg.cgi runs goreg-fetch on a miss too (the one beside it)
+env -i PATH="$PATH" GOREG_ROOT="$R" SSL_CERT_FILE="$T/tls/cert.pem" GATEWAY_INTERFACE=CGI/1.1 \
+	SERVER_PROTOCOL=HTTP/1.1 REQUEST_METHOD=GET SCRIPT_NAME=/goreg.cgi \
+	REQUEST_URI=/goreg.cgi/api/packages/acme/go/example.com/pub/@v/v1.1.0.mod \
+	"$B/goreg.cgi" < /dev/null > "$T/cgi.out" 2> "$T/cgi.err"
+like "$(head -n 1 "$T/cgi.out" | tr -d '\r')" '^Status: 200' "goreg.cgi: a miss fetched and served"
+like "$(tr -d '\r' < "$T/cgi.out")" 'module example.com/pub' "the go.mod"
+like "$(cat "$T/cgi.err")" '^fetched example.com/pub@v1.1.0$' "goreg-fetch's line in the web server's log"
+
 # the go command, through goreg alone
 go_env GOPROXY="$G" go mod download -json example.com/pub@v1.1.0 > "$T/dl.json" 2> "$T/dl.err"
 ok $? "go mod download through goreg fetches from upstream ($(head -c 300 "$T/dl.err"))"

@@ -109,7 +109,7 @@ lint-man:
 	mandoc -Tlint -W warning $(MANPAGES)
 
 bench: all | need-bench
-	bench/run.sh
+	GOREG_BIN=$(CURDIR)/$(RELBIN) bench/run.sh
 bench-deps: need-bench
 
 # ---- run: a demo registry on 127.0.0.1:$(PORT) ----

@@ -131,9 +131,15 @@ static int decode_version(const char *s, size_t n, struct route *rt, char *err, 
 	/* goreg stores only canonical semantic versions; a query like
 	 * "master" or "v1" is not a version it can have (404 lets go fall
 	 * through to the next GOPROXY entry) */
-	if (!semver_is_module_canonical(rt->version))
-		return ERR(404, "%s: not a canonical version", rt->version);
-	return 200;
+	if (semver_is_module_canonical(rt->version))
+		return 200;
+	/* "1.4.0" for "v1.4.0": the go command never asks for it, a person
+	 * with curl does */
+	char v[VERSION_MAX + 2];
+	snprintf(v, sizeof v, "v%s", rt->version);
+	if (rt->version[0] != 'v' && semver_is_module_canonical(v))
+		return ERR(404, "%s: not a canonical version (versions start with v: %s)", rt->version, v);
+	return ERR(404, "%s: not a canonical version", rt->version);
 }
 
 /* The methods op answers come from the operations table: set Allow for a
@@ -224,6 +230,23 @@ static int match_proxy(const char *method, const struct segs *sg, size_t b, stru
 	return 200;
 }
 
+/* A 404 for a URL that looks like a mistake users make, with the way out:
+ * a GOPROXY base without its /go, a DELETE whose module path was not sent
+ * as one percent-encoded segment. */
+static int not_found_hint(const char *method, const struct segs *sg, char *err, size_t errsz)
+{
+	if (seg_is(sg, 0, "api") && seg_is(sg, 1, "v1") && seg_is(sg, 2, "packages") && sg->n > 7 &&
+	    seg_is(sg, 4, "go") && strcmp(method, "DELETE") == 0)
+		return ERR(404, "not found (the module path is one segment: percent-encode its slashes, "
+		                "as in example.com%%2Fhello)");
+	if (seg_is(sg, 0, "api") && seg_is(sg, 1, "packages") && sg->n >= 4 && !seg_is(sg, 3, "go"))
+		return ERR(404, "not found (a GOPROXY base is /api/packages/OWNER/go)");
+	if (seg_is(sg, 0, "api") && seg_is(sg, 1, "v4") && seg_is(sg, 2, "projects") && sg->n >= 5 &&
+	    !(seg_is(sg, 4, "packages") && seg_is(sg, 5, "go")))
+		return ERR(404, "not found (a GOPROXY base is /api/v4/projects/ID/packages/go)");
+	return ERR(404, "not found");
+}
+
 int route_match(const char *method, const char *path, struct route *rt, char *err, size_t errsz)
 {
 	struct segs sg;
@@ -279,5 +302,5 @@ int route_match(const char *method, const char *path, struct route *rt, char *er
 		rt->op = OP_DELETE;
 		return 200;
 	}
-	return ERR(404, "not found");
+	return not_found_hint(method, &sg, err, errsz);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auth/auth.h"
 #include "base/prog.h"
 #include "gomod/modpath.h"
 #include "gomod/modzip.h"
@@ -106,6 +107,11 @@ int tool_main(const char *name, enum op op, int argc, char **argv)
 		/* what was done goes to stderr; stdout stays clean for scripts */
 		if (r.mem_len)
 			fprintf(stderr, "%s: %.*s", name, (int)r.mem_len, r.mem);
+		/* published, but to an owner the HTTP interface does not know */
+		struct owner_info oi;
+		if (op == OP_UPLOAD && auth_owner_get(&st, owner, &oi, err, sizeof err) == 404)
+			fprintf(stderr, "%s: note: '%s' has no account, so goreg-httpd and goreg.cgi do not serve it "
+			        "until 'goreg-admin user add %s'\n", name, owner, owner);
 	} else
 		rc = write_all(1, r.mem, r.mem_len);
 	reply_free(&r);

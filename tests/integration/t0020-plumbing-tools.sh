@@ -60,7 +60,8 @@ done
 # ---- upload ----
 for v in $VERSIONS; do
 	run goreg-upload -r "$R" -u alice acme "$T/hello-$v.zip"
-	is "$rc:$(err)" "0:goreg-upload: created $M@$v" "goreg-upload $M@$v: exit 0, what it did on stderr"
+	# (acme has no account yet: the note that HTTP will not serve it is t0750's)
+	is "$rc:$(err | head -n 1)" "0:goreg-upload: created $M@$v" "goreg-upload $M@$v: exit 0, what it did on stderr"
 done
 stdout_empty
 ok $? "goreg-upload: stdout stays empty"

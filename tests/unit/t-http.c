@@ -279,6 +279,28 @@ static void test_bodies(void)
 		start(req, (size_t)n, 1);
 		is_int(body(b, sizeof b), -400, "chunk extensions beyond HTTP_CHUNK_LINE_MAX: 400");
 	}
+	{
+		/* found by tests/fuzz/fuzz-chunked.c: a chunk-size line of the
+		 * largest size allowed was refused when a read ended between
+		 * its CR and its LF */
+		static char req[HTTP_CHUNK_LINE_MAX + 128];
+		static const char rest[] = "\nhello\r\n0\r\n\r\n";
+		int n = snprintf(req, sizeof req, "PUT /u HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5;");
+		memset(req + n, 'x', HTTP_CHUNK_LINE_MAX - 2);
+		n += HTTP_CHUNK_LINE_MAX - 2;
+		req[n++] = '\r';
+		is_int(start(req, (size_t)n, 0), 0, "a chunk-size line of HTTP_CHUNK_LINE_MAX bytes, its LF not sent yet");
+		if (write(peer, rest, sizeof rest - 1) != (ssize_t)(sizeof rest - 1))
+			abort();
+		is_int(body(b, sizeof b), 5, "  the body, once the LF comes");
+	}
+	{
+		/* found by tests/fuzz/fuzz-chunked.c: "0\0..." ended the body */
+		static const char req[] = "PUT /u HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+		                          "5\r\nhello\r\n0\0junk\r\n\r\n";
+		start(req, sizeof req - 1, 1);
+		is_int(body(b, sizeof b), -400, "a NUL in a chunk-size line: 400");
+	}
 	start("PUT /u HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel", 62, 0);
 	is_int(body(b, sizeof b), -408, "a chunked body that stops: 408");
 	start("PUT /u HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nhel", 52, 0);

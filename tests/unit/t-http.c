@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "base/util.h"
 #include "http/http.h"
 #include "tap.h"
 
@@ -397,6 +398,16 @@ static void test_conditionals(void)
 	reply_free(&r);
 	is_int(cond("GET", "", "yesterday", "", "", &r), 200, "invalid date: 200");
 	reply_free(&r);
+	/* found by tests/fuzz/fuzz-cond.c: sscanf read these as dates after lm */
+	static const char *const notdates[] = {
+		"Mon, 07 Nov01994 08:49:37 GMT", "Mon,  7 Nov 1994 08:49:37 GMT", "Mon, 07 Nov 1994 +8:49:37 GMT",
+		"Wed, 31 Feb 1995 08:49:37 GMT", "Xyz, 07 Nov 1994 08:49:37 GMT",
+	};
+	for (size_t i = 0; i < sizeof notdates / sizeof notdates[0]; i++) {
+		is_int(cond("GET", "", notdates[i], "", "", &r), 200, "not an IMF-fixdate, ignored: %s", notdates[i]);
+		reply_free(&r);
+	}
+	is_int(time_http_parse("Sat, 31 Dec 2016 23:59:60 GMT"), 1483228800, "a leap second is one past :59");
 	is_int(cond("GET", "\"other\"", lm, "", "", &r), 200, "If-None-Match wins over If-Modified-Since");
 	reply_free(&r);
 	is_int(cond("PUT", "\"abc\"", "", "", "", &r), 200, "only GET and HEAD turn into 304");

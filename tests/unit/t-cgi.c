@@ -60,6 +60,11 @@ int main(void)
 	is_str(rq.path, "/api/packages/acme/go/x.org/y/@v/list", "SCRIPT_NAME + PATH_INFO");
 	is_int(cgi("REQUEST_METHOD=GET", NULL), 400, "no path at all: 400");
 	is_int(cgi("REQUEST_METHOD=GET", "REQUEST_URI=/a b", NULL), 400, "a space in REQUEST_URI: 400");
+	/* found by tests/fuzz/fuzz-cgi.c: the path was "5api/packages/..." */
+	is_int(cgi("REQUEST_METHOD=GET", "SCRIPT_NAME=5api", "PATH_INFO=/packages/acme/go/x.org/y/@v/list", NULL), 400,
+	       "a SCRIPT_NAME without its leading '/': 400, not a path without one");
+	is_int(cgi("REQUEST_METHOD=GET", "SCRIPT_NAME=/api", "PATH_INFO=packages/acme/go/x.org/y/@v/list", NULL), 400,
+	       "a PATH_INFO without its leading '/': 400");
 
 	is_int(cgi("SCRIPT_NAME=/x", "REQUEST_URI=/x", NULL), 400, "no REQUEST_METHOD: 400");
 	is_int(cgi("REQUEST_METHOD=FROB", "REQUEST_URI=/x", NULL), 501, "unknown method: 501, as goreg-httpd");

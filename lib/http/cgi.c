@@ -179,7 +179,7 @@ int cgi_read_request(struct request *rq, struct cgi_body *cb, int fd, const char
 		size_t n = strlen(v);
 		if (f->keep == FIELD_OR_IGNORE && n >= f->size)
 			continue;
-		if (f->keep != FIELD_CUT && has_ctl(v)) {
+		if (has_ctl(v)) {
 			*why = "control character in a header field";
 			return 400;
 		}

@@ -14,6 +14,7 @@ static const char *why;
 static const char *const vars[] = {
 	"REQUEST_METHOD", "REQUEST_URI", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "CONTENT_LENGTH",
 	"SERVER_PROTOCOL", "HTTP_AUTHORIZATION", "HTTP_TRANSFER_ENCODING", "HTTP_RANGE", "REMOTE_ADDR",
+	"HTTP_USER_AGENT",
 };
 
 /* cgi("VAR=value", ..., NULL) with everything else unset */
@@ -84,6 +85,10 @@ int main(void)
 	static char longauth[2100] = "HTTP_AUTHORIZATION=Basic ";
 	memset(longauth + strlen(longauth), 'a', 2000);
 	is_int(cgi("REQUEST_METHOD=GET", "REQUEST_URI=/x", longauth, NULL), 431, "Authorization too long: 431");
+	/* found by tests/fuzz/fuzz-cgi.c: kept with its ESC, which
+	 * goreg-httpd refuses on the wire */
+	is_int(cgi("REQUEST_METHOD=GET", "REQUEST_URI=/x", "HTTP_USER_AGENT=S\033gi", NULL), 400,
+	       "a control character in User-Agent: 400, as from goreg-httpd");
 	is_int(cgi("REQUEST_METHOD=GET", "REQUEST_URI=/x", "HTTP_AUTHORIZATION=Bearer t", "REMOTE_ADDR=192.0.2.1", NULL), 0,
 	       "Authorization");
 	is_str(rq.authorization, "Bearer t", "HTTP_AUTHORIZATION kept");

@@ -6,7 +6,7 @@
 #   tests/fuzz/run.sh [-t SECONDS] [-o DIR] [-b] [-T] [TARGET...]
 #
 # TARGETs: the NAME of each tests/fuzz/fuzz-NAME.c (default: all).  -t:
-# seconds per target (default 60).  -o: build and work directory
+# seconds per target (default 60; 0 replays the seeds only).  -o: build and work directory
 # (default build/fuzz).  -b: build only.  -T: TAP output, one test per
 # target (what `make check` runs).  CC_FUZZ names the compiler (default
 # clang; Debian 12: apt-get install clang).  The corpus grows in
@@ -126,6 +126,9 @@ finding() {
 	grep -m 1 -E '^fuzz-[a-z]+: |^SUMMARY: |^==[0-9]+==ERROR' "$1" | cut -c 1-200 || echo "see $1"
 }
 
+# -t 0: each seed once, no fuzzing (libFuzzer's max_total_time=0 is no limit)
+limit=-max_total_time=$secs
+[ "$secs" -eq 0 ] && limit=-runs=0
 n=0
 found=0
 report() { # report OK|NOT DESCRIPTION
@@ -163,7 +166,7 @@ for t in $targets; do
 	[ -f "$here/$d.dict" ] && dict=-dict=$here/$d.dict
 	rc=0
 	# the first directory collects new inputs; seeds and regressions are only read
-	"$bin" -max_total_time="$secs" -timeout=10 -max_len="$(maxlen "$t")" -print_final_stats=1 \
+	"$bin" "$limit" -timeout=10 -max_len="$(maxlen "$t")" -print_final_stats=1 \
 		-artifact_prefix="$art/" ${dict:+"$dict"} "$corpus" "$out/seeds/$t" "$out/regress/$t" > "$log" 2>&1 || rc=$?
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 	cov=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | sed 's/cov: //')
@@ -180,7 +183,9 @@ for t in $targets; do
 				"FOUND: exit $rc, ${crash:-no artifact}, see $log"
 		fi
 	elif [ "$tap" -eq 1 ]; then
-		report OK "fuzz-$t: ${execs:-?} executions in $secs s, coverage ${cov:-?}, corpus $size, $nreg regression inputs replayed"
+		how="in $secs s"
+		[ "$secs" -eq 0 ] && how="(seeds and corpus once)"
+		report OK "fuzz-$t: ${execs:-?} executions $how, coverage ${cov:-?}, corpus $size, $nreg regression inputs replayed"
 	else
 		printf '%-10s %10s %8s %8s  %s\n' "$t" "${execs:-?}" "${cov:-?}" "$size" ok
 	fi

@@ -88,7 +88,7 @@ check-integration: all | need-check
 # seconds (FUZZ_TARGETS=names for some); make check runs each for
 # FUZZ_CHECK_SECS (tests/integration/t0900-fuzz.sh) ----
 FUZZ_SECS ?= 300
-FUZZ_CHECK_SECS ?= 15
+FUZZ_CHECK_SECS ?= 12
 fuzz: | need-dev need-check
 	tests/fuzz/run.sh -t $(FUZZ_SECS) -o $(or $(O),build)/fuzz $(FUZZ_TARGETS)
 

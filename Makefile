@@ -25,7 +25,7 @@ LIBA   := $(O)/libgoreg.a
 endif
 
 .SECONDARY:
-.PHONY: all dev check check-unit check-integration bench bench-deps run install clean lint-man \
+.PHONY: all dev check check-unit check-integration fuzz bench bench-deps run install clean lint-man \
         need-build need-dev need-check need-bench need-run
 all: $(addprefix $(RELBIN)/,$(PROGRAMS))
 
@@ -93,7 +93,8 @@ $(DEV)/tests/%.t: tests/unit/%.c tests/unit/tap.h $(DEV)/libgoreg.a $(LIBHDR)
 
 # ---- tests: unit tests under the sanitizers, then integration tests on
 # the static binaries; one prove run, one summary line ----
-TESTENV = GOREG_BIN=$(CURDIR)/$(RELBIN) GOREG_DEVDIR=$(CURDIR)/$(DEV) GOREG_O=$(O) GOREG_CURL_GET=$(CURDIR)/$(CURLGET)
+TESTENV = GOREG_BIN=$(CURDIR)/$(RELBIN) GOREG_DEVDIR=$(CURDIR)/$(DEV) GOREG_O=$(O) \
+          GOREG_CURL_GET=$(CURDIR)/$(CURLGET) GOREG_FUZZ_SECS=$(FUZZ_CHECK_SECS)
 check: all dev $(CURLGET) | need-check
 	@$(TESTENV) tests/run-tests.sh $(TESTS)
 
@@ -104,6 +105,14 @@ check-unit: dev | need-check
 # (curl-get only when the tests named include its test, or none are named)
 check-integration: all $(if $(TESTS),$(if $(filter %-curl-static.sh,$(wildcard $(TESTS))),$(CURLGET)),$(CURLGET)) | need-check
 	@$(TESTENV) GOREG_TESTS=integration tests/run-tests.sh $(TESTS)
+
+# ---- fuzzing: each libFuzzer harness of tests/fuzz/ for FUZZ_SECS
+# seconds (FUZZ_TARGETS=names for some); make check runs each for
+# FUZZ_CHECK_SECS (tests/integration/t0900-fuzz.sh) ----
+FUZZ_SECS ?= 300
+FUZZ_CHECK_SECS ?= 12
+fuzz: | need-dev need-check
+	tests/fuzz/run.sh -t $(FUZZ_SECS) -o $(or $(O),build)/fuzz $(FUZZ_TARGETS)
 
 lint-man:
 	mandoc -Tlint -W warning $(MANPAGES)

@@ -148,9 +148,10 @@ static int hexval(char h)
 	     : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
 }
 
-/* A string at *pp: decoded into out (when out is not NULL) if it fits;
- * \u escapes of non-ASCII characters become '?' (Version and Time are
- * ASCII; anything else in them is refused later anyway). */
+/* A string at *pp: decoded into out (when out is not NULL) if it fits
+ * and holds no NUL; \u escapes of non-ASCII characters become '?'
+ * (Version and Time are ASCII; anything else in them is refused later
+ * anyway). */
 static int json_string(const char **pp, const char *e, char *out, size_t outsz)
 {
 	const char *p = *pp;
@@ -185,6 +186,10 @@ static int json_string(const char **pp, const char *e, char *out, size_t outsz)
 					u = u * 16 + (unsigned)h;
 				}
 				c = u < 0x80 ? (unsigned char)u : '?';
+				/* a NUL would end the C string early:
+				 * "v1.0.0\u0000x" must not read as v1.0.0 */
+				if (c == 0 && out)
+					return -1;
 				break;
 			}
 			default: return -1;

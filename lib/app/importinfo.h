@@ -20,7 +20,7 @@ int import_parse_time(const char *s, int64_t *t);
 /* The top-level "Version" and "Time" strings of a .info JSON object
  * (go.dev/ref/mod#goproxy-protocol); other members are skipped.  version
  * and time get "" when absent.  0, or -1 if data is not one JSON object
- * or a wanted member is not a string or does not fit. */
+ * or a wanted member is not a string, does not fit or holds a NUL. */
 int import_parse_info(const char *data, size_t len, char *version, size_t versionsz, char *time,
                       size_t timesz);
 

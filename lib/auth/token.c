@@ -263,8 +263,8 @@ int auth_request_token(const struct request *rq, char *out, size_t outsz, char *
 				 * convention for tokens in URLs) */
 				if (*pw && strcmp(pw, "x-oauth-basic") != 0)
 					r = fmt(user, usersz, "%s", dec) == 0 && fmt(out, outsz, "%s", pw) == 0 ? 1 : -1;
-				else
-					r = fmt(out, outsz, "%s", dec) == 0 ? 1 : -1;
+				else /* ":" alone carries no token */
+					r = dec[0] && fmt(out, outsz, "%s", dec) == 0 ? 1 : -1;
 			}
 		}
 		sodium_memzero(dec, sizeof dec);

@@ -291,22 +291,33 @@ void time_http(int64_t t, char out[40])
 
 int64_t time_http_parse(const char *s)
 {
-	/* IMF-fixdate only ("Sun, 06 Nov 1994 08:49:37 GMT"); the obsolete
-	 * forms count as invalid, which makes a conditional request
-	 * unconditional (RFC 9110 section 13.1.3) - always safe. */
-	char wd[4], mon[4];
-	int d, y, h, mi, se, n = 0;
-	if (sscanf(s, "%3s, %d %3s %d %d:%d:%d GMT%n", wd, &d, mon, &y, &h, &mi, &se, &n) != 7 ||
-	    n == 0 || s[n] != 0)
+	/* IMF-fixdate only ("Sun, 06 Nov 1994 08:49:37 GMT"), byte for byte
+	 * ('a' a letter, '0' a digit): the obsolete forms, and what sscanf
+	 * would let through (a missing space, one digit, a sign), count as
+	 * invalid, which makes a conditional request unconditional (RFC 9110
+	 * section 13.1.3) - always safe. */
+	static const char shape[] = "aaa, 00 aaa 0000 00:00:00 GMT";
+	if (strlen(s) != sizeof shape - 1)
 		return -1;
-	int m;
-	for (m = 0; m < 12 && strcmp(mon, months[m]) != 0; m++)
+	for (size_t i = 0; i < sizeof shape - 1; i++)
+		if (shape[i] == '0' ? s[i] < '0' || s[i] > '9' : shape[i] != 'a' && s[i] != shape[i])
+			return -1;
+	int wd, m;
+	for (wd = 0; wd < 7 && strncmp(s, wdays[wd], 3) != 0; wd++)
 		;
-	if (m == 12 || d < 1 || d > 31 || y < 1970 || h > 23 || mi > 59 || se > 60)
+	for (m = 0; m < 12 && strncmp(s + 8, months[m], 3) != 0; m++)
+		;
+	int d = atoi(s + 5), y = atoi(s + 12), h = atoi(s + 17), mi = atoi(s + 20), se = atoi(s + 23);
+	if (wd == 7 || m == 12 || d < 1 || y < 1970 || h > 23 || mi > 59 || se > 60)
 		return -1;
+	/* second 60 is a leap second (section 5.6.7): one past :59 */
 	struct tm tm = {.tm_year = y - 1900, .tm_mon = m, .tm_mday = d,
-	                .tm_hour = h, .tm_min = mi, .tm_sec = se};
-	return (int64_t)timegm(&tm);
+	                .tm_hour = h, .tm_min = mi, .tm_sec = se == 60 ? 59 : se};
+	int64_t t = (int64_t)timegm(&tm);
+	/* timegm moves 31 February into March: no such day */
+	if (tm.tm_mday != d || tm.tm_mon != m)
+		return -1;
+	return t + (se == 60);
 }
 
 int fmt(char *out, size_t outsz, const char *f, ...)

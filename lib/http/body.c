@@ -47,8 +47,10 @@ static ssize_t frame_line(struct conn *c, size_t max, char **line, int *status)
 		if (nl) {
 			size_t l = (size_t)(nl - b);
 			/* strict CRLF here too: lenient chunk parsing is the
-			 * classic smuggling vector */
-			if (l == 0 || l > max + 1 || b[l - 1] != '\r' || memchr(b, '\r', l - 1)) {
+			 * classic smuggling vector; and no NUL, which would end
+			 * the line early for chunk_size ("0\0junk" read as 0) */
+			if (l == 0 || l > max + 1 || b[l - 1] != '\r' || memchr(b, '\r', l - 1) ||
+			    memchr(b, '\0', l - 1)) {
 				*status = 400;
 				return -1;
 			}
@@ -57,7 +59,8 @@ static ssize_t frame_line(struct conn *c, size_t max, char **line, int *status)
 			*line = b;
 			return (ssize_t)(l - 1);
 		}
-		if (n > max) {
+		/* max bytes and the CR may be here without the LF yet */
+		if (n > max + 1) {
 			*status = 400;
 			return -1;
 		}

@@ -127,7 +127,13 @@ static int cgi_path(char *out, size_t outsz, const char **why)
 	}
 	if (pinfo[0] == '/' && api_path(pinfo, strlen(pinfo)))
 		return encode_path(out, outsz, pinfo, "") < 0 ? 414 : 0;
-	if (script[0] == '/' || pinfo[0] == '/')
+	/* each is empty or begins with '/' (RFC 3875 sections 4.1.5 and
+	 * 4.1.13): SCRIPT_NAME "x" would make a path without its '/' */
+	if ((script[0] && script[0] != '/') || (pinfo[0] && pinfo[0] != '/')) {
+		*why = "SCRIPT_NAME or PATH_INFO does not begin with '/'";
+		return 400;
+	}
+	if (script[0] || pinfo[0])
 		return encode_path(out, outsz, script, pinfo) < 0 ? 414 : 0;
 	*why = "no request path (REQUEST_URI, SCRIPT_NAME, PATH_INFO)";
 	return 400;
@@ -173,7 +179,7 @@ int cgi_read_request(struct request *rq, struct cgi_body *cb, int fd, const char
 		size_t n = strlen(v);
 		if (f->keep == FIELD_OR_IGNORE && n >= f->size)
 			continue;
-		if (f->keep != FIELD_CUT && has_ctl(v)) {
+		if (has_ctl(v)) {
 			*why = "control character in a header field";
 			return 400;
 		}

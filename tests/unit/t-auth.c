@@ -58,6 +58,13 @@ static void test_parse(void)
 	is_int(auth_request_token(&rq, tok, sizeof tok, user, sizeof user), 1, "Basic with an empty user-id");
 	is_str(tok, "goreg_abc", "  token is the password");
 
+	/* found by tests/fuzz/fuzz-auth.c: these gave 1 with an empty token */
+	basic(&rq, ":");
+	is_int(auth_request_token(&rq, tok, sizeof tok, user, sizeof user), -1, "Basic ':' carries no token: malformed");
+	basic(&rq, ":x-oauth-basic");
+	is_int(auth_request_token(&rq, tok, sizeof tok, user, sizeof user), -1,
+	       "Basic ':x-oauth-basic' carries no token: malformed");
+
 	snprintf(rq.authorization, sizeof rq.authorization, "token goreg_abc");
 	is_int(auth_request_token(&rq, tok, sizeof tok, user, sizeof user), 1, "Authorization: token T");
 	is_str(tok, "goreg_abc", "  token");

@@ -14,6 +14,7 @@ static const char *why;
 static const char *const vars[] = {
 	"REQUEST_METHOD", "REQUEST_URI", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "CONTENT_LENGTH",
 	"SERVER_PROTOCOL", "HTTP_AUTHORIZATION", "HTTP_TRANSFER_ENCODING", "HTTP_RANGE", "REMOTE_ADDR",
+	"HTTP_USER_AGENT",
 };
 
 /* cgi("VAR=value", ..., NULL) with everything else unset */
@@ -60,6 +61,11 @@ int main(void)
 	is_str(rq.path, "/api/packages/acme/go/x.org/y/@v/list", "SCRIPT_NAME + PATH_INFO");
 	is_int(cgi("REQUEST_METHOD=GET", NULL), 400, "no path at all: 400");
 	is_int(cgi("REQUEST_METHOD=GET", "REQUEST_URI=/a b", NULL), 400, "a space in REQUEST_URI: 400");
+	/* found by tests/fuzz/fuzz-cgi.c: the path was "5api/packages/..." */
+	is_int(cgi("REQUEST_METHOD=GET", "SCRIPT_NAME=5api", "PATH_INFO=/packages/acme/go/x.org/y/@v/list", NULL), 400,
+	       "a SCRIPT_NAME without its leading '/': 400, not a path without one");
+	is_int(cgi("REQUEST_METHOD=GET", "SCRIPT_NAME=/api", "PATH_INFO=packages/acme/go/x.org/y/@v/list", NULL), 400,
+	       "a PATH_INFO without its leading '/': 400");
 
 	is_int(cgi("SCRIPT_NAME=/x", "REQUEST_URI=/x", NULL), 400, "no REQUEST_METHOD: 400");
 	is_int(cgi("REQUEST_METHOD=FROB", "REQUEST_URI=/x", NULL), 501, "unknown method: 501, as goreg-httpd");
@@ -79,6 +85,10 @@ int main(void)
 	static char longauth[2100] = "HTTP_AUTHORIZATION=Basic ";
 	memset(longauth + strlen(longauth), 'a', 2000);
 	is_int(cgi("REQUEST_METHOD=GET", "REQUEST_URI=/x", longauth, NULL), 431, "Authorization too long: 431");
+	/* found by tests/fuzz/fuzz-cgi.c: kept with its ESC, which
+	 * goreg-httpd refuses on the wire */
+	is_int(cgi("REQUEST_METHOD=GET", "REQUEST_URI=/x", "HTTP_USER_AGENT=S\033gi", NULL), 400,
+	       "a control character in User-Agent: 400, as from goreg-httpd");
 	is_int(cgi("REQUEST_METHOD=GET", "REQUEST_URI=/x", "HTTP_AUTHORIZATION=Bearer t", "REMOTE_ADDR=192.0.2.1", NULL), 0,
 	       "Authorization");
 	is_str(rq.authorization, "Bearer t", "HTTP_AUTHORIZATION kept");

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "base/util.h"
 #include "http/http.h"
 #include "tap.h"
 
@@ -279,6 +280,28 @@ static void test_bodies(void)
 		start(req, (size_t)n, 1);
 		is_int(body(b, sizeof b), -400, "chunk extensions beyond HTTP_CHUNK_LINE_MAX: 400");
 	}
+	{
+		/* found by tests/fuzz/fuzz-chunked.c: a chunk-size line of the
+		 * largest size allowed was refused when a read ended between
+		 * its CR and its LF */
+		static char req[HTTP_CHUNK_LINE_MAX + 128];
+		static const char rest[] = "\nhello\r\n0\r\n\r\n";
+		int n = snprintf(req, sizeof req, "PUT /u HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5;");
+		memset(req + n, 'x', HTTP_CHUNK_LINE_MAX - 2);
+		n += HTTP_CHUNK_LINE_MAX - 2;
+		req[n++] = '\r';
+		is_int(start(req, (size_t)n, 0), 0, "a chunk-size line of HTTP_CHUNK_LINE_MAX bytes, its LF not sent yet");
+		if (write(peer, rest, sizeof rest - 1) != (ssize_t)(sizeof rest - 1))
+			abort();
+		is_int(body(b, sizeof b), 5, "  the body, once the LF comes");
+	}
+	{
+		/* found by tests/fuzz/fuzz-chunked.c: "0\0..." ended the body */
+		static const char req[] = "PUT /u HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+		                          "5\r\nhello\r\n0\0junk\r\n\r\n";
+		start(req, sizeof req - 1, 1);
+		is_int(body(b, sizeof b), -400, "a NUL in a chunk-size line: 400");
+	}
 	start("PUT /u HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel", 62, 0);
 	is_int(body(b, sizeof b), -408, "a chunked body that stops: 408");
 	start("PUT /u HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nhel", 52, 0);
@@ -375,6 +398,16 @@ static void test_conditionals(void)
 	reply_free(&r);
 	is_int(cond("GET", "", "yesterday", "", "", &r), 200, "invalid date: 200");
 	reply_free(&r);
+	/* found by tests/fuzz/fuzz-cond.c: sscanf read these as dates after lm */
+	static const char *const notdates[] = {
+		"Mon, 07 Nov01994 08:49:37 GMT", "Mon,  7 Nov 1994 08:49:37 GMT", "Mon, 07 Nov 1994 +8:49:37 GMT",
+		"Wed, 31 Feb 1995 08:49:37 GMT", "Xyz, 07 Nov 1994 08:49:37 GMT",
+	};
+	for (size_t i = 0; i < sizeof notdates / sizeof notdates[0]; i++) {
+		is_int(cond("GET", "", notdates[i], "", "", &r), 200, "not an IMF-fixdate, ignored: %s", notdates[i]);
+		reply_free(&r);
+	}
+	is_int(time_http_parse("Sat, 31 Dec 2016 23:59:60 GMT"), 1483228800, "a leap second is one past :59");
 	is_int(cond("GET", "\"other\"", lm, "", "", &r), 200, "If-None-Match wins over If-Modified-Since");
 	reply_free(&r);
 	is_int(cond("PUT", "\"abc\"", "", "", "", &r), 200, "only GET and HEAD turn into 304");

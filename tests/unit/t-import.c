@@ -93,6 +93,13 @@ int main(void)
 	is_int(info("{\"Time\":\"a\nb\"}", v, t), -1, "a control character in a string");
 	is_int(info("{\"x\":nul}", v, t), -1, "a misspelt literal");
 	is_int(info("{\"x\":\"\\uZZZZ\"}", v, t), -1, "a bad \\u escape");
+	/* found by tests/fuzz/fuzz-importinfo.c: \u0000 cut the string short */
+	is_int(info("{\"Version\":\"v1.0.0\\u0000x\"}", v, t), -1, "a NUL in Version: refused, not cut to v1.0.0");
+	is_int(info("{\"Time\":\"2020-09-13T12:26:40Z\\u0000\"}", v, t), -1, "a NUL in Time: refused");
+	is_int(info("{\"Version\":\"v1.0.0\",\"Version\\u0000\":\"v9.0.0\"}", v, t), 0,
+	       "a member named Version and a NUL");
+	is_str(v, "v1.0.0", "  is not Version");
+	is_int(info("{\"x\":\"\\u0000\",\"Version\":\"v1.0.0\"}", v, t), 0, "a NUL in another member is fine");
 	is_int(info("{\"Version\":\"v1.0.0-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}", v, t),
 	       -1, "a Version longer than the buffer");
 	char deep[300];

@@ -41,7 +41,7 @@ static char *pct(char *o, const char *s, int slash)
 static void check_names(const struct route *rt)
 {
 	char esc[ESCAPED_MAX + 1];
-	CHECK(rt->op != OP_NONE && rt->op != OP_SUMDB, "200 without an operation", rt->module);
+	CHECK(rt->op != OP_NONE, "200 without an operation", rt->module);
 	CHECK(store_check_owner(rt->owner) == NULL, "200 with an invalid owner", rt->owner);
 	for (const char *c = rt->owner; *c; c++)
 		CHECK(!isupper((unsigned char)*c), "200 with an owner not in lowercase", rt->owner);
@@ -116,6 +116,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (st != 200) {
 		CHECK(err[0] != '\0' && !fuzz_has_ctl(err), "a reason missing, or with a control character", err);
 		CHECK(st != 405 || (rt.allow != NULL && rt.allow[0] != '\0'), "405 without the methods allowed", p);
+		return 0;
+	}
+	if (rt.op == OP_SUMDB) {
+		/* a checksum database's path is passed on as sent: only the
+		 * protocol's characters, no climbing out of the cache */
+		CHECK(rt.module[0] == '\0' && rt.version[0] == '\0', "sumdb with a module", rt.module);
+		CHECK(rt.sumdb_name[0] != '\0' && strcmp(rt.sumdb_name, "..") != 0 && strcmp(rt.sumdb_name, ".") != 0 &&
+		      strchr(rt.sumdb_name, '/') == NULL && !fuzz_has_ctl(rt.sumdb_path),
+		      "a sumdb name that is no file name", rt.sumdb_name);
+		for (const char *q = rt.sumdb_path;;) {
+			size_t l = strcspn(q, "/");
+			CHECK(l > 0 && !(l == 1 && q[0] == '.') && !(l == 2 && q[0] == '.' && q[1] == '.'),
+			      "a sumdb path that could climb", rt.sumdb_path);
+			if (!q[l])
+				break;
+			q += l + 1;
+		}
 		return 0;
 	}
 	check_names(&rt);

@@ -78,7 +78,7 @@ same "zip -qrD to a pipe (data descriptors)" "$Z/zip-pipe.zip"
 (cd "$T/tree" && zip -qr - "$M@v1.0.0" | cat > "$Z/zip-pipe-dirs.zip") || bail "zip to a pipe failed"
 same "zip -qr to a pipe (data descriptors, directory entries)" "$Z/zip-pipe-dirs.zip"
 
-# the modzip fuzz seeds, as tests/fuzz/run.sh seed_zips makes them
+# the modzip fuzz seeds, as tests/fuzz/seeds.sh makes them
 s=$T/seedsrc
 mkdir -p "$s/$M@v1.0.0/sub" "$s/example.com/Foo@v2.0.0+incompatible"
 printf 'module example.com/m\n\ngo 1.19\n' > "$s/$M@v1.0.0/go.mod"

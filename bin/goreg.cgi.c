@@ -1,6 +1,8 @@
 /* goreg.cgi: the registry as a CGI/1.1 program (RFC 3875), one request
  * per process, started by any CGI-capable web server.  See goreg.cgi(8). */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "http/cgi.h"
 #include "http/field.h"
@@ -9,9 +11,26 @@
 #include "app/ops.h"
 #include "store/store.h"
 
+/* The limits of goreg.cgi(8), for one request: at first those of an
+ * upload, then a smaller CPU budget once the request turns out to have no
+ * body; the seccomp filter before anything of the request is read.  A
+ * failure goes to the web server's error log, and the request is served. */
+static void limit_self(void)
+{
+	static const struct prog_limits lim = {PROG_CPU_BODY_SECS, PROG_CPU_BODY_SECS, PROG_FSIZE_MAX,
+	                                       PROG_AS_MAX};
+	if (prog_limit(&lim) < 0)
+		warnx_("unable to set resource limits: %s", strerror(errno));
+	if (prog_seccomp() < 0)
+		warnx_("unable to install the seccomp filter: %s", strerror(errno));
+	prog_last_words("Status: 500 Internal Server Error\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+	                "CPU time limit for a request reached\n");
+}
+
 int main(void)
 {
 	prog_init("goreg.cgi");
+	limit_self();
 	struct store st;
 	static struct request rq;
 	struct cgi_body cb;
@@ -21,6 +40,8 @@ int main(void)
 	reply_init(&r);
 	int64_t now = unix_now();
 	int status = cgi_read_request(&rq, &cb, 0, &why);
+	if (status == 0 && rq.content_length <= 0 && !rq.chunked)
+		prog_cpu_budget(PROG_CPU_SECS);
 	if (status)
 		reply_error(&r, status, "%s", why ? why : http_reason(status));
 	else if (store_init(&st, store_default_root(), err, sizeof err) != 200)
@@ -33,6 +54,7 @@ int main(void)
 	if (r.status >= 500)
 		warnx_("%s %s: %d %.*s", rq.method[0] ? rq.method : "-", rq.path[0] ? rq.path : "-", r.status,
 		       (int)(r.mem_len ? r.mem_len - 1 : 0), r.mem ? r.mem : "");
+	prog_last_words(NULL);
 	int rc = http_write_reply(1, &rq, &r, 1, now, field_env_secs("GOREG_WRITE_TIMEOUT", HTTP_WRITE_SECS));
 	reply_free(&r);
 	return rc < 0 ? 111 : 0;

@@ -29,6 +29,15 @@
 #define HTTP_LINGER_SECS  2      /* reading and dropping input after our last reply */
 #define HTTP_DRAIN_MAX    (1 << 20) /* unread body bytes worth reading to keep a connection */
 #define HTTP_CHUNK_LINE_MAX 1024 /* chunk-size line with extensions */
+/* A request body arrives at this average rate at least, once the grace
+ * period is over: by then a body must have sent HTTP_BODY_MIN_RATE bytes
+ * for each second past HTTP_BODY_GRACE_SECS, else 408 (GOREG_BODY_MIN_RATE,
+ * 0 for none, and GOREG_BODY_GRACE override them).  A per-read deadline
+ * alone lets a client hold a process for ever with a byte a minute.  A
+ * 500 MB upload at the minimum rate takes six days: it only sets a floor. */
+#define HTTP_BODY_MIN_RATE   1024   /* bytes per second */
+#define HTTP_BODY_GRACE_SECS 20
+#define HTTP_BODY_RATE_MAX   (1 << 30) /* GOREG_BODY_MIN_RATE's ceiling */
 
 /* dirhash: "h1:" + base64(32 bytes) = 3 + 44 */
 #define H1_LEN 47

@@ -37,8 +37,17 @@ child() {
 	return 1
 }
 status() { sed -n "s/^$2:[[:space:]]*//p" /proc/"$1"/status; }
-# limit PID NAME: "soft hard" of a line of /proc/PID/limits
-limit() { grep "^Max $2 " /proc/"$1"/limits | awk '{ print $(NF-2), $(NF-1) }'; }
+# limit PID NAME [WANT]: "soft hard" of a line of /proc/PID/limits (once it
+# is WANT, if given, or 5 s have passed)
+limit() {
+	_i=0
+	while :; do
+		_l=$(grep "^Max $2 " /proc/"$1"/limits | awk '{ print $(NF-2), $(NF-1) }')
+		[ -z "${3:-}" ] || [ "$_l" = "$3" ] || [ $_i -ge 100 ] || { sleep 0.05; _i=$((_i + 1)); continue; }
+		echo "$_l"
+		return
+	done
+}
 
 start_httpd "$R"
 sa=$_pid
@@ -52,20 +61,20 @@ done
 LIST="GET /api/packages/acme/go/$M/@v/list HTTP/1.1\r\nHost: t\r\n"
 # a connection held open: a request answered, then a PUT whose body is late
 PUT="PUT /api/packages/acme/go/upload HTTP/1.1\r\nHost: t\r\nAuthorization: Basic $AUTH\r\nContent-Length: 5\r\n\r\n"
-raw "send:$LIST\r\n" head:5 sleep:1.5 "send:$PUT" sleep:1.5 "send:01234" head:5 \
+raw "send:$LIST\r\n" head:5 sleep:2 "send:$PUT" sleep:3 "send:01234" head:5 \
 	"send:${LIST}Connection: close\r\n\r\n" wait:5 > "$T/out" &
 rp=$!
 h=$(child "$sa")
 ok $? "goreg-httpd started (pid $h)"
-sleep 0.7
+want="$((CPU + 1)) $((CONN + GRACE))"
+is "$(limit "$h" 'cpu time' "$want")" "$want" \
+	"RLIMIT_CPU after a GET: $CPU s more than used, within the connection's $CONN s"
 is "$(status "$h" NoNewPrivs)" 1 "NoNewPrivs: 1"
 is "$(status "$h" Seccomp)" 2 "Seccomp: 2 (a filter)"
 is "$(limit "$h" 'file size')" "$FSIZE $FSIZE" "RLIMIT_FSIZE: the largest upload twice over"
 is "$(limit "$h" 'address space')" "$AS $AS" "RLIMIT_AS: PROG_AS_MAX"
-is "$(limit "$h" 'cpu time')" "$((CPU + 1)) $((CONN + GRACE))" \
-	"RLIMIT_CPU after a GET: $CPU s more than used, within the connection's $CONN s"
-sleep 1.5
-is "$(limit "$h" 'cpu time')" "$((BODY + 1)) $((CONN + GRACE))" "while a PUT's body comes: $BODY s"
+want="$((BODY + 1)) $((CONN + GRACE))"
+is "$(limit "$h" 'cpu time' "$want")" "$want" "while a PUT's body comes: $BODY s"
 wait $rp
 is "$(statuses < "$T/out")" "200 400 200" "the connection's answers (the 5-byte body is no zip)"
 like "$(grep -c refused "$HTTPD_LOG")" '^0$' "nothing refused by the filter"
@@ -74,10 +83,9 @@ start_httpd "$R" GOREG_SECCOMP=0
 raw "send:$LIST\r\n" head:5 sleep:1.5 > /dev/null &
 rp=$!
 h=$(child "$_pid")
-sleep 0.5
-is "$(status "$h" Seccomp)" 0 "GOREG_SECCOMP=0: no filter"
+is "$(limit "$h" 'file size' "$FSIZE $FSIZE")" "$FSIZE $FSIZE" "GOREG_SECCOMP=0: still the limits"
 is "$(status "$h" NoNewPrivs)" 1 "still NoNewPrivs"
-is "$(limit "$h" 'file size')" "$FSIZE $FSIZE" "still the limits"
+is "$(status "$h" Seccomp)" 0 "but no filter"
 wait $rp
 
 # goreg.cgi, a PUT whose body is late: the limits of one upload
@@ -85,11 +93,11 @@ wait $rp
 	REQUEST_URI=/api/packages/acme/go/upload CONTENT_LENGTH=5 HTTP_AUTHORIZATION="Basic $AUTH" \
 	"$B/goreg.cgi" > "$T/cgi.out" 2> "$T/cgi.err" &
 c=$! # (a pipeline's last command: goreg.cgi, once env has run it)
-sleep 0.5
+want="$BODY $((BODY + GRACE))"
+is "$(limit "$c" 'cpu time' "$want")" "$want" "goreg.cgi, an upload: RLIMIT_CPU $BODY s"
 is "$(cat /proc/"$c"/comm)" goreg.cgi "goreg.cgi running"
 is "$(status "$c" Seccomp)" 2 "goreg.cgi: Seccomp: 2"
 is "$(status "$c" NoNewPrivs)" 1 "goreg.cgi: NoNewPrivs: 1"
-is "$(limit "$c" 'cpu time')" "$BODY $((BODY + GRACE))" "goreg.cgi, an upload: RLIMIT_CPU $BODY s"
 is "$(limit "$c" 'address space')" "$AS $AS" "goreg.cgi: RLIMIT_AS"
 wait $c
 is "$(head -n 1 "$T/cgi.out" | tr -d '\r')" "Status: 400 Bad Request" "goreg.cgi answered"

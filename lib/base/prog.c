@@ -353,8 +353,15 @@ int prog_seccomp(void)
 {
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -1;
+#ifdef __SANITIZE_ADDRESS__
+	/* the sanitizer build's leak check at exit takes threads and ptrace,
+	 * which the filter refuses: there it is on only when asked for */
+	int on = 0;
+#else
+	int on = 1;
+#endif
 	const char *e = getenv("GOREG_SECCOMP");
-	if (e && strcmp(e, "0") == 0)
-		return 0;
-	return sc_install();
+	if (e && *e)
+		on = strcmp(e, "0") != 0;
+	return on ? sc_install() : 0;
 }

@@ -56,6 +56,7 @@ static void slurp(const char *path, char *buf, size_t n)
 static int filtered(void)
 {
 	prog_init("t-prog");
+	setenv("GOREG_SECCOMP", "1", 1); /* (off by default in this build) */
 	if (prog_seccomp() < 0)
 		return 1;
 	errno = 0;
@@ -100,6 +101,7 @@ static int filter_off(void)
 static int x32_call(void)
 {
 	prog_init("t-prog");
+	setenv("GOREG_SECCOMP", "1", 1);
 	if (prog_seccomp() < 0)
 		return 1;
 	syscall(SYS_getpid | 0x40000000);

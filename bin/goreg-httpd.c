@@ -18,6 +18,7 @@
 #include "base/prog.h"
 #include "app/ops.h"
 #include "store/store.h"
+#include "upstream/upstream.h"
 
 /* Only what an IP address (v4, v6, v6 with a zone) is made of, so that
  * nothing odd from the environment reaches the log. */
@@ -135,9 +136,10 @@ static void access_log(const struct request *rq, const struct reply *r, unsigned
 /* The limits of goreg-httpd(8), for a connection: files and memory as for
  * its largest request, CPU time per request (prog_cpu_budget) within a
  * bound for the connection; then the seccomp filter, before the first
- * byte from the client is read.  A failure is logged, and the connection
- * served all the same. */
-static void limit_self(void)
+ * byte from the client is read, unless a miss may run goreg-fetch (the
+ * filter would pass on to it and refuse it its sockets).  A failure is
+ * logged, and the connection served all the same. */
+static void limit_self(int fetches)
 {
 	static const struct prog_limits lim = {PROG_CPU_SECS, PROG_CPU_CONN_SECS, PROG_FSIZE_MAX,
 	                                       PROG_AS_MAX};
@@ -146,7 +148,7 @@ static void limit_self(void)
 		snprintf(line, sizeof line, "goreg-httpd: unable to set resource limits: %s", strerror(errno));
 		log_line(LOG_ERR, line);
 	}
-	if (prog_seccomp() < 0) {
+	if (prog_seccomp(!fetches) < 0) {
 		snprintf(line, sizeof line, "goreg-httpd: unable to install the seccomp filter: %s",
 		         strerror(errno));
 		log_line(LOG_ERR, line);
@@ -201,15 +203,18 @@ int main(int argc, char **argv)
 	static struct request rq;
 	conn_init(&conn, 0, 1);
 	remote_addr(rq.remote_addr, sizeof rq.remote_addr);
-	limit_self();
+	/* with an upstream, any GET may do an upload's work (in goreg-fetch,
+	 * which inherits the budget) */
+	int fetches = st_ok && upstream_any(&st);
+	limit_self(fetches);
 	for (unsigned seq = 1;; seq++) {
 		struct reply r;
 		reply_init(&r);
 		int status = http_read_request(&conn, &rq);
 		if (status < 0)
 			break; /* the client closed, or idled out: nothing to answer */
-		int body = status == 0 && (rq.content_length > 0 || rq.chunked);
-		if (prog_cpu_budget(body ? PROG_CPU_BODY_SECS : PROG_CPU_SECS) > 0)
+		int big = fetches || (status == 0 && (rq.content_length > 0 || rq.chunked));
+		if (prog_cpu_budget(big ? PROG_CPU_BODY_SECS : PROG_CPU_SECS) > 0)
 			rq.keep_alive = 0; /* the connection's CPU time is spent */
 		prog_last_words(cpu_limit_reply);
 		int64_t now = unix_now();

@@ -10,18 +10,21 @@
 #include "base/prog.h"
 #include "app/ops.h"
 #include "store/store.h"
+#include "upstream/upstream.h"
 
 /* The limits of goreg.cgi(8), for one request: at first those of an
  * upload, then a smaller CPU budget once the request turns out to have no
- * body; the seccomp filter before anything of the request is read.  A
- * failure goes to the web server's error log, and the request is served. */
-static void limit_self(void)
+ * body (and no miss can run goreg-fetch); the seccomp filter before
+ * anything of the request is read, unless a miss may run goreg-fetch (the
+ * filter would pass on to it and refuse it its sockets).  A failure goes
+ * to the web server's error log, and the request is served. */
+static void limit_self(int fetches)
 {
 	static const struct prog_limits lim = {PROG_CPU_BODY_SECS, PROG_CPU_BODY_SECS, PROG_FSIZE_MAX,
 	                                       PROG_AS_MAX};
 	if (prog_limit(&lim) < 0)
 		warnx_("unable to set resource limits: %s", strerror(errno));
-	if (prog_seccomp() < 0)
+	if (prog_seccomp(!fetches) < 0)
 		warnx_("unable to install the seccomp filter: %s", strerror(errno));
 	prog_last_words("Status: 500 Internal Server Error\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
 	                "CPU time limit for a request reached\n");
@@ -30,21 +33,23 @@ static void limit_self(void)
 int main(void)
 {
 	prog_init("goreg.cgi");
-	limit_self();
 	struct store st;
 	static struct request rq;
 	struct cgi_body cb;
 	struct reply r;
 	char err[MSG_MAX];
 	const char *why = NULL;
+	int st_ok = store_init(&st, store_default_root(), err, sizeof err) == 200;
+	int fetches = st_ok && upstream_any(&st);
+	limit_self(fetches);
 	reply_init(&r);
 	int64_t now = unix_now();
 	int status = cgi_read_request(&rq, &cb, 0, &why);
-	if (status == 0 && rq.content_length <= 0 && !rq.chunked)
+	if (status == 0 && rq.content_length <= 0 && !rq.chunked && !fetches)
 		prog_cpu_budget(PROG_CPU_SECS);
 	if (status)
 		reply_error(&r, status, "%s", why ? why : http_reason(status));
-	else if (store_init(&st, store_default_root(), err, sizeof err) != 200)
+	else if (!st_ok)
 		reply_error(&r, 500, "%s", err);
 	else {
 		ops_dispatch(&st, &rq, now, &r);

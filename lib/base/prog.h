@@ -37,11 +37,12 @@ int prog_cpu_budget(int secs);
  * reply); NULL once the real reply is under way. */
 void prog_last_words(const char *reply);
 
-/* PR_SET_NO_NEW_PRIVS, then, unless GOREG_SECCOMP=0, the seccomp filter of
- * goreg-httpd(8) (on x86-64; elsewhere none): a call outside its
- * allow-list fails with EPERM and writes a line to fd 2.  In the sanitizer
- * build only with GOREG_SECCOMP set (and not 0).  0, or -1 with errno. */
-int prog_seccomp(void);
+/* PR_SET_NO_NEW_PRIVS, then, if filter and unless GOREG_SECCOMP=0, the
+ * seccomp filter of goreg-httpd(8) (on x86-64; elsewhere none): a call
+ * outside its allow-list fails with EPERM and writes a line to fd 2.  In
+ * the sanitizer build only with GOREG_SECCOMP set (and not 0).  0, or -1
+ * with errno. */
+int prog_seccomp(int filter);
 /* How many calls the filter refused so far; *last: the last one's number. */
 unsigned prog_seccomp_refused(int *last);
 

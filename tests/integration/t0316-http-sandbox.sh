@@ -4,7 +4,8 @@
 # turns the filter off), and its resource limits sized to the job: files
 # and address space for the largest upload, CPU time of PROG_CPU_SECS for a
 # request without a body and PROG_CPU_BODY_SECS for one with, set again at
-# each request of a connection.  What the filter refuses (EPERM, a log line)
+# each request of a connection; with an upstream, no filter (goreg-fetch
+# would inherit it).  What the filter refuses (EPERM, a log line)
 # is tests/unit/t-prog.c's; that everything goreg does passes it is the
 # whole HTTP test suite's, which runs with the filter on.
 . "$(dirname "$0")/lib.sh"
@@ -102,4 +103,18 @@ is "$(limit "$c" 'address space')" "$AS $AS" "goreg.cgi: RLIMIT_AS"
 wait $c
 is "$(head -n 1 "$T/cgi.out" | tr -d '\r')" "Status: 400 Bad Request" "goreg.cgi answered"
 is "$(cat "$T/cgi.err")" "" "and refused nothing"
+
+# an owner with an upstream: a miss runs goreg-fetch, which would inherit
+# the filter across execve and get no socket under it; so no filter then,
+# and a GET has the budget of an upload (goreg-fetch inherits that too)
+admin "$R" upstream set acme http://127.0.0.1:9/ || bail "goreg-admin upstream set failed"
+start_httpd "$R"
+raw "send:$LIST\r\n" head:5 sleep:1.5 > /dev/null &
+rp=$!
+h=$(child "$_pid")
+want="$((BODY + 1)) $((CONN + GRACE))"
+is "$(limit "$h" 'cpu time' "$want")" "$want" "an owner with an upstream: a GET gets $BODY s"
+is "$(status "$h" NoNewPrivs)" 1 "NoNewPrivs: 1"
+is "$(status "$h" Seccomp)" 0 "and no filter"
+wait $rp
 done_testing

@@ -57,7 +57,7 @@ static int filtered(void)
 {
 	prog_init("t-prog");
 	setenv("GOREG_SECCOMP", "1", 1); /* (off by default in this build) */
-	if (prog_seccomp() < 0)
+	if (prog_seccomp(1) < 0)
 		return 1;
 	errno = 0;
 	if (socket(AF_INET, SOCK_STREAM, 0) >= 0 || errno != EPERM)
@@ -91,7 +91,7 @@ static int filter_off(void)
 {
 	prog_init("t-prog");
 	setenv("GOREG_SECCOMP", "0", 1);
-	if (prog_seccomp() < 0)
+	if (prog_seccomp(1) < 0)
 		return 1;
 	int s = socket(AF_INET, SOCK_STREAM, 0);
 	return s >= 0 ? 0 : 2;
@@ -102,7 +102,7 @@ static int x32_call(void)
 {
 	prog_init("t-prog");
 	setenv("GOREG_SECCOMP", "1", 1);
-	if (prog_seccomp() < 0)
+	if (prog_seccomp(1) < 0)
 		return 1;
 	syscall(SYS_getpid | 0x40000000);
 	return 2;

@@ -1,5 +1,5 @@
 # goreg: see README.md.  Targets: all (static musl release, the default),
-# dev (glibc + ASan/UBSan), check, bench, run, install, clean.
+# dev (glibc + ASan/UBSan), check, soak, bench, run, install, clean.
 include mk/config.mk
 
 # lib/ holds one folder per layer (lib/README.md); sources are
@@ -25,7 +25,7 @@ LIBA   := $(O)/libgoreg.a
 endif
 
 .SECONDARY:
-.PHONY: all dev check check-unit check-integration fuzz bench bench-deps run install clean lint-man \
+.PHONY: all dev check check-unit check-integration fuzz soak bench bench-deps run install clean lint-man \
         need-build need-dev need-check need-bench need-run
 all: $(addprefix $(RELBIN)/,$(PROGRAMS))
 
@@ -113,6 +113,13 @@ FUZZ_SECS ?= 300
 FUZZ_CHECK_SECS ?= 12
 fuzz: | need-dev need-check
 	tests/fuzz/run.sh -t $(FUZZ_SECS) -o $(or $(O),build)/fuzz $(FUZZ_TARGETS)
+
+# the soak test alone, longer than in check (60 s), its counts shown:
+# make soak SOAK_SECS=3600
+SOAK_SECS ?= 600
+soak: all | need-check
+	@$(TESTENV) SOAK_SECS=$(SOAK_SECS) PROVE_FLAGS="$${PROVE_FLAGS:--v}" GOREG_TESTS=integration \
+		tests/run-tests.sh tests/integration/t0950-soak.sh
 
 lint-man:
 	mandoc -Tlint -W warning $(MANPAGES)

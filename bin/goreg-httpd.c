@@ -2,6 +2,7 @@
  * per process, started by a super-server (systemd Accept=yes, inetd,
  * xinetd, s6/ucspi tcpserver, stunnel exec).  See goreg-httpd(8). */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <netinet/in.h>
@@ -17,6 +18,7 @@
 #include "base/prog.h"
 #include "app/ops.h"
 #include "store/store.h"
+#include "upstream/upstream.h"
 
 /* Only what an IP address (v4, v6, v6 with a zone) is made of, so that
  * nothing odd from the environment reaches the log. */
@@ -75,7 +77,8 @@ static void log_setup(void)
 		if (fd != 2)
 			close(fd);
 	}
-	openlog("goreg-httpd", LOG_PID, LOG_DAEMON);
+	/* connected now: once the seccomp filter is on, no socket can be made */
+	openlog("goreg-httpd", LOG_PID | LOG_NDELAY, LOG_DAEMON);
 	use_syslog = 1;
 }
 
@@ -130,6 +133,50 @@ static void access_log(const struct request *rq, const struct reply *r, unsigned
 	}
 }
 
+/* The limits of goreg-httpd(8), for a connection: files and memory as for
+ * its largest request, CPU time per request (prog_cpu_budget) within a
+ * bound for the connection; then the seccomp filter, before the first
+ * byte from the client is read, unless a miss may run goreg-fetch (the
+ * filter would pass on to it and refuse it its sockets).  A failure is
+ * logged, and the connection served all the same. */
+static void limit_self(int fetches)
+{
+	static const struct prog_limits lim = {PROG_CPU_SECS, PROG_CPU_CONN_SECS, PROG_FSIZE_MAX,
+	                                       PROG_AS_MAX};
+	char line[ERR_LINE_MAX];
+	if (prog_limit(&lim) < 0) {
+		snprintf(line, sizeof line, "goreg-httpd: unable to set resource limits: %s", strerror(errno));
+		log_line(LOG_ERR, line);
+	}
+	if (prog_seccomp(!fetches) < 0) {
+		snprintf(line, sizeof line, "goreg-httpd: unable to install the seccomp filter: %s",
+		         strerror(errno));
+		log_line(LOG_ERR, line);
+	}
+}
+
+/* The filter's own line went to fd 2; with syslog, fd 2 is /dev/null. */
+static void log_refused(void)
+{
+	static unsigned seen;
+	int nr;
+	unsigned n = prog_seccomp_refused(&nr);
+	if (!use_syslog || n == seen)
+		return;
+	char line[200];
+	snprintf(line, sizeof line, "goreg-httpd: system call %d: refused by the seccomp filter (%u in all)",
+	         nr, n);
+	log_line(LOG_ERR, line);
+	seen = n;
+}
+
+/* Sent if the CPU limit ends a request before its reply is under way. */
+#define CPU_LIMIT_MSG "CPU time limit for a request reached\n"
+static const char cpu_limit_reply[] =
+	"HTTP/1.1 500 Internal Server Error\r\nContent-Type: text/plain; charset=utf-8\r\n"
+	"Content-Length: 37\r\nConnection: close\r\n\r\n" CPU_LIMIT_MSG;
+_Static_assert(sizeof CPU_LIMIT_MSG - 1 == 37, "Content-Length of cpu_limit_reply");
+
 int main(int argc, char **argv)
 {
 	prog_init("goreg-httpd");
@@ -156,12 +203,20 @@ int main(int argc, char **argv)
 	static struct request rq;
 	conn_init(&conn, 0, 1);
 	remote_addr(rq.remote_addr, sizeof rq.remote_addr);
+	/* with an upstream, any GET may do an upload's work (in goreg-fetch,
+	 * which inherits the budget) */
+	int fetches = st_ok && upstream_any(&st);
+	limit_self(fetches);
 	for (unsigned seq = 1;; seq++) {
 		struct reply r;
 		reply_init(&r);
 		int status = http_read_request(&conn, &rq);
 		if (status < 0)
 			break; /* the client closed, or idled out: nothing to answer */
+		int big = fetches || (status == 0 && (rq.content_length > 0 || rq.chunked));
+		if (prog_cpu_budget(big ? PROG_CPU_BODY_SECS : PROG_CPU_SECS) > 0)
+			rq.keep_alive = 0; /* the connection's CPU time is spent */
+		prog_last_words(cpu_limit_reply);
 		int64_t now = unix_now();
 		if (status > 0) {
 			reply_error(&r, status, "%s", conn.why ? conn.why : http_reason(status));
@@ -177,8 +232,10 @@ int main(int argc, char **argv)
 			if (http_body_drain(&conn) < 0)
 				rq.keep_alive = 0;
 		}
+		prog_last_words(NULL);
 		int wr = http_write_reply(1, &rq, &r, 0, now, conn.write_secs);
 		access_log(&rq, &r, seq);
+		log_refused();
 		reply_free(&r);
 		if (wr < 0)
 			break;

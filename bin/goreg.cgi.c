@@ -1,6 +1,8 @@
 /* goreg.cgi: the registry as a CGI/1.1 program (RFC 3875), one request
  * per process, started by any CGI-capable web server.  See goreg.cgi(8). */
+#include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "http/cgi.h"
 #include "http/field.h"
@@ -8,6 +10,25 @@
 #include "base/prog.h"
 #include "app/ops.h"
 #include "store/store.h"
+#include "upstream/upstream.h"
+
+/* The limits of goreg.cgi(8), for one request: at first those of an
+ * upload, then a smaller CPU budget once the request turns out to have no
+ * body (and no miss can run goreg-fetch); the seccomp filter before
+ * anything of the request is read, unless a miss may run goreg-fetch (the
+ * filter would pass on to it and refuse it its sockets).  A failure goes
+ * to the web server's error log, and the request is served. */
+static void limit_self(int fetches)
+{
+	static const struct prog_limits lim = {PROG_CPU_BODY_SECS, PROG_CPU_BODY_SECS, PROG_FSIZE_MAX,
+	                                       PROG_AS_MAX};
+	if (prog_limit(&lim) < 0)
+		warnx_("unable to set resource limits: %s", strerror(errno));
+	if (prog_seccomp(!fetches) < 0)
+		warnx_("unable to install the seccomp filter: %s", strerror(errno));
+	prog_last_words("Status: 500 Internal Server Error\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+	                "CPU time limit for a request reached\n");
+}
 
 int main(void)
 {
@@ -18,12 +39,17 @@ int main(void)
 	struct reply r;
 	char err[MSG_MAX];
 	const char *why = NULL;
+	int st_ok = store_init(&st, store_default_root(), err, sizeof err) == 200;
+	int fetches = st_ok && upstream_any(&st);
+	limit_self(fetches);
 	reply_init(&r);
 	int64_t now = unix_now();
 	int status = cgi_read_request(&rq, &cb, 0, &why);
+	if (status == 0 && rq.content_length <= 0 && !rq.chunked && !fetches)
+		prog_cpu_budget(PROG_CPU_SECS);
 	if (status)
 		reply_error(&r, status, "%s", why ? why : http_reason(status));
-	else if (store_init(&st, store_default_root(), err, sizeof err) != 200)
+	else if (!st_ok)
 		reply_error(&r, 500, "%s", err);
 	else {
 		ops_dispatch(&st, &rq, now, &r);
@@ -33,6 +59,7 @@ int main(void)
 	if (r.status >= 500)
 		warnx_("%s %s: %d %.*s", rq.method[0] ? rq.method : "-", rq.path[0] ? rq.path : "-", r.status,
 		       (int)(r.mem_len ? r.mem_len - 1 : 0), r.mem ? r.mem : "");
+	prog_last_words(NULL);
 	int rc = http_write_reply(1, &rq, &r, 1, now, field_env_secs("GOREG_WRITE_TIMEOUT", HTTP_WRITE_SECS));
 	reply_free(&r);
 	return rc < 0 ? 111 : 0;

@@ -29,6 +29,15 @@
 #define HTTP_LINGER_SECS  2      /* reading and dropping input after our last reply */
 #define HTTP_DRAIN_MAX    (1 << 20) /* unread body bytes worth reading to keep a connection */
 #define HTTP_CHUNK_LINE_MAX 1024 /* chunk-size line with extensions */
+/* A request body arrives at this average rate at least, once the grace
+ * period is over: by then a body must have sent HTTP_BODY_MIN_RATE bytes
+ * for each second past HTTP_BODY_GRACE_SECS, else 408 (GOREG_BODY_MIN_RATE,
+ * 0 for none, and GOREG_BODY_GRACE override them).  A per-read deadline
+ * alone lets a client hold a process for ever with a byte a minute.  A
+ * 500 MB upload at the minimum rate takes six days: it only sets a floor. */
+#define HTTP_BODY_MIN_RATE   1024   /* bytes per second */
+#define HTTP_BODY_GRACE_SECS 20
+#define HTTP_BODY_RATE_MAX   (1 << 30) /* GOREG_BODY_MIN_RATE's ceiling */
 
 /* dirhash: "h1:" + base64(32 bytes) = 3 + 44 */
 #define H1_LEN 47
@@ -36,6 +45,26 @@
 /* Timeouts an operator sets (GOREG_*_TIMEOUT): whole seconds, at most a day. */
 #define DAY_SECS          86400
 #define HTTP_TIMEOUT_MAX  DAY_SECS
+
+/* What goreg-httpd and goreg.cgi allow themselves (setrlimit, prog.c),
+ * from what the largest uploads took on x86-64 (2026-12): a 400 MB zip of
+ * incompressible data 5 s of CPU time and a 3 MB peak; a zip at the
+ * central directory's cap (100 000 entries, 62 MB of it) 11 s and a peak
+ * of 275 MB of address space.  The CPU budget is set again at each
+ * request, after its head: a request with a body gets PROG_CPU_BODY_SECS,
+ * one without PROG_CPU_SECS, and goreg-httpd's connection ends (after its
+ * reply) once its requests have used PROG_CPU_CONN_SECS in all. */
+#define PROG_CPU_SECS       10
+#define PROG_CPU_BODY_SECS  120
+#define PROG_CPU_CONN_SECS  3600
+/* SIGXCPU at the soft limit (a 500 and exit 111); SIGKILL this much later */
+#define PROG_CPU_GRACE_SECS 5
+/* the largest file they write is an upload's spool file; the audit log and
+ * index.tdb files grow past it only with millions of changes (rotate
+ * audit.log before it reaches this size) */
+#define PROG_FSIZE_MAX      (2 * MODZIP_MAX_ZIP)
+/* nearly twice the peak measured at the central directory cap */
+#define PROG_AS_MAX         (8 * MODZIP_MAX_CDIR)
 
 /* Messages: one line of reason, with a module path and a version quoted
  * in it (cut, never overflowing, past that). */

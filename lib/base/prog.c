@@ -1,11 +1,17 @@
 #include "base/prog.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "base/limits.h"
@@ -21,6 +27,9 @@ void prog_init(const char *name)
 		if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
 			_exit(111);
 	signal(SIGPIPE, SIG_IGN);
+	/* past RLIMIT_FSIZE a write fails with EFBIG, reported like any
+	 * other write error, instead of killing the process */
+	signal(SIGXFSZ, SIG_IGN);
 }
 
 const char *prog_name(void)
@@ -84,4 +93,279 @@ int64_t unix_now(void)
 			return t;
 	}
 	return (int64_t)time(NULL);
+}
+
+/* Async-signal-safe pieces of a line, for the signal handlers below. */
+static size_t put_str(char *b, size_t n, size_t max, const char *s)
+{
+	while (*s && n < max)
+		b[n++] = *s++;
+	return n;
+}
+
+static size_t put_num(char *b, size_t n, size_t max, unsigned long v)
+{
+	char d[24];
+	size_t k = 0;
+	do
+		d[k++] = (char)('0' + v % 10);
+	while ((v /= 10) && k < sizeof d);
+	while (k && n < max)
+		b[n++] = d[--k];
+	return n;
+}
+
+static void put_line(const char *what, unsigned long num, const char *why)
+{
+	char line[ERR_LINE_MAX];
+	size_t n = 0, max = sizeof line - 1;
+	n = put_str(line, n, max, progname);
+	n = put_str(line, n, max, ": ");
+	n = put_str(line, n, max, what);
+	n = put_num(line, n, max, num);
+	n = put_str(line, n, max, why);
+	line[n++] = '\n';
+	if (write(2, line, n) < 0) {
+		/* nowhere left to report it */
+	}
+}
+
+/* ---- resource limits ---- */
+
+static rlim_t cpu_hard, cpu_max;    /* RLIMIT_CPU's hard limit; the soft one's ceiling */
+static volatile sig_atomic_t cpu_budget;
+static const char *volatile last_words;
+
+/* At the soft CPU limit: a line for the log, a complete 500 for the peer
+ * if no reply is under way (prog_last_words), then the end. */
+static void on_sigxcpu(int sig)
+{
+	(void)sig;
+	put_line("CPU time limit of ", (unsigned long)cpu_budget, " s for a request reached: exiting");
+	const char *w = last_words;
+	if (w && write(1, w, strlen(w)) < 0) {
+		/* the peer is gone */
+	}
+	_exit(111);
+}
+
+/* Lower a limit to at most soft/hard; never above what was inherited. */
+static int lower(int res, rlim_t soft, rlim_t hard)
+{
+	struct rlimit rl;
+	if (getrlimit(res, &rl) < 0)
+		return -1;
+	if (hard > rl.rlim_max)
+		hard = rl.rlim_max;
+	rl.rlim_cur = soft < hard ? soft : hard;
+	rl.rlim_max = hard;
+	return setrlimit(res, &rl);
+}
+
+int prog_limit(const struct prog_limits *l)
+{
+	struct sigaction sa = {.sa_handler = on_sigxcpu};
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGXCPU, &sa, NULL) < 0)
+		return -1;
+	cpu_budget = l->cpu_secs;
+	if (lower(RLIMIT_CPU, (rlim_t)l->cpu_secs, (rlim_t)l->cpu_max_secs + PROG_CPU_GRACE_SECS) < 0 ||
+	    lower(RLIMIT_FSIZE, (rlim_t)l->fsize, (rlim_t)l->fsize) < 0)
+		return -1;
+#ifndef __SANITIZE_ADDRESS__
+	/* (the sanitizer build's shadow memory alone reserves terabytes) */
+	if (lower(RLIMIT_AS, (rlim_t)l->as, (rlim_t)l->as) < 0)
+		return -1;
+#endif
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_CPU, &rl) < 0)
+		return -1;
+	cpu_hard = rl.rlim_max;
+	cpu_max = cpu_hard > 2 * PROG_CPU_GRACE_SECS ? cpu_hard - PROG_CPU_GRACE_SECS : cpu_hard;
+	return 0;
+}
+
+int prog_cpu_budget(int secs)
+{
+	struct timespec ts;
+	if (cpu_hard == 0 || clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) < 0)
+		return -1;
+	/* RLIMIT_CPU counts whole seconds of the process's life */
+	rlim_t soft = (rlim_t)ts.tv_sec + 1 + (rlim_t)secs;
+	int cut = soft > cpu_max;
+	struct rlimit rl = {cut ? cpu_max : soft, cpu_hard};
+	cpu_budget = secs;
+	if (setrlimit(RLIMIT_CPU, &rl) < 0)
+		return -1;
+	return cut;
+}
+
+void prog_last_words(const char *reply)
+{
+	last_words = reply;
+}
+
+/* ---- the seccomp filter ---- */
+
+static volatile sig_atomic_t sc_refused, sc_last;
+
+unsigned prog_seccomp_refused(int *last)
+{
+	if (last)
+		*last = sc_last;
+	return (unsigned)sc_refused;
+}
+
+#if defined(__x86_64__)
+/* Classic BPF and seccomp, as the kernel's UAPI defines them
+ * (linux/filter.h, linux/seccomp.h, linux/audit.h): musl's headers do not
+ * carry them, and no library is linked for them. */
+struct sc_insn {
+	uint16_t code;
+	uint8_t jt, jf;
+	uint32_t k;
+};
+struct sc_prog {
+	unsigned short len;
+	const struct sc_insn *filter;
+};
+enum {
+	SC_LD = 0x20,   /* BPF_LD | BPF_W | BPF_ABS: a 32-bit word of seccomp_data */
+	SC_JEQ = 0x15,  /* BPF_JMP | BPF_JEQ | BPF_K */
+	SC_JGE = 0x35,  /* BPF_JMP | BPF_JGE | BPF_K */
+	SC_JSET = 0x45, /* BPF_JMP | BPF_JSET | BPF_K */
+	SC_RET = 0x06,  /* BPF_RET | BPF_K */
+};
+#define SC_MODE_FILTER      2
+#define SC_RET_KILL_PROCESS 0x80000000u
+#define SC_RET_TRAP         0x00030000u
+#define SC_RET_ALLOW        0x7fff0000u
+#define SC_ARCH_X86_64      0xc000003eu /* EM_X86_64, 64-bit, little-endian */
+#define SC_X32_BIT          0x40000000u /* x32 ABI numbers: same arch, other meanings */
+/* struct seccomp_data: nr, arch, instruction_pointer, args[6]; a 64-bit
+ * argument's low half comes first on a little-endian machine */
+#define SC_NR        0
+#define SC_ARCH      4
+#define SC_ARG_LO(i) (16 + 8 * (i))
+#define SC_ARG_HI(i) (20 + 8 * (i))
+#define SC_PROT_EXEC 4
+
+/* The system calls goreg-httpd and goreg.cgi make once they serve, as
+ * static musl binaries (strace -f over the HTTP tests), and a few a newer
+ * libc makes for the same functions; goreg-httpd(8) says why each is
+ * there.  Everything else is refused with EPERM and logged.  Two more are
+ * checked on their arguments (sc_build): mmap, never PROT_EXEC, and
+ * prlimit64 on this process only. */
+static const uint32_t sc_allowed[] = {
+	/* the connection, the log, open files */
+	SYS_read, SYS_readv, SYS_write, SYS_writev, SYS_pread64, SYS_pwrite64, SYS_lseek,
+	SYS_sendfile, SYS_sendto, SYS_poll, SYS_ppoll, SYS_close, SYS_fstat,
+	SYS_setsockopt, SYS_getpeername, SYS_shutdown,
+	SYS_connect, /* syslog(3) reconnecting its socket; no new socket can be made */
+	/* the store: tdb's locks and writes, the crash-safe publish */
+	SYS_fcntl, SYS_fsync, SYS_fdatasync, SYS_ftruncate, SYS_fallocate, SYS_fchmod,
+	SYS_open, SYS_openat, SYS_stat, SYS_lstat, SYS_newfstatat, SYS_statx,
+	SYS_mkdir, SYS_rename, SYS_unlink, SYS_rmdir, SYS_utimensat,
+	/* memory (mmap is checked below) */
+	SYS_brk, SYS_munmap, SYS_mremap, SYS_madvise,
+	/* time, CPU time, signals, the end */
+	SYS_clock_gettime, SYS_getpid, SYS_rt_sigaction, SYS_rt_sigprocmask,
+	SYS_rt_sigreturn, SYS_exit, SYS_exit_group,
+#ifdef __SANITIZE_ADDRESS__
+	/* the sanitizer build's runtime, around a signal handler */
+	SYS_gettid, SYS_sigaltstack,
+#endif
+	/* Running goreg-fetch on a miss (app/miss.c) is this one line: finding
+	 * it, the fork, the exec, the bounded wait.  But the filter is
+	 * inherited across execve and can only be narrowed, so goreg-fetch's
+	 * own calls (socket, connect, ...) would have to pass here too: the
+	 * front ends rather go without the filter when an owner of the store
+	 * has an upstream (upstream_any), and a miss can happen. */
+	/* SYS_readlink, SYS_access, SYS_fork, SYS_dup2, SYS_execve, SYS_wait4, SYS_kill, SYS_nanosleep, */
+};
+#define SC_N (sizeof sc_allowed / sizeof sc_allowed[0])
+#define SC_MAX (SC_N + 24)
+_Static_assert(SC_N < 250, "allow-list jumps fit a BPF jump offset");
+
+/* The filter: the architecture (another one's numbers mean other calls:
+ * kill), x32 numbers (kill), mmap and prlimit64 on their arguments, the
+ * allow-list, and a trap for the rest. */
+static size_t sc_build(struct sc_insn *f)
+{
+	size_t n = 0;
+#define I(c, t, e, v) (f[n++] = (struct sc_insn){(c), (t), (e), (uint32_t)(v)})
+	I(SC_LD, 0, 0, SC_ARCH);
+	I(SC_JEQ, 1, 0, SC_ARCH_X86_64);
+	I(SC_RET, 0, 0, SC_RET_KILL_PROCESS);
+	I(SC_LD, 0, 0, SC_NR);
+	I(SC_JGE, 0, 1, SC_X32_BIT);
+	I(SC_RET, 0, 0, SC_RET_KILL_PROCESS);
+	I(SC_JEQ, 0, 4, SYS_mmap);
+	I(SC_LD, 0, 0, SC_ARG_LO(2));
+	I(SC_JSET, 0, 1, SC_PROT_EXEC);
+	I(SC_RET, 0, 0, SC_RET_TRAP);
+	I(SC_RET, 0, 0, SC_RET_ALLOW);
+	I(SC_JEQ, 0, 6, SYS_prlimit64);
+	I(SC_LD, 0, 0, SC_ARG_LO(0));
+	I(SC_JEQ, 0, 2, 0);
+	I(SC_LD, 0, 0, SC_ARG_HI(0));
+	I(SC_JEQ, 1, 0, 0);
+	I(SC_RET, 0, 0, SC_RET_TRAP);
+	I(SC_RET, 0, 0, SC_RET_ALLOW);
+	for (size_t i = 0; i < SC_N; i++)
+		I(SC_JEQ, SC_N - i, 0, sc_allowed[i]); /* to the ALLOW after the TRAP */
+	I(SC_RET, 0, 0, SC_RET_TRAP);
+	I(SC_RET, 0, 0, SC_RET_ALLOW);
+#undef I
+	return n;
+}
+
+/* A refused call: it returns -EPERM to its caller, and the log says which. */
+static void on_sigsys(int sig, siginfo_t *si, void *uctx)
+{
+	(void)sig;
+	int saved = errno;
+	ucontext_t *uc = uctx;
+	uc->uc_mcontext.gregs[REG_RAX] = -EPERM;
+	sc_refused++;
+	sc_last = si->si_syscall;
+	put_line("system call ", (unsigned long)si->si_syscall, ": refused by the seccomp filter");
+	errno = saved;
+}
+
+static int sc_install(void)
+{
+	struct sigaction sa = {.sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO};
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGSYS, &sa, NULL) < 0)
+		return -1;
+	struct sc_insn f[SC_MAX];
+	struct sc_prog p = {(unsigned short)sc_build(f), f};
+	return prctl(PR_SET_SECCOMP, SC_MODE_FILTER, &p, 0, 0);
+}
+#else
+/* The allow-list names x86-64's calls; elsewhere there is no filter. */
+static int sc_install(void)
+{
+	return 0;
+}
+#endif
+
+int prog_seccomp(int filter)
+{
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -1;
+	if (!filter)
+		return 0;
+#ifdef __SANITIZE_ADDRESS__
+	/* the sanitizer build's leak check at exit takes threads and ptrace,
+	 * which the filter refuses: there it is on only when asked for */
+	int on = 0;
+#else
+	int on = 1;
+#endif
+	const char *e = getenv("GOREG_SECCOMP");
+	if (e && *e)
+		on = strcmp(e, "0") != 0;
+	return on ? sc_install() : 0;
 }

@@ -4,9 +4,43 @@
 #include "http/http.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "http/field.h"
+
+void http_body_rate_init(struct body_rate *br)
+{
+	br->min_rate = HTTP_BODY_MIN_RATE;
+	const char *e = getenv("GOREG_BODY_MIN_RATE");
+	if (e && *e) {
+		char *end;
+		errno = 0;
+		long long v = strtoll(e, &end, 10);
+		if (!errno && !*end && v >= 0 && v <= HTTP_BODY_RATE_MAX)
+			br->min_rate = v;
+	}
+	br->grace_ms = (int64_t)field_env_secs("GOREG_BODY_GRACE", HTTP_BODY_GRACE_SECS) * 1000;
+	br->start_ms = 0;
+}
+
+/* Apache's mod_reqtimeout has the same rule (MinRate): the time allowed
+ * grows by one second for every min_rate bytes received. */
+int64_t http_body_deadline(struct body_rate *br, long long got, int read_secs)
+{
+	int64_t now = conn_now_ms();
+	if (br->start_ms == 0)
+		br->start_ms = now;
+	int64_t dl = now + (int64_t)read_secs * 1000;
+	if (br->min_rate > 0) {
+		int64_t owed = br->start_ms + br->grace_ms + (int64_t)got * 1000 / br->min_rate;
+		if (owed < dl)
+			dl = owed;
+	}
+	return dl > now ? dl : now + 1;
+}
 
 /* Body bytes: first what is buffered, then straight from the input into
  * the caller's buffer (a large upload does not pass through ours). */
@@ -21,7 +55,7 @@ static ssize_t conn_read(struct conn *c, void *buf, size_t n, int *status)
 		return (ssize_t)n;
 	}
 	for (;;) {
-		int w = conn_wait_in(c, conn_now_ms() + (int64_t)c->read_secs * 1000);
+		int w = conn_wait_in(c, http_body_deadline(&c->rate, c->body_total, c->read_secs));
 		if (w <= 0) {
 			*status = w == 0 ? 408 : 400;
 			return -1;
@@ -64,7 +98,7 @@ static ssize_t frame_line(struct conn *c, size_t max, char **line, int *status)
 			*status = 400;
 			return -1;
 		}
-		ssize_t r = conn_fill(c, conn_now_ms() + (int64_t)c->read_secs * 1000);
+		ssize_t r = conn_fill(c, http_body_deadline(&c->rate, c->body_total, c->read_secs));
 		if (r <= 0) {
 			*status = r == -2 ? 408 : 400;
 			return -1;
@@ -120,6 +154,8 @@ static ssize_t body_read(void *ctx, void *buf, size_t n, int *status)
 			goto bad;
 		}
 	}
+	if (c->rate.start_ms == 0)
+		c->rate.start_ms = conn_now_ms();
 	char *line;
 	if (c->chunk_state == 0) {
 		if (frame_line(c, HTTP_CHUNK_LINE_MAX, &line, status) < 0)
@@ -182,6 +218,7 @@ void http_body_attach(struct conn *c, struct request *rq)
 	c->chunked = rq->chunked;
 	c->send_continue = rq->expect_continue;
 	c->chunk_state = rq->chunked ? 0 : 2;
+	c->rate.start_ms = 0;
 	c->remaining = !rq->chunked && rq->content_length > 0 ? rq->content_length : 0;
 	rq->body.read = body_read;
 	rq->body.ctx = c;

@@ -40,9 +40,12 @@ static ssize_t cgi_read(void *ctx, void *buf, size_t n, int *status)
 			n = (size_t)cb->remaining;
 	}
 	for (;;) {
-		/* the web server feeds the body; still, every read has a deadline */
+		/* the web server feeds the body; still, every read has a
+		 * deadline, and the body a minimum rate (a server that streams
+		 * it, Apache's mod_cgi, passes a slow client's pace on) */
 		struct pollfd p = {.fd = cb->fd, .events = POLLIN};
-		int pr = poll(&p, 1, cb->read_secs * 1000);
+		int64_t wait = http_body_deadline(&cb->rate, cb->total, cb->read_secs) - conn_now_ms();
+		int pr = poll(&p, 1, wait > 0 ? (int)wait : 0);
 		if (pr < 0 && errno == EINTR)
 			continue;
 		if (pr == 0) {
@@ -147,6 +150,7 @@ int cgi_read_request(struct request *rq, struct cgi_body *cb, int fd, const char
 	cb->fd = fd;
 	cb->max = MODZIP_MAX_ZIP;
 	cb->read_secs = field_env_secs("GOREG_READ_TIMEOUT", HTTP_READ_SECS);
+	http_body_rate_init(&cb->rate);
 	rq->body.read = cgi_read;
 	rq->body.ctx = cb;
 

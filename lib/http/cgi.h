@@ -2,6 +2,7 @@
  * goreg-httpd builds from the wire. */
 #ifndef GOREG_CGI_H
 #define GOREG_CGI_H
+#include "http/http.h"
 #include "http/request.h"
 
 struct cgi_body {
@@ -10,6 +11,7 @@ struct cgi_body {
 	int until_eof;                  /* no CONTENT_LENGTH, chunked: read to EOF */
 	long long total, max;
 	int read_secs;
+	struct body_rate rate;
 };
 
 /* Fill rq from the environment; the body is read from fd (stdin).

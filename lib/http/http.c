@@ -25,6 +25,7 @@ void conn_init(struct conn *c, int in, int out)
 	c->read_secs = field_env_secs("GOREG_READ_TIMEOUT", HTTP_READ_SECS);
 	c->write_secs = field_env_secs("GOREG_WRITE_TIMEOUT", HTTP_WRITE_SECS);
 	c->body_max = MODZIP_MAX_ZIP;
+	http_body_rate_init(&c->rate);
 	c->chunk_state = 2;
 	/* Every wait is a poll with a deadline, so no read or write may
 	 * block: a client that stops reading must not hold the process. */

@@ -10,6 +10,21 @@
 #include <sys/types.h>
 #include "http/request.h"
 
+/* A request body's minimum average rate: by start_ms + grace_ms +
+ * got / min_rate it must have sent more than got bytes (HTTP_BODY_MIN_RATE,
+ * HTTP_BODY_GRACE_SECS; GOREG_BODY_MIN_RATE, 0 for none, GOREG_BODY_GRACE).
+ * The clock starts when the body is first wanted. */
+struct body_rate {
+	long long min_rate;             /* bytes per second; 0: none */
+	int64_t grace_ms;
+	int64_t start_ms;               /* 0: not yet */
+};
+void http_body_rate_init(struct body_rate *br);
+/* The deadline (conn_now_ms's clock) for more of a body that has sent got
+ * bytes: the earlier of the rate's and read_secs from now, and never
+ * quite now, so that bytes already waiting are still taken. */
+int64_t http_body_deadline(struct body_rate *br, long long got, int read_secs);
+
 /* Limits are in limits.h; an operator overrides the timeouts by
  * environment (conn_init). */
 struct conn {
@@ -29,6 +44,7 @@ struct conn {
 	long long body_total;
 	int body_error;                 /* status of a failed body read, else 0 */
 	int send_continue;              /* 100 Continue owed before the first body read */
+	struct body_rate rate;
 };
 
 /* Set up c on in/out.  Timeouts come from HTTP_IDLE_SECS, HTTP_READ_SECS and

@@ -129,4 +129,6 @@ sleep 1.2
 curl -s -D "$T/hdr" -o "$T/body" "$G/example.com/pub/@v/list"
 is "$(tr '\n' ' ' < "$T/body")" "v1.0.0 v1.1.0 " "upstream down: the list is still served"
 like "$(tr -d '\r' < "$T/hdr")" 'X-Goreg-Upstream: unavailable' "with X-Goreg-Upstream: unavailable"
+"$B/goreg-fsck" -r "$R" > "$T/fsck.out" 2>&1
+ok $? "goreg-fsck: clean, the upstream list cache included ($(head -c 200 "$T/fsck.out"))"
 done_testing

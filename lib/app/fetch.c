@@ -154,6 +154,48 @@ static int try_base(const struct store *st, const char *owner, const char *modul
 	return s;
 }
 
+/* GOPROXY's list (go.dev/ref/mod#goproxy-protocol): each entry of u's
+ * list in turn until one answers (200 or 201); after ',' the next entry
+ * is tried on 404 and 410 only, after '|' on any failure.  The first
+ * failure that is not "not found" is the answer, as the go command
+ * reports it (400 and 500 as they are, any other as 502); all of them not
+ * there is a 404. */
+static int each_upstream(const struct upstream *u, int (*try)(void *ctx, const char *base, char *err, size_t errsz),
+                         void *ctx, char *err, size_t errsz)
+{
+	const char *p = u->proxy;
+	char base[UPSTREAM_URL_MAX + 1], first[MSG_MAX] = "";
+	int any, bad = 0;
+	while (upstream_next(&p, base, sizeof base, &any)) {
+		int code = try(ctx, base, err, errsz);
+		if (code == 200 || code == 201)
+			return code;
+		if (code == 404 || code == 410)
+			continue;
+		if (!bad) {
+			bad = code == 400 || code == 500 ? code : 502;
+			snprintf(first, sizeof first, "%s", err);
+		}
+		if (!any)
+			break;
+	}
+	return bad ? ERR(bad, "%s", first) : ERR(404, "not found upstream");
+}
+
+/* One version from one upstream base (try_base), for each_upstream. */
+struct version_try {
+	const struct store *st;
+	const char *owner, *module, *version;
+	const struct fetch_client *c;
+	int64_t now;
+};
+
+static int try_version(void *ctx, const char *base, char *err, size_t errsz)
+{
+	const struct version_try *t = ctx;
+	return try_base(t->st, t->owner, t->module, t->version, base, t->c, t->now, err, errsz);
+}
+
 int fetch_version(const struct store *st, const char *owner, const char *module, const char *version,
                   const struct fetch_client *c, int64_t now, char *err, size_t errsz)
 {
@@ -169,34 +211,8 @@ int fetch_version(const struct store *st, const char *owner, const char *module,
 		return ERR(500, "unable to lock the fetch of %s@%s: %s", module, version, strerror(errno));
 	code = store_get(st, owner, module, version, &vi, err, errsz);
 	if (code == 404) {
-		/* GOPROXY's list (go.dev/ref/mod#goproxy-protocol): after ','
-		 * the next entry is tried on 404 and 410 only, after '|' on any
-		 * failure; all of them not there is a 404 */
-		const char *p = u.proxy;
-		char base[UPSTREAM_URL_MAX + 1], first[MSG_MAX] = "";
-		int any, bad = 0;
-		code = 404;
-		while (upstream_next(&p, base, sizeof base, &any)) {
-			code = try_base(st, owner, module, version, base, c, now, err, errsz);
-			if (code == 200 || code == 201)
-				break;
-			if (code == 404 || code == 410)
-				continue;
-			/* the first failure that is not "not found" is the answer,
-			 * as the go command reports it */
-			if (!bad) {
-				bad = code == 400 || code == 500 ? code : 502;
-				snprintf(first, sizeof first, "%s", err);
-			}
-			if (!any)
-				break;
-		}
-		if (code != 200 && code != 201) {
-			if (bad)
-				code = ERR(bad, "%s", first);
-			else
-				code = ERR(404, "not found upstream");
-		}
+		struct version_try t = {st, owner, module, version, c, now};
+		code = each_upstream(&u, try_version, &t, err, errsz);
 	}
 	close(lfd);
 	return code;
@@ -221,6 +237,28 @@ static int parse_list(char *data, size_t len, char ***v, size_t *n)
 	return 0;
 }
 
+/* One module's @v/list from one upstream base, for each_upstream: the
+ * body of the first that has it. */
+struct list_try {
+	const struct fetch_client *c;
+	char em[ESCAPED_MAX + 1];
+	char *body;
+	size_t len;
+};
+
+static int try_list(void *ctx, const char *base, char *err, size_t errsz)
+{
+	struct list_try *t = ctx;
+	char url[UPSTREAM_URL_MAX + ESCAPED_MAX + 16];
+	snprintf(url, sizeof url, "%s/%s/@v/list", base, t->em);
+	int s = t->c->get(t->c->ctx, url, -1, &t->body, &t->len, LIST_FILE_MAX, err, errsz);
+	if (s != 200) {
+		free(t->body);
+		t->body = NULL;
+	}
+	return s < 0 ? ERR(502, "the list is too large") : s == 0 ? 502 : s;
+}
+
 int fetch_list(const struct store *st, const char *owner, const char *module, const struct fetch_client *c,
                int64_t now, char *err, size_t errsz)
 {
@@ -228,49 +266,29 @@ int fetch_list(const struct store *st, const char *owner, const char *module, co
 	int code = fetch_eligible(st, owner, module, &u, err, errsz);
 	if (code != 200)
 		return code;
-	char em[ESCAPED_MAX + 1], url[UPSTREAM_URL_MAX + ESCAPED_MAX + 16], base[UPSTREAM_URL_MAX + 1];
-	if (modpath_escape_path(module, em, sizeof em, NULL) < 0)
+	struct list_try t = {.c = c};
+	if (modpath_escape_path(module, t.em, sizeof t.em, NULL) < 0)
 		return ERR(404, "%s: cannot be escaped", module);
-	const char *p = u.proxy;
-	int any, bad = 0;
-	char first[MSG_MAX] = "";
-	while (upstream_next(&p, base, sizeof base, &any)) {
-		char *body = NULL;
-		size_t len = 0;
-		snprintf(url, sizeof url, "%s/%s/@v/list", base, em);
-		int s = c->get(c->ctx, url, -1, &body, &len, LIST_FILE_MAX, err, errsz);
-		if (s == 200) {
-			char **v;
-			size_t n;
-			if (parse_list(body, len, &v, &n) < 0)
-				code = ERR(500, "out of memory");
-			else {
-				code = store_ulist_put(st, owner, module, now, v, n, err, errsz);
-				store_list_free(v, n);
-			}
-			free(body);
-			return code;
-		}
-		free(body);
-		if (s == 404 || s == 410)
-			continue;
-		if (!bad) {
-			bad = 502;
-			snprintf(first, sizeof first, "%s", s < 0 ? "the list is too large" : err);
-		}
-		if (!any)
-			break;
+	if ((code = each_upstream(&u, try_list, &t, err, errsz)) != 200)
+		return code;
+	char **v;
+	size_t n;
+	if (parse_list(t.body, t.len, &v, &n) < 0)
+		code = ERR(500, "out of memory");
+	else {
+		code = store_ulist_put(st, owner, module, now, v, n, err, errsz);
+		store_list_free(v, n);
 	}
-	return bad ? ERR(bad, "%s", first) : ERR(404, "not found upstream");
+	free(t.body);
+	return code;
 }
 
 int fetch_sumdb_cache(const struct store *st, const char *owner, const char *name, const char *path,
-                      char *out, size_t outsz, char *err, size_t errsz)
+                      struct upstream *u, char *out, size_t outsz, char *err, size_t errsz)
 {
-	struct upstream u;
 	char have[SUMDB_KEY_MAX + 1];
-	if (upstream_get(st, owner, &u, err, errsz) != 200 || !*u.sumdb_key ||
-	    upstream_check_sumdb_key(u.sumdb_key, have, sizeof have) != NULL || strcmp(have, name) != 0)
+	if (upstream_get(st, owner, u, err, errsz) != 200 || !*u->sumdb_key ||
+	    upstream_check_sumdb_key(u->sumdb_key, have, sizeof have) != NULL || strcmp(have, name) != 0)
 		return errset(err, errsz, -1, "no checksum database %s here", name);
 	if (fmt(out, outsz, "%s/%s/@sumdb/%s/%s", st->root, owner, name, path) < 0)
 		return errset(err, errsz, -1, "path too long");
@@ -282,10 +300,8 @@ int fetch_sumdb(const struct store *st, const char *owner, const char *name, con
 {
 	struct upstream u;
 	char cache[FILE_PATH_MAX], url[UPSTREAM_URL_MAX + SUMDB_PATH_MAX + 2], spool[OWNER_PATH_MAX];
-	if (fetch_sumdb_cache(st, owner, name, path, cache, sizeof cache, err, errsz) < 0)
+	if (fetch_sumdb_cache(st, owner, name, path, &u, cache, sizeof cache, err, errsz) < 0)
 		return 404;
-	if (upstream_get(st, owner, &u, err, errsz) != 200)
-		return 500;
 	size_t ul = strlen(u.sumdb_url);
 	while (ul > 0 && u.sumdb_url[ul - 1] == '/')
 		ul--;

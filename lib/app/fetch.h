@@ -47,10 +47,11 @@ int fetch_list(const struct store *st, const char *owner, const char *module, co
 
 /* The owner's proxied checksum database (goreg-admin upstream sumdb):
  * where its answer to path is cached, ROOT/OWNER/@sumdb/NAME/PATH ('@'
- * is in no module path, so no module's files can be there).  0, or -1
- * when the owner proxies no database of that name (err says so). */
+ * is in no module path, so no module's files can be there); u gets the
+ * owner's upstream settings.  0, or -1 when the owner proxies no database
+ * of that name (err says so). */
 int fetch_sumdb_cache(const struct store *st, const char *owner, const char *name, const char *path,
-                      char *out, size_t outsz, char *err, size_t errsz);
+                      struct upstream *u, char *out, size_t outsz, char *err, size_t errsz);
 /* Fetch path (latest, lookup/M@V, tile/...) from the upstream database
  * into that cache: 200, 404 the database has no such thing or the owner
  * proxies no such database, 502 the upstream failed, 500. */

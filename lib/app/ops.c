@@ -429,15 +429,19 @@ static int sumdb_path_ok(const char *p)
  * upstream cannot refresh is served stale, saying so. */
 void ops_sumdb(const struct store *st, const struct op_args *a, struct reply *r)
 {
-	char err[MSG_MAX] = "", path[FILE_PATH_MAX];
+	char err[MSG_MAX], path[FILE_PATH_MAX];
 	const char *p = a->sumdb_path;
-	if (fetch_sumdb_cache(st, a->owner, a->sumdb_name, sumdb_path_ok(p) ? p : "latest", path, sizeof path, err,
-	                      sizeof err) < 0 ||
-	    (strcmp(p, "supported") != 0 && !sumdb_path_ok(p))) {
-		reply_error(r, 404, "%s", err[0] ? err : "not found");
+	int supported = strcmp(p, "supported") == 0;
+	struct upstream u;
+	if (fetch_sumdb_cache(st, a->owner, a->sumdb_name, p, &u, path, sizeof path, err, sizeof err) < 0) {
+		reply_error(r, 404, "%s", err);
 		return;
 	}
-	if (strcmp(p, "supported") == 0) {
+	if (!supported && !sumdb_path_ok(p)) {
+		reply_error(r, 404, "not found");
+		return;
+	}
+	if (supported) {
 		reply_bytes(r, 200, "text/plain; charset=utf-8", "", 0);
 		return;
 	}

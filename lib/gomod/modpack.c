@@ -27,6 +27,8 @@ struct file {
 	int64_t size;   /* the walk's: what the checks counted */
 	dev_t dev;      /* the walk's, to know the file read is the one */
 	ino_t ino;      /* the checks were made on */
+	const void *data;       /* from a list (modpack_create_list): the bytes */
+	int irregular;          /* from a list: a symbolic link or the like */
 	int valid;
 };
 
@@ -183,14 +185,14 @@ static int check_files(struct pack *pk)
 	 * another module, also when the walk did not skip it ("sub/GO.MOD") */
 	for (i = 0; i < pk->n; i++) {
 		const char *b = strrchr(pk->f[i].rel, '/');
-		if (b && strcasecmp(b + 1, "go.mod") == 0)
+		if (b && strcasecmp(b + 1, "go.mod") == 0 && !pk->f[i].irregular)
 			ngm++;
 	}
 	if (ngm && (gm = malloc(ngm * sizeof *gm)) == NULL)
 		return ERR(-1, "out of memory");
 	for (i = 0, ngm = 0; i < pk->n; i++) {
 		const char *b = strrchr(pk->f[i].rel, '/');
-		if (b && strcasecmp(b + 1, "go.mod") == 0) {
+		if (b && strcasecmp(b + 1, "go.mod") == 0 && !pk->f[i].irregular) {
 			gm[ngm].p = pk->f[i].rel;
 			gm[ngm++].len = (size_t)(b - pk->f[i].rel);
 		}
@@ -203,7 +205,9 @@ static int check_files(struct pack *pk)
 		size_t plen = strlen(p);
 		int omit = 0;
 
-		/* inSubmodule: files in another module are omitted */
+		/* isVendoredPackage (the walk skipped them already; a list
+		 * has them), then inSubmodule: files in another module */
+		omit = modpack_is_vendored(p);
 		for (j = 0; j < ngm && !omit; j++)
 			omit = plen > gm[j].len && p[gm[j].len] == '/' && memcmp(p, gm[j].p, gm[j].len) == 0;
 		/* "inserted by 'hg archive' and is always omitted" */
@@ -218,6 +222,10 @@ static int check_files(struct pack *pk)
 		} else if ((rc = foldset_check(&ct, p, plen, 0, 0, why, sizeof why)) < 0) {
 			rc = ERR(-1, "out of memory");
 			break;
+		} else if (rc == 0 && f->irregular) {
+			/* a symbolic link is omitted, after the path and collision
+			 * checks (golang.org/issue/27093) */
+			continue;
 		} else if (rc == 0) {
 			/* the total counts files refused below for their own size */
 			if (f->size >= 0 && f->size <= left)
@@ -275,6 +283,7 @@ struct src {
 	const struct file *f;
 	int fd;
 	uint64_t left;
+	const unsigned char *mem;       /* a listed file's bytes still to read */
 };
 
 /* The source's failure: the first reason kept for the user, the error
@@ -292,6 +301,11 @@ static zip_int64_t src_fail(struct src *s, int ze, int sys, const char *why, int
 static zip_int64_t src_open(struct src *s)
 {
 	struct stat st;
+	if (s->f->data || s->pk->rootfd < 0) {
+		s->mem = s->f->data;
+		s->left = (uint64_t)s->f->size;
+		return 0;
+	}
 	if (s->fd >= 0)
 		close(s->fd);
 	s->fd = open_beneath(s->pk->rootfd, s->f->rel, O_RDONLY | O_NONBLOCK);
@@ -315,6 +329,12 @@ static zip_int64_t src_read(struct src *s, void *data, zip_uint64_t len)
 	ssize_t r;
 	if (n == 0)
 		return 0;
+	if (s->mem) {
+		memcpy(data, s->mem, n);
+		s->mem += n;
+		s->left -= n;
+		return (zip_int64_t)n;
+	}
 	while ((r = read(s->fd, data, n)) < 0 && errno == EINTR)
 		;
 	if (r < 0)
@@ -473,12 +493,11 @@ static void pack_free(struct pack *pk)
 	zip_error_fini(&pk->zerr);
 }
 
-/* Module check, walk and checkFiles: everything before a byte is written. */
-static int prepare(struct pack *pk, const char *module, const char *version, const char *dir,
-                   char *err, size_t errsz)
+/* The start of every pack: the fields, and Create's module check (the
+ * version canonical, the path valid, the major agreeing). */
+static int prepare_start(struct pack *pk, const char *module, const char *version, char *err, size_t errsz)
 {
 	const char *why;
-	size_t n;
 
 	memset(pk, 0, sizeof *pk);
 	pk->rootfd = -1;
@@ -489,9 +508,20 @@ static int prepare(struct pack *pk, const char *module, const char *version, con
 	pk->errsz = errsz;
 	if (errsz > 0)
 		err[0] = '\0';
-	/* Create: the version canonical, the path valid, the major agreeing */
 	if ((why = modpath_check_module(module, version)) != NULL)
 		return ERR(1, "invalid module '%s@%s': %s", module, version, why);
+	return 0;
+}
+
+/* Module check, walk and checkFiles: everything before a byte is written. */
+static int prepare(struct pack *pk, const char *module, const char *version, const char *dir,
+                   char *err, size_t errsz)
+{
+	size_t n;
+	int rc = prepare_start(pk, module, version, err, errsz);
+
+	if (rc != 0)
+		return rc;
 	if ((pk->root = strdup(dir)) == NULL)
 		return ERR(-1, "out of memory");
 	for (n = strlen(pk->root); n > 1 && pk->root[n - 1] == '/'; n--)
@@ -500,10 +530,38 @@ static int prepare(struct pack *pk, const char *module, const char *version, con
 	if ((pk->rootfd = open(pk->root, O_RDONLY | O_DIRECTORY | O_NONBLOCK | O_CLOEXEC)) < 0)
 		return ERR(errno == ENOENT || errno == ENOTDIR || errno == ELOOP || errno == ENAMETOOLONG ? 1 : -1,
 		           "unable to open directory '%s': %s", dir, strerror(errno));
-	int rc = walk(pk, pk->rootfd, "");
+	rc = walk(pk, pk->rootfd, "");
 	if (rc == 0)
 		rc = check_files(pk);
 	return rc;
+}
+
+/* Module check and checkFiles on a list, in the list's order (Create's:
+ * it takes the files in the order given). */
+static int prepare_list(struct pack *pk, const char *module, const char *version,
+                        const struct modpack_entry *e, size_t n, char *err, size_t errsz)
+{
+	int rc = prepare_start(pk, module, version, err, errsz);
+
+	if (rc != 0)
+		return rc;
+	if (asprintf(&pk->root, "%s@%s", module, version) < 0) {
+		pk->root = NULL;
+		return ERR(-1, "out of memory");
+	}
+	if (n > 2 * (size_t)MODZIP_MAX_FILES)
+		return ERR(1, "too many files in '%s' (max %d in a module)", pk->root, MODZIP_MAX_FILES);
+	if ((pk->f = calloc(n ? n : 1, sizeof *pk->f)) == NULL)
+		return ERR(-1, "out of memory");
+	pk->cap = n;
+	for (size_t i = 0; i < n; i++, pk->n++) {
+		if ((pk->f[i].rel = strdup(e[i].path)) == NULL)
+			return ERR(-1, "out of memory");
+		pk->f[i].size = e[i].size;
+		pk->f[i].data = e[i].data;
+		pk->f[i].irregular = e[i].irregular;
+	}
+	return check_files(pk);
 }
 
 /* Test hook, in builds with GOREG_TEST_HOOKS only (the sanitizer build):
@@ -585,23 +643,20 @@ out:
 	return rc;
 }
 
-int modpack_create_fd(const char *module, const char *version, const char *dir,
-                      int fd, char *err, size_t errsz)
+/* build into a temp file under $TMPDIR, then copy it to fd: fd gets a
+ * whole zip or nothing */
+static int build_fd(struct pack *pk, int fd)
 {
-	struct pack pk;
+	char *err = pk->err;
+	size_t errsz = pk->errsz;
 	const char *td = getenv("TMPDIR");
 	char *tmp = NULL, b[IO_CHUNK];
 	ssize_t r;
 	int in, rc;
 
-	if ((rc = prepare(&pk, module, version, dir, err, errsz)) != 0)
-		goto out;
-	if (asprintf(&tmp, "%s/goreg-pack.XXXXXX", td && *td ? td : "/tmp") < 0) {
-		tmp = NULL;
-		rc = ERR(-1, "out of memory");
-		goto out;
-	}
-	if ((rc = build(&pk, tmp)) != 0)
+	if (asprintf(&tmp, "%s/goreg-pack.XXXXXX", td && *td ? td : "/tmp") < 0)
+		return ERR(-1, "out of memory");
+	if ((rc = build(pk, tmp)) != 0)
 		goto out;
 	if ((in = open(tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
 		rc = ERR(-1, "unable to open '%s': %s", tmp, strerror(errno));
@@ -624,6 +679,44 @@ int modpack_create_fd(const char *module, const char *version, const char *dir,
 	close(in);
 out:
 	free(tmp);
+	return rc;
+}
+
+int modpack_create_fd(const char *module, const char *version, const char *dir,
+                      int fd, char *err, size_t errsz)
+{
+	struct pack pk;
+	int rc = prepare(&pk, module, version, dir, err, errsz);
+
+	if (rc == 0)
+		rc = build_fd(&pk, fd);
+	pack_free(&pk);
+	return rc;
+}
+
+int modpack_select(const char *module, const char *version, struct modpack_entry *e, size_t n,
+                   char *err, size_t errsz)
+{
+	struct pack pk;
+	int rc = prepare_list(&pk, module, version, e, n, err, errsz);
+
+	for (size_t i = 0; i < n; i++)
+		e[i].keep = rc == 0 && pk.f[i].valid;
+	pack_free(&pk);
+	return rc;
+}
+
+int modpack_create_list_fd(const char *module, const char *version, const struct modpack_entry *e,
+                           size_t n, int fd, char *err, size_t errsz)
+{
+	struct pack pk;
+	int rc = prepare_list(&pk, module, version, e, n, err, errsz);
+
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		if (pk.f[i].valid && pk.f[i].data == NULL && pk.f[i].size > 0)
+			rc = ERR(-1, "no data for '%s'", e[i].path);
+	if (rc == 0)
+		rc = build_fd(&pk, fd);
 	pack_free(&pk);
 	return rc;
 }

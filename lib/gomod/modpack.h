@@ -39,6 +39,31 @@ int modpack_create(const char *module, const char *version, const char *dir,
 int modpack_create_fd(const char *module, const char *version, const char *dir,
                       int fd, char *err, size_t errsz);
 
+/* A file of a module from elsewhere than a directory (a git tree, say):
+ * its slash-separated path below the module's root, its size and bytes;
+ * irregular for an entry that is no regular file (a symbolic link),
+ * which Create checks as a path, then omits (golang.org/issue/27093).
+ * The list is taken in its order, as x/mod's zip.Create takes its files:
+ * no VCS directory is skipped, and a directory holding a go.mod (in any
+ * letter case) is another module, its files omitted. */
+struct modpack_entry {
+	const char *path;
+	long long size;
+	const void *data;       /* size bytes, or NULL before modpack_select */
+	int irregular;
+	int keep;               /* set by modpack_select: the file goes in */
+};
+
+/* checkFiles on a list: sets each entry's keep, so that only the files
+ * kept need reading.  Returns 0, 1 (invalid, reason in err) or -1. */
+int modpack_select(const char *module, const char *version, struct modpack_entry *e, size_t n,
+                   char *err, size_t errsz);
+
+/* Create from a list: as modpack_create_fd, the kept entries' data
+ * needed (an entry not kept may have none). */
+int modpack_create_list_fd(const char *module, const char *version, const struct modpack_entry *e,
+                           size_t n, int fd, char *err, size_t errsz);
+
 /* x/mod/zip isVendoredPackage, bug golang.org/issue/31562 included (exposed
  * for the tests): 1 if the slash-separated relative path p is omitted as a
  * file of a vendored package. */

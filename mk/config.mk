@@ -4,7 +4,7 @@
 # Programs: bin/NAME.c builds bin/NAME (release) and build/dev/bin/NAME (dev).
 PROGRAMS = goreg-httpd goreg.cgi \
            goreg-upload goreg-list goreg-info goreg-mod goreg-zip goreg-latest goreg-delete \
-           goreg-admin goreg-pack goreg-fsck goreg-import goreg-fetch
+           goreg-admin goreg-pack goreg-fsck goreg-import goreg-fetch goreg-git
 
 # Where the static musl dependencies are built and cached (keyed by the
 # Debian source versions, so it survives `make clean` and fresh clones).

@@ -535,10 +535,11 @@ static int run(const struct store *st, const struct gitrepo *g, const struct git
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct gittree t;
-		int r = resolve(g, &t, &tg[i], refs[i], listed ? NULL : o->module, err, sizeof err);
+		int r = resolve(g, &t, &tg[i], refs[i], o->module, err, sizeof err);
 		gitrepo_tree_free(&t);
-		/* a listed tag of another module than -m's is not ours */
-		if (listed && o->module && (r != OK || strcmp(tg[i].module, o->module) != 0))
+		/* a listed tag that is not -m's module's (another directory's,
+		 * another go.mod's) is not ours to publish nor to refuse */
+		if (listed && o->module && r == REFUSED)
 			continue;
 		if (r != OK)
 			fprintf(errf, "%s: unable to publish '%s': %s\n", o->prog, refs[i], err);

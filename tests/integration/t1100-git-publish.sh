@@ -189,4 +189,29 @@ g=$(viagoreg go mod download -json example.com/hosted.git@v0.3.0 | sums)
 like "$g" '^Sum h1:' "the go command downloads the pushed version through goreg-httpd"
 is "$g" "$d" "with direct mode's h1: sums"
 
+# ---- the CI snippet: goreg-pack and curl over HTTP ----
+TOKEN=$("$B/goreg-admin" -r "$R" token add acme) || bail "token add"
+cd "$W" || bail "no work tree"
+printf 'hosted licence\n' > LICENSE
+mkdir tool
+printf 'module example.com/hosted.git/tool\n\ngo 1.19\n' > tool/go.mod
+printf 'package tool\n' > tool/tool.go
+commit tool 10
+git tag tool/v1.0.0
+ci() { env GOREG_URL="$BASE/api/packages/acme/go" GOREG_USER=acme GOREG_TOKEN="$TOKEN" \
+	GOREG_PACK="$B/goreg-pack" sh "$GOREG_TOP/etc/git/ci-publish.sh" "$@"; }
+is "$(ci tool/v1.0.0)" "published example.com/hosted.git/tool@v1.0.0" "ci-publish.sh publishes a subdirectory's tag"
+is "$(ci tool/v1.0.0)" "present example.com/hosted.git/tool@v1.0.0" "and again: present"
+ci not-a-version > "$T/out" 2> "$T/err"
+is "$?" 1 "ci-publish.sh refuses a tag that is no version"
+# the hook, on the same tag pushed now, finds the very same h1: present
+git push -q "$H" main tool/v1.0.0 > "$T/push" 2>&1
+like "$(cat "$T/push")" "present example.com/hosted.git/tool@v1.0.0" \
+	"goreg-git packs the same module (the root LICENSE added) as ci-publish.sh did"
+cd "$T/app" || bail "no app dir"
+d=$(direct go mod download -json example.com/hosted.git/tool@v1.0.0 | sums)
+g=$(viagoreg go mod download -json example.com/hosted.git/tool@v1.0.0 | sums)
+like "$g" '^Sum h1:' "the go command downloads what ci-publish.sh published"
+is "$g" "$d" "with direct mode's h1: sums"
+
 done_testing

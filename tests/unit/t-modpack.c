@@ -452,6 +452,55 @@ static void test_refusals(void)
 	is_int(entries_in(top), ntree, "no temp files left after failures");
 }
 
+/* modpack_select and modpack_create_list_fd: x/mod's Create on a list,
+ * in the list's order: no VCS directory skipped, a symbolic link checked
+ * as a path then omitted, vendored and nested-module files omitted. */
+static void test_list(void)
+{
+	struct modpack_entry e[] = {
+		{.path = "go.mod", .size = 15, .data = "module example.com/m\n"},
+		{.path = "m.go", .size = 10, .data = "package m\n"},
+		{.path = ".hg/x", .size = 1, .data = "x"},
+		{.path = "link.go", .size = 4, .irregular = 1},
+		{.path = "vendor/a/b.go", .size = 1, .data = "b"},
+		{.path = "vendor/modules.txt", .size = 1, .data = "v"},
+		{.path = "inner/GO.MOD", .size = 1, .data = "i"},
+		{.path = "inner/i.go", .size = 1, .data = "i"},
+		{.path = ".hg_archival.txt", .size = 1, .data = "h"},
+	};
+	size_t n = sizeof e / sizeof *e;
+	e[0].size = (long long)strlen(e[0].data);
+	is_int(modpack_select("example.com/m", "v1.0.0", e, n, err, sizeof err), 0, "select: %s", err);
+	static const int want[] = {1, 1, 1, 0, 0, 1, 0, 0, 0};
+	for (size_t i = 0; i < n; i++)
+		is_int(e[i].keep, want[i], "select keeps '%s' as Create does", e[i].path);
+	const char *out = outpath("list.zip");
+	int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		bail("open", out);
+	/* an entry not kept needs no data */
+	e[3].data = NULL;
+	e[4].data = NULL;
+	is_int(modpack_create_list_fd("example.com/m", "v1.0.0", e, n, fd, err, sizeof err), 0, "list packed: %s", err);
+	close(fd);
+	is_str(names(out), "example.com/m@v1.0.0/go.mod\nexample.com/m@v1.0.0/m.go\nexample.com/m@v1.0.0/.hg/x\n"
+	       "example.com/m@v1.0.0/vendor/modules.txt", "the kept entries, in the list's order");
+	is_str(content(out, "example.com/m@v1.0.0/m.go"), "package m\n", "an entry's bytes are the list's");
+
+	/* a symbolic link is still checked: a bad path or a collision refuses */
+	struct modpack_entry bad[] = {
+		{.path = "go.mod", .size = 21, .data = "module example.com/m\n"},
+		{.path = "A.go", .size = 1, .data = "a"},
+		{.path = "a.go", .size = 4, .irregular = 1},
+	};
+	is_int(modpack_select("example.com/m", "v1.0.0", bad, 3, err, sizeof err), 1, "a link colliding with a file");
+	bad[2].path = "x:y.go";
+	is_int(modpack_select("example.com/m", "v1.0.0", bad, 3, err, sizeof err), 1, "a link with a bad path");
+	struct modpack_entry none[] = {{.path = "l", .size = 1, .irregular = 1}};
+	is_int(modpack_select("example.com/m", "v1.0.0", none, 1, err, sizeof err), 1, "only a link: nothing to pack");
+	is_int(modpack_select("example.com/m", "v2.0.0", e, n, err, sizeof err), 1, "the major checked: %s", err);
+}
+
 int main(void)
 {
 	const char *t = getenv("TMPDIR");
@@ -461,6 +510,7 @@ int main(void)
 	test_vendored();
 	test_tree();
 	test_refusals();
+	test_list();
 	nftw(top, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	return done_testing();
 }

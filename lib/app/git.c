@@ -85,10 +85,9 @@ static int check_canonical(struct target *tg, const struct gittree *t, const cha
                            size_t errsz)
 {
 	char maj[VERSION_MAX];
-	if (major_ok(tg, v))
-		return fmt(tg->version, sizeof tg->version, "%s", v) < 0 ? errset(err, errsz, REFUSED, "version too long") : OK;
-	if (can_incompatible(tg, t, v))
-		return fmt(tg->version, sizeof tg->version, "%s+incompatible", v) < 0
+	int incompatible = !major_ok(tg, v) && can_incompatible(tg, t, v);
+	if (major_ok(tg, v) || incompatible)
+		return fmt(tg->version, sizeof tg->version, "%s%s", v, incompatible ? "+incompatible" : "") < 0
 		       ? errset(err, errsz, REFUSED, "version too long") : OK;
 	if (*tg->pathmajor)
 		return errset(err, errsz, REFUSED, "%s@%s: module path includes a major version suffix, so major "

@@ -217,9 +217,11 @@ int gitrepo_open(struct gitrepo *g, const char *dir, char *err, size_t errsz)
 {
 	struct stat st;
 	memset(g, 0, sizeof *g);
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-		return errset(err, errsz, 1, "not a git repository: '%s': %s", dir,
-		              errno && !S_ISDIR(st.st_mode) ? strerror(errno) : "not a directory");
+	if (stat(dir, &st) != 0)
+		return errset(err, errsz, errno == ENOENT || errno == ENOTDIR || errno == EACCES ? 1 : -1,
+		              "not a git repository: '%s': %s", dir, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return errset(err, errsz, 1, "not a git repository: '%s': not a directory", dir);
 	/* a work tree: its .git (a directory, or a file naming one) */
 	char dotgit[FILE_PATH_MAX];
 	if (fmt(dotgit, sizeof dotgit, "%s/.git", dir) < 0)

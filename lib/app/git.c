@@ -203,6 +203,21 @@ static int codedir_of(const struct gitrepo *g, struct gittree *t, struct target 
 	const char *pm;
 	modpath_split_major(tg->module, &pl, &pm);
 	tg->codedir[0] = '\0';
+	/* every go.mod read at once: one git cat-file, not one per module */
+	struct gitent **v = calloc(t->n + 1, sizeof *v);
+	size_t k = 0;
+	if (!v)
+		return errset(err, errsz, FAILED, "out of memory");
+	for (size_t i = 0; i < t->n; i++) {
+		const char *p = t->e[i].path, *b = strrchr(p, '/');
+		if (strcmp(b ? b + 1 : p, "go.mod") == 0 && t->e[i].kind == GITENT_FILE && !t->e[i].data &&
+		    t->e[i].size <= MODZIP_MAX_GOMOD)
+			v[k++] = &t->e[i];
+	}
+	int rd = gitrepo_read(g, t, v, k, err, errsz);
+	free(v);
+	if (rd < 0)
+		return FAILED;
 	for (size_t i = 0; i < t->n; i++) {
 		const char *p = t->e[i].path, *b = strrchr(p, '/');
 		if (strcmp(b ? b + 1 : p, "go.mod") != 0 || t->e[i].kind != GITENT_FILE)

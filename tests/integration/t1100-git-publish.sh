@@ -46,7 +46,9 @@ printf 'module %s/inner\n' "$M" > inner/go.mod
 printf 'package inner\n' > inner/inner.go
 ln -s repo.go link.go
 printf '* export-ignore\n' > .gitattributes
-commit one 01
+# a submodule (a gitlink): no file of the module, as git archive has it
+git add -A && git update-index --add --cacheinfo 160000,1111111111111111111111111111111111111111,ext
+GIT_AUTHOR_DATE=2024-03-01T10:20:30Z GIT_COMMITTER_DATE=2024-03-01T10:20:30Z git commit -qm one
 git tag v1.0.0 && git tag sub/v0.1.0 && git tag release-1
 printf 'package repo\n\nconst V = 2\n' > repo.go
 commit two 02

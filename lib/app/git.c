@@ -61,14 +61,20 @@ static int gomod_at(const struct gitrepo *g, struct gittree *t, const char *path
  * path has no /vN is v.N+incompatible when the repository is no module at
  * that commit: no go.mod at its root, nor a vN/go.mod for v's major
  * (go.dev/ref/mod "Compatibility with non-module repositories"). */
+static int has_blob(const struct gittree *t, const char *path)
+{
+	const struct gitent *e = gitrepo_find(t, path);
+	return e && e->kind != GITENT_OTHER;
+}
+
 static int can_incompatible(const struct target *tg, const struct gittree *t, const char *v)
 {
 	char maj[VERSION_MAX], p[VERSION_MAX + 8];
-	if (*tg->codedir || *tg->pathmajor || gitrepo_find(t, "go.mod"))
+	if (*tg->codedir || *tg->pathmajor || has_blob(t, "go.mod"))
 		return 0;
 	if (v && *v && semver_major(v, maj, sizeof maj) == 0) {
 		fmt(p, sizeof p, "%s/go.mod", maj);
-		if (gitrepo_find(t, p))
+		if (has_blob(t, p))
 			return 0;
 	}
 	return 1;
@@ -330,10 +336,13 @@ static int resolve_commit(const struct gitrepo *g, struct gittree *t, struct tar
 }
 
 /* A ref: a tag when refs/tags/REF exists (a semantic version tag, or
- * refused), else any commit git rev-parse finds.  The tree is t's. */
+ * refused; "refs/tags/" may be written), else any commit git rev-parse
+ * finds.  The tree is t's. */
 static int resolve(const struct gitrepo *g, struct gittree *t, struct target *tg, const char *ref,
                    const char *module, char *err, size_t errsz)
 {
+	if (strncmp(ref, "refs/tags/", 10) == 0 && gitrepo_tag(g, ref + 10))
+		ref += 10;
 	const struct gittag *tag = gitrepo_tag(g, ref);
 	char commit[GIT_OID_MAX];
 	const char *why;

@@ -115,6 +115,7 @@ is "$(sort "$T/out")" "$(printf 'published %s\n' "$M/sub@v0.1.0" "$M/v2@v2.0.0" 
 "$B/goreg-git" -r "$R" acme "$A" > "$T/out2" 2>&1
 ok $? "running it again succeeds"
 is "$(sort "$T/out2")" "$(sed 's/^published/present/' "$T/out" | sort)" "and publishes nothing new: all present"
+is "$("$B/goreg-git" -r "$R" acme "$A" refs/tags/sub/v0.1.0)" "present $M/sub@v0.1.0" "a tag may be named refs/tags/TAG"
 
 "$B/goreg-git" -r "$R" acme "$A" main > "$T/p-root" && \
 "$B/goreg-git" -r "$R" -m "$M/sub" acme "$A" main > "$T/p-sub" && \

@@ -78,10 +78,23 @@ printf 'package old\n\nconst V = 3\n' > old.go
 commit after 08
 OHEAD=$(git rev-parse HEAD)
 
+# a /v3 module whose go.mod is at the root, after a v2.0.0 tag that the
+# go command refuses (a go.mod without /v2)
+J=$T/maj
+git config --global url."file://$J".insteadOf "https://example.com/maj"
+git init -q "$J" && cd "$J" || bail "no repository"
+printf 'module example.com/maj.git\n' > go.mod
+printf 'package maj\n' > maj.go
+commit m1 11
+git tag v2.0.0
+printf 'module example.com/maj.git/v3\n' > go.mod
+commit m3 12
+git tag v3.1.0
+
 # ---- bad input: one line, exit 1 or 2, the store untouched ----
 mkdir -p "$R"
 "$B/goreg-admin" -r "$R" user add acme >/dev/null || bail "user add"
-snap() { (cd "$R" && find . -path ./tmp -prune -o -print | sort && cat audit.log 2>/dev/null) | cksum; }
+snap() { (cd "$R" && find . | sort && cat audit.log 2>/dev/null) | cksum; }
 before=$(snap)
 bad() { # bad WANT-EXIT WANT-STDERR-REGEX DESCRIPTION ARGS...
 	want=$1 re=$2 desc=$3
@@ -125,6 +138,12 @@ is "$("$B/goreg-git" -r "$R" acme "$A" refs/tags/sub/v0.1.0)" "present $M/sub@v0
 ok $? "pseudo-versions for the root, subdirectory and /v2 modules, and the module without go.mod"
 pv() { sed -n 's/^published [^@]*@//p' "$1"; }
 
+"$B/goreg-git" -r "$R" acme "$J" > "$T/p-maj" 2> "$T/err"
+is "$?" 1 "a v2.0.0 tag of a module without /v2 in its go.mod: exit 1"
+is "$(cat "$T/p-maj")" "published example.com/maj.git/v3@v3.1.0" "the /v3 module with its go.mod at the root is published"
+like "$(cat "$T/err")" "^goreg-git: unable to publish 'v2.0.0': example.com/maj.git@v2.0.0: module contains a go.mod file, so module path must match major version" \
+	"the v2.0.0 tag is refused as the go command refuses it"
+
 # ---- the go command, direct from the repositories ----
 mkdir -p "$T/app" && cd "$T/app" || bail "no app dir"
 go_env go mod init example.com/app >/dev/null 2>&1
@@ -137,6 +156,9 @@ like "$(pv "$T/p-sub")" '^v0\.1\.1-0\.20240304102030-' "after a release: vX.Y.(Z
 is "$(pv "$T/p-v2")" "$(golist "$M/v2@$HEAD4")" "the /v2 module's pseudo-version is the go command's"
 is "$(pv "$T/p-old")" "$(printf 'v1.0.0\nv2.0.0+incompatible')" "without go.mod, v2.0.0 is v2.0.0+incompatible"
 is "$(golist "$MO@v2.0.0")" "v2.0.0+incompatible" "as the go command says"
+direct go list -m example.com/maj.git@v2.0.0 > /dev/null 2> "$T/golist.err"
+like "$(cat "$T/golist.err")" 'module contains a go.mod file, so module path must match major version' \
+	"the go command refuses that v2.0.0 too"
 is "$(pv "$T/p-oldc" | head -1)" "$(golist "$MO@$FIRST")" "a commit before any tag: the go command's vX.0.0-TIME-HASH"
 like "$(pv "$T/p-oldc" | head -1)" '^v0\.0\.0-20240305102030-[0-9a-f]{12}$' "the epoch form"
 is "$(pv "$T/p-oldc" | tail -1)" "$(golist "$MO@$OHEAD")" "after v2.0.0+incompatible: the go command's pseudo-version"
@@ -148,7 +170,7 @@ viagoreg() { go_env GOPROXY="$BASE/api/packages/acme/go" GOMODCACHE="$T/cache2" 
 sums() { sed -n 's/.*"\(Sum\|GoModSum\)": "\(h1:[^"]*\)".*/\1 \2/p' | tr '\n' ' '; }
 for mv in "$M@v1.0.0" "$M@v1.1.0-rc.1" "$M/sub@v0.1.0" "$M/v2@v2.0.0" "$M@$(pv "$T/p-root")" \
 	"$M/sub@$(pv "$T/p-sub")" "$M/v2@$(pv "$T/p-v2")" "$MO@v1.0.0" "$MO@v2.0.0+incompatible" \
-	"$MO@$(pv "$T/p-oldc" | head -1)" "$MO@$(pv "$T/p-oldc" | tail -1)"; do
+	"$MO@$(pv "$T/p-oldc" | head -1)" "$MO@$(pv "$T/p-oldc" | tail -1)" example.com/maj.git/v3@v3.1.0; do
 	d=$(direct go mod download -json "$mv" | sums)
 	g=$(viagoreg go mod download -json "$mv" | sums)
 	like "$d" '^Sum h1:.*GoModSum h1:' "direct mode downloads $mv"

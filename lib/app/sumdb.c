@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/util.h"
+#include "app/miss.h"
 #include "gomod/modpath.h"
 #include "http/reply.h"
 #include "store/store.h"
@@ -12,7 +13,8 @@
 #define TEXT "text/plain; charset=UTF-8"
 
 /* lookup/ESC-MODULE@ESC-VERSION (server.go's modVerRE, then the escapes) */
-static int lookup(struct sumlog *l, const char *p, struct buf *out, char *err, size_t errsz)
+static int lookup(struct sumlog *l, const struct store *st, const char *owner, int upstream, const char *p,
+                  struct buf *out, char *err, size_t errsz)
 {
 	char esc[SUMDB_PATH_MAX], module[MODPATH_MAX + 1], version[VERSION_MAX + 1];
 	const char *why = NULL;
@@ -24,21 +26,27 @@ static int lookup(struct sumlog *l, const char *p, struct buf *out, char *err, s
 	if (modpath_unescape_path(esc, module, sizeof module, &why) < 0 ||
 	    modpath_unescape_version(at + 1, version, sizeof version, &why) < 0)
 		return ERR(400, "%s: %s", p, why ? why : "invalid");
-	return sumlog_lookup(l, module, version, out, err, errsz);
+	int code = sumlog_lookup(l, module, version, out, err, errsz);
+	/* a public module goreg has not logged: from the upstream database,
+	 * verified there (goreg-fetch -c), then from the log */
+	if (code == 404 && upstream && miss_sumlog(st, owner, module, version) == 0)
+		code = sumlog_lookup(l, module, version, out, err, errsz);
+	return code;
 }
 
-static int answer(struct sumlog *l, const char *p, struct reply *r, char *err, size_t errsz)
+static int answer(struct sumlog *l, const struct store *st, const struct op_args *a, struct reply *r, char *err,
+                  size_t errsz)
 {
 	struct buf out = {0};
 	struct tlog_tile t;
 	int code;
-	const char *ctype = TEXT;
+	const char *ctype = TEXT, *p = a->sumdb_path;
 	if (strcmp(p, "supported") == 0)
 		code = 200;
 	else if (strcmp(p, "latest") == 0)
 		code = sumlog_latest(l, &out, err, errsz);
 	else if (strncmp(p, "lookup/", 7) == 0)
-		code = lookup(l, p + 7, &out, err, errsz);
+		code = lookup(l, st, a->owner, a->upstream, p + 7, &out, err, errsz);
 	else if (strncmp(p, "tile/", 5) == 0 && tlog_tile_parse(p, &t) == 0) {
 		code = sumlog_tile(l, &t, &out, err, errsz);
 		/* a tile, full or partial, never changes: the records never do */
@@ -67,7 +75,7 @@ int sumdb_serve(const struct store *st, const struct op_args *a, struct reply *r
 		return 0;
 	}
 	if (code == 200)
-		code = answer(&l, a->sumdb_path, r, err, sizeof err);
+		code = answer(&l, st, a, r, err, sizeof err);
 	sumlog_close(&l);
 	if (code != 200) {
 		r->cache_control = NULL;

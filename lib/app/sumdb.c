@@ -9,6 +9,7 @@
 #include "http/reply.h"
 #include "store/store.h"
 #include "store/sumlog.h"
+#include "upstream/upstream.h"
 
 #define TEXT "text/plain; charset=UTF-8"
 
@@ -29,7 +30,10 @@ static int lookup(struct sumlog *l, const struct store *st, const char *owner, i
 	int code = sumlog_lookup(l, module, version, out, err, errsz);
 	/* a public module goreg has not logged: from the upstream database,
 	 * verified there (goreg-fetch -c), then from the log */
-	if (code == 404 && upstream && miss_sumlog(st, owner, module, version) == 0)
+	struct upstream u;
+	char e2[MSG_MAX];
+	if (code == 404 && upstream && upstream_get(st, owner, &u, e2, sizeof e2) == 200 && *u.sumdb_key &&
+	    miss_sumlog(st, owner, module, version) == 0)
 		code = sumlog_lookup(l, module, version, out, err, errsz);
 	return code;
 }

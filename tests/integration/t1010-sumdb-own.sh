@@ -12,11 +12,7 @@
 # partial tile, data tiles, consistency between successive tree heads.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/httplib.sh"
-command -v go >/dev/null 2>&1 || skip_all "no go command"
-[ -f /usr/share/gocode/src/golang.org/x/mod/sumdb/client.go ] || skip_all "no golang-golang-x-mod-dev"
-(cd "$GOREG_TOP" && env HOME="$T/home" GOCACHE="$T/gocache" GOPATH="$T/oracle-gopath:/usr/share/gocode" \
-	GO111MODULE=off GOFLAGS= GOTOOLCHAIN=local CGO_ENABLED=0 go build -o "$T/sumdbcheck" ./tests/oracle/sumdbcheck) ||
-	bail "could not build the sumdb client oracle"
+go_oracle sumdbcheck
 
 setup_registry
 upload_cli() { "$B/goreg-upload" -r "$R" acme "$1"; }

@@ -8,6 +8,7 @@
 #include "auth/auth.h"
 #include "base/prog.h"
 #include "store/store.h"
+#include "store/sumlog.h"
 #include "upstream/upstream.h"
 
 static const char synopsis[] =
@@ -25,7 +26,8 @@ static const char synopsis[] =
 	"  audit [OWNER]\n"
 	"  upstream set OWNER LIST | upstream show OWNER | upstream clear OWNER\n"
 	"  upstream private OWNER PATTERNS\n"
-	"  upstream sumdb OWNER NAME+HASH+KEY URL";
+	"  upstream sumdb OWNER NAME+HASH+KEY URL\n"
+	"  sumdb init OWNER NAME | sumdb key OWNER | sumdb verify OWNER";
 
 static struct store st;
 static struct audit au;
@@ -112,6 +114,39 @@ static int upstream_cmd(int argc, char **argv, int64_t now)
 		return audit_end(code, now, "upstream-clear", argv[2], "", "");
 	}
 	usage(synopsis);
+}
+
+/* goreg-admin sumdb ...: the owner's own checksum database (sumlog.h). */
+static int sumdb_cmd(int argc, char **argv, int64_t now)
+{
+	const char *verb = argc > 1 ? argv[1] : "";
+	char vkey[NOTE_KEY_MAX + 1];
+	struct sumlog l;
+	if (is(verb, "init") && argc == 4) {
+		struct owner_info oi;
+		check(auth_owner_get(&st, argv[2], &oi, err, sizeof err));
+		audit_begin();
+		audit_end(sumlog_create(&st, argv[2], argv[3], vkey, err, sizeof err), now, "sumdb-init", argv[2],
+		          argv[3], vkey);
+	} else if (is(verb, "key") && argc == 3) {
+		check(sumlog_open(&st, argv[2], 0, &l, err, sizeof err));
+		int code = sumlog_vkey(&l, vkey, err, sizeof err);
+		sumlog_close(&l);
+		check(code);
+	} else if (is(verb, "verify") && argc == 3) {
+		int64_t n = 0;
+		check(sumlog_open(&st, argv[2], 0, &l, err, sizeof err));
+		int code = sumlog_verify(&l, &n, err, sizeof err);
+		sumlog_close(&l);
+		if (code != 200)
+			die(1, "the checksum database of '%s' does not verify: %s", argv[2], err);
+		printf("%s: %lld records, every hash and the signed tree head verify\n", argv[2], (long long)n);
+		return fflush(stdout) == 0 ? 0 : (die(111, "unable to write to stdout"), 111);
+	} else
+		usage(synopsis);
+	/* the verifier key line, for GOSUMDB */
+	printf("%s\n", vkey);
+	return fflush(stdout) == 0 ? 0 : (die(111, "unable to write to stdout"), 111);
 }
 
 int main(int argc, char **argv)
@@ -212,5 +247,7 @@ int main(int argc, char **argv)
 	}
 	if (is(what, "upstream"))
 		return upstream_cmd(argc, argv, now);
+	if (is(what, "sumdb"))
+		return sumdb_cmd(argc, argv, now);
 	usage(synopsis);
 }

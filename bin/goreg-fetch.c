@@ -18,7 +18,8 @@
 #include "gomod/semver.h"
 #include "store/store.h"
 
-static const char synopsis[] = "[-r root] owner module@version... | owner - | -l owner module... | -s name owner path";
+static const char synopsis[] =
+	"[-r root] owner module@version... | owner - | -l owner module... | -s name owner path | -c owner module@version...";
 
 /* Where a response body goes: a file, or memory; at most max bytes. */
 struct sink {
@@ -102,20 +103,25 @@ static int get(void *ctx, const char *url, int fd, char **mem, size_t *memlen, l
 	return (int)status;
 }
 
+/* "module@version" split in place: NULL, or why it is no such thing */
+static const char *split_version(char *arg, char **at)
+{
+	*at = strrchr(arg, '@');
+	if (!*at || *at == arg)
+		return "expected module@version";
+	**at = 0;
+	const char *why = modpath_check(arg);
+	if (!why && !semver_is_module_canonical(*at + 1))
+		why = "not a canonical version";
+	return why;
+}
+
 /* One "module@version": a line on stdout, and what it means for the
  * exit code (0 done, 1 refused or absent, 111 failed). */
 static int one(const struct store *st, const char *owner, char *arg, const struct fetch_client *c)
 {
-	char err[MSG_MAX];
-	char *at = strrchr(arg, '@');
-	const char *why = NULL;
-	if (!at || at == arg)
-		why = "expected module@version";
-	else {
-		*at = 0;
-		if ((why = modpath_check(arg)) == NULL && !semver_is_module_canonical(at + 1))
-			why = "not a canonical version";
-	}
+	char err[MSG_MAX], *at;
+	const char *why = split_version(arg, &at);
 	if (why) {
 		printf("refused %s%s%s: %s\n", arg, at ? "@" : "", at ? at + 1 : "", why);
 		return 1;
@@ -128,6 +134,25 @@ static int one(const struct store *st, const char *owner, char *arg, const struc
 		printf("%s %s@%s: %s\n", code < 500 ? "refused" : "failed", arg, at + 1, err);
 		return code < 500 ? 1 : 111;
 	}
+}
+
+/* -c: one version's go.sum lines, verified in the upstream checksum
+ * database, into the owner's own one; a line on stdout. */
+static int one_sum(const struct store *st, const char *owner, char *arg, const struct fetch_client *c)
+{
+	char err[MSG_MAX], *at;
+	const char *why = split_version(arg, &at);
+	if (why) {
+		printf("refused %s%s%s: %s\n", arg, at ? "@" : "", at ? at + 1 : "", why);
+		return 1;
+	}
+	int code = fetch_sum_log(st, owner, arg, at + 1, c, err, sizeof err);
+	if (code == 200 || code == 201) {
+		printf("%s %s@%s\n", code == 201 ? "logged" : "present", arg, at + 1);
+		return 0;
+	}
+	printf("%s %s@%s: %s\n", code < 500 ? "refused" : "failed", arg, at + 1, err);
+	return code < 500 ? 1 : 111;
 }
 
 /* -l: one module's upstream list into the cache, a line on stdout. */
@@ -152,15 +177,17 @@ int main(int argc, char **argv)
 {
 	prog_init("goreg-fetch");
 	const char *root = store_default_root();
-	int ch, list = 0;
+	int ch, list = 0, sums = 0;
 	const char *sumdb = NULL;
-	while ((ch = getopt(argc, argv, "r:ls:")) != -1) {
+	while ((ch = getopt(argc, argv, "r:ls:c")) != -1) {
 		if (ch == 'r')
 			root = optarg;
 		else if (ch == 'l')
 			list = 1;
 		else if (ch == 's')
 			sumdb = optarg;
+		else if (ch == 'c')
+			sums = 1;
 		else
 			usage(synopsis);
 	}
@@ -193,6 +220,11 @@ int main(int argc, char **argv)
 		else
 			printf("%s %s/%s: %s\n", code < 500 ? "refused" : "failed", sumdb, argv[1], err);
 		rc = code == 200 ? 0 : code < 500 ? 1 : 111;
+	} else if (sums) {
+		for (int i = 1; i < argc; i++) {
+			int r = one_sum(&st, owner, argv[i], &c);
+			rc = r > rc ? r : rc;
+		}
 	} else if (list) {
 		for (int i = 1; i < argc; i++) {
 			int r = one_list(&st, owner, argv[i], &c);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <sodium.h>
 
@@ -50,12 +51,15 @@ int fetch_eligible(const struct store *st, const char *owner, const char *module
 }
 
 /* One fetch of a version at a time: a lock file in ROOT/tmp named for
- * the owner, module and version, held until the version is published or
- * the fetch gave up.  Returns its fd, or -1 with errno. */
-static int fetch_lock(const struct store *st, const char *owner, const char *module, const char *version)
+ * the owner, module and version (path, at least ROOT_PATH_MAX bytes),
+ * held until the version is published or the fetch gave up; the holder
+ * removes it (fetch_unlock), so a waiter that then gets the lock of the
+ * removed file opens the name again.  Returns its fd, or -1 with errno. */
+static int fetch_lock(const struct store *st, const char *owner, const char *module, const char *version,
+                      char *path)
 {
 	unsigned char sum[32];
-	char hex[65], path[ROOT_PATH_MAX];
+	char hex[65];
 	crypto_hash_sha256_state h;
 	crypto_hash_sha256_init(&h);
 	const char *parts[3] = {owner, module, version};
@@ -63,19 +67,33 @@ static int fetch_lock(const struct store *st, const char *owner, const char *mod
 		crypto_hash_sha256_update(&h, (const unsigned char *)parts[i], strlen(parts[i]) + 1);
 	crypto_hash_sha256_final(&h, sum);
 	hex_encode(sum, 16, hex);
-	if (fmt(path, sizeof path, "%s/tmp/fetch.%s", st->root, hex) < 0) {
+	if (fmt(path, ROOT_PATH_MAX, "%s/tmp/fetch.%s", st->root, hex) < 0) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return -1;
-	while (flock(fd, LOCK_EX) < 0)
-		if (errno != EINTR) {
-			close(fd);
+	for (;;) {
+		struct stat a, b;
+		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0)
+			return -1;
+		int rc;
+		while ((rc = flock(fd, LOCK_EX)) < 0 && errno == EINTR)
+			;
+		if (rc == 0 && fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+			return fd;
+		int e = errno;
+		close(fd);
+		if (rc < 0) {
+			errno = e;
 			return -1;
 		}
-	return fd;
+	}
+}
+
+static void fetch_unlock(const char *path, int fd)
+{
+	unlink(path);
+	close(fd);
 }
 
 /* The time an upstream's .info gives the version (it must be this
@@ -116,7 +134,16 @@ static int publish(const struct store *st, const char *owner, const char *module
 	if (code >= 300)
 		ERR(code, "%.*s", (int)(r.mem_len ? r.mem_len - 1 : 0), r.mem ? r.mem : "");
 	reply_free(&r);
-	return code == 409 ? 200 : code;
+	/* a 409 is the version there already, or else the owner's checksum
+	 * database holding other hashes for it */
+	struct verinfo vi;
+	char e2[MSG_MAX];
+	if (code == 409 && store_get(st, owner, module, version, &vi, e2, sizeof e2) == 200)
+		code = 200;
+	else if (code == 409)
+		code = ERR(502, "SECURITY: the upstream's %s@%s does not have the hashes the checksum database "
+		           "holds for it: not stored", module, version);
+	return code;
 }
 
 /* Try one upstream base url: 201/200 done, 404 or 410 not there, another
@@ -196,6 +223,17 @@ static int try_version(void *ctx, const char *base, char *err, size_t errsz)
 	return try_base(t->st, t->owner, t->module, t->version, base, t->c, t->now, err, errsz);
 }
 
+/* With an own checksum database and an upstream one, the version's lines
+ * are logged from the verified upstream database before its files are
+ * fetched, so the publish checks the files against them.  404 to go on
+ * (also when there is nothing to verify against), else the failure. */
+static int fetch_logged(const struct store *st, const char *owner, const char *module, const char *version,
+                        const struct fetch_client *c, char *err, size_t errsz)
+{
+	int code = fetch_sum_log(st, owner, module, version, c, err, errsz);
+	return code == 200 || code == 201 ? 404 : code;
+}
+
 int fetch_version(const struct store *st, const char *owner, const char *module, const char *version,
                   const struct fetch_client *c, int64_t now, char *err, size_t errsz)
 {
@@ -206,15 +244,18 @@ int fetch_version(const struct store *st, const char *owner, const char *module,
 		return code;
 	if (!semver_is_module_canonical(version))
 		return ERR(404, "%s@%s: not a canonical version", module, version);
-	int lfd = fetch_lock(st, owner, module, version);
+	char lpath[ROOT_PATH_MAX];
+	int lfd = fetch_lock(st, owner, module, version, lpath);
 	if (lfd < 0)
 		return ERR(500, "unable to lock the fetch of %s@%s: %s", module, version, strerror(errno));
 	code = store_get(st, owner, module, version, &vi, err, errsz);
+	if (code == 404)
+		code = fetch_logged(st, owner, module, version, c, err, errsz);
 	if (code == 404) {
 		struct version_try t = {st, owner, module, version, c, now};
 		code = each_upstream(&u, try_version, &t, err, errsz);
 	}
-	close(lfd);
+	fetch_unlock(lpath, lfd);
 	return code;
 }
 

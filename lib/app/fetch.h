@@ -58,4 +58,19 @@ int fetch_sumdb_cache(const struct store *st, const char *owner, const char *nam
 int fetch_sumdb(const struct store *st, const char *owner, const char *name, const char *path,
                 const struct fetch_client *c, char *err, size_t errsz);
 
+/* A version's go.sum lines from the owner's upstream checksum database,
+ * verified there (fetchsum.c: the signed tree head with the configured
+ * key, the record's inclusion proof, the tree's consistency with the one
+ * verified before) into text: 200; 404 not eligible (fetch_eligible), no
+ * upstream database, or not in it; 502 it failed or did not verify
+ * (err begins "SECURITY:" for a proof that failed); 500. */
+struct buf;
+int fetch_sum_lines(const struct store *st, const char *owner, const char *module, const char *version,
+                    const struct fetch_client *c, struct buf *text, char *err, size_t errsz);
+/* Add those lines to the owner's own checksum database (store/sumlog.h):
+ * 201 added, 200 it has the version already, 404 no own database or
+ * as fetch_sum_lines, 409 it holds other lines for the version, 502, 500. */
+int fetch_sum_log(const struct store *st, const char *owner, const char *module, const char *version,
+                  const struct fetch_client *c, char *err, size_t errsz);
+
 #endif

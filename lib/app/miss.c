@@ -52,8 +52,8 @@ static void child(const char *prog, char *const argv[])
 	_exit(111);
 }
 
-/* goreg-fetch -r ROOT [-l | -s NAME] OWNER ARG, bounded */
-static int run(const struct store *st, const char *owner, const char *arg, int list, const char *sumdb)
+/* goreg-fetch -r ROOT [FLAG [FLAGARG]] OWNER ARG, bounded */
+static int run(const struct store *st, const char *owner, const char *arg, const char *flag, const char *flagarg)
 {
 	char path[PATH_MAX];
 	const char *prog = getenv("GOREG_FETCH");
@@ -61,16 +61,21 @@ static int run(const struct store *st, const char *owner, const char *arg, int l
 		prog = beside(path, sizeof path);
 	if (!prog)
 		prog = "goreg-fetch";
-	char *const fetch[] = {"goreg-fetch", "-r", (char *)st->root, (char *)owner, (char *)arg, NULL};
-	char *const lst[] = {"goreg-fetch", "-r", (char *)st->root, "-l", (char *)owner, (char *)arg, NULL};
-	char *const sdb[] = {"goreg-fetch", "-r", (char *)st->root, "-s", (char *)sumdb, (char *)owner, (char *)arg,
-	                     NULL};
+	char *argv[9] = {"goreg-fetch", "-r", (char *)st->root};
+	int n = 3;
+	if (flag)
+		argv[n++] = (char *)flag;
+	if (flagarg)
+		argv[n++] = (char *)flagarg;
+	argv[n++] = (char *)owner;
+	argv[n++] = (char *)arg;
+	argv[n] = NULL;
 	int secs = field_env_secs("GOREG_FETCH_TIMEOUT", MISS_FETCH_SECS);
 	pid_t pid = fork();
 	if (pid < 0)
 		return -1;
 	if (pid == 0)
-		child(prog, sumdb ? sdb : list ? lst : fetch);
+		child(prog, argv);
 	/* bounded: poll for the child's end, then kill it */
 	struct timespec tick = {0, 10 * 1000 * 1000};
 	for (long waited = 0;; waited += 10) {
@@ -94,15 +99,22 @@ int miss_fetch(const struct store *st, const char *owner, const char *module, co
 {
 	char arg[MODPATH_MAX + VERSION_MAX + 2];
 	snprintf(arg, sizeof arg, "%s@%s", module, version);
-	return run(st, owner, arg, 0, NULL);
+	return run(st, owner, arg, NULL, NULL);
 }
 
 int miss_list(const struct store *st, const char *owner, const char *module)
 {
-	return run(st, owner, module, 1, NULL);
+	return run(st, owner, module, "-l", NULL);
 }
 
 int miss_sumdb(const struct store *st, const char *owner, const char *name, const char *path)
 {
-	return run(st, owner, path, 0, name);
+	return run(st, owner, path, "-s", name);
+}
+
+int miss_sumlog(const struct store *st, const char *owner, const char *module, const char *version)
+{
+	char arg[MODPATH_MAX + VERSION_MAX + 2];
+	snprintf(arg, sizeof arg, "%s@%s", module, version);
+	return run(st, owner, arg, "-c", NULL);
 }

@@ -16,5 +16,8 @@ int miss_fetch(const struct store *st, const char *owner, const char *module, co
 int miss_list(const struct store *st, const char *owner, const char *module);
 /* The same for goreg-fetch -s OWNER NAME PATH: a checksum database's answer. */
 int miss_sumdb(const struct store *st, const char *owner, const char *name, const char *path);
+/* The same for goreg-fetch -c OWNER MODULE@VERSION: the version's go.sum
+ * lines, verified in the upstream checksum database, into the owner's own. */
+int miss_sumlog(const struct store *st, const char *owner, const char *module, const char *version);
 
 #endif

@@ -18,6 +18,7 @@
 #include "app/route.h"
 #include "app/fetch.h"
 #include "app/miss.h"
+#include "app/sumdb.h"
 #include "upstream/upstream.h"
 #include "gomod/semver.h"
 #include "store/store.h"
@@ -423,7 +424,8 @@ static int sumdb_path_ok(const char *p)
 	return strcmp(p, "latest") == 0 || strncmp(p, "lookup/", 7) == 0 || strncmp(p, "tile/", 5) == 0;
 }
 
-/* The proxied checksum database: "supported" when the owner has one of
+/* The owner's own checksum database (sumdb.c) if that is the name; else
+ * the proxied one: "supported" when the owner has one of
  * that name, the rest from the cache, fetched by goreg-fetch -s on a miss
  * (and "latest" again once older than SUMDB_LATEST_TTL).  A latest the
  * upstream cannot refresh is served stale, saying so. */
@@ -433,6 +435,8 @@ void ops_sumdb(const struct store *st, const struct op_args *a, struct reply *r)
 	const char *p = a->sumdb_path;
 	int supported = strcmp(p, "supported") == 0;
 	struct upstream u;
+	if (sumdb_serve(st, a, r))
+		return;
 	if (fetch_sumdb_cache(st, a->owner, a->sumdb_name, p, &u, path, sizeof path, err, sizeof err) < 0) {
 		reply_error(r, 404, "%s", err);
 		return;

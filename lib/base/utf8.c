@@ -137,3 +137,12 @@ const char *utf8_quote(const char *s, size_t n, char *buf, size_t bufsz)
 	buf[o] = '\0';
 	return buf;
 }
+
+int utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0, l; i < n; i += l)
+		if (utf8_decode(p + i, n - i, &l) == 0xFFFD && l == 1)
+			return 0;
+	return 1;
+}

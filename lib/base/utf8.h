@@ -11,6 +11,8 @@
 /* utf8.DecodeRune: an invalid or truncated sequence, an overlong form or
  * a surrogate gives U+FFFD of length 1; *len is always >= 1 (n > 0). */
 uint32_t utf8_decode(const unsigned char *s, size_t n, size_t *len);
+/* utf8.Valid: no sequence above decodes as U+FFFD of length 1. */
+int utf8_valid(const char *s, size_t n);
 /* Write r as UTF-8 into out (room for 4 bytes); returns the length. */
 size_t utf8_encode(uint32_t r, unsigned char *out);
 /* unicode.IsPrint, exact for ASCII, see utf8.c for the rest */

@@ -217,16 +217,6 @@ static size_t decode_valid(const unsigned char *s, uint32_t *r)
 	return *r == 0xFFFD && n == 1 ? 0 : n;
 }
 
-static int utf8_valid(const char *s)
-{
-	uint32_t r;
-	size_t n;
-	for (; *s; s += n)
-		if ((n = decode_valid((const unsigned char *)s, &r)) == 0)
-			return 0;
-	return 1;
-}
-
 static int is_lower(uint32_t c) { return c >= 'a' && c <= 'z'; }
 static int is_upper(uint32_t c) { return c >= 'A' && c <= 'Z'; }
 static int is_digit(uint32_t c) { return c >= '0' && c <= '9'; }
@@ -371,7 +361,7 @@ static const char *check_path(const char *path, enum kind kind)
 
 	if (path == NULL)
 		return "empty string";
-	if (!utf8_valid(path))
+	if (!utf8_valid(path, strlen(path)))
 		return "invalid utf-8";
 	n = strlen(path);
 	if (n == 0)

@@ -14,6 +14,7 @@
 
 #include "gomod/modpath.h"
 #include "store/store.h"
+#include "store/sumlog.h"
 #include "base/util.h"
 
 const char *fsck_rel(const struct fsck_ctx *x, const char *abs)
@@ -299,6 +300,23 @@ static int scan_vdir(struct fsck_ctx *x, const char *abs, const char *escmod)
 	return r;
 }
 
+/* The owner's checksum database: every record, hash, lookup key and the
+ * signed tree head (sumlog_verify).  Nothing repairs it: it is
+ * append-only, what clients saw of it must stay; a backup restores it. */
+static void check_sumlog(struct fsck_ctx *x)
+{
+	struct sumlog l;
+	char why[MSG_MAX];
+	int64_t n;
+	int code = sumlog_open(x->st, x->owner, 0, &l, why, sizeof why);
+	if (code == 200)
+		code = sumlog_verify(&l, &n, why, sizeof why);
+	sumlog_close(&l);
+	if (code != 200)
+		fsck_found(x, 1, "", "%s/" SUMLOG_FILE ": %s (not repaired: a checksum database is only ever "
+		           "appended to; restore it from a backup)", x->owner, why);
+}
+
 /* The owner's tree below abs (relpath sub, "" at the top). */
 static int walk(struct fsck_ctx *x, const char *abs, const char *sub)
 {
@@ -321,6 +339,11 @@ static int walk(struct fsck_ctx *x, const char *abs, const char *sub)
 			/* the index: opened and judged by fsck.c but for its mode */
 			if (S_ISREG(sb.st_mode))
 				fsck_mode(x, p, &sb, STORE_MODE_FILE);
+			continue;
+		}
+		if (!*sub && strcmp(names[i], SUMLOG_FILE) == 0 && S_ISREG(sb.st_mode)) {
+			fsck_mode(x, p, &sb, STORE_MODE_SECRET);
+			check_sumlog(x);
 			continue;
 		}
 		if (!S_ISDIR(sb.st_mode)) {

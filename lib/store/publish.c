@@ -13,8 +13,12 @@
  *   4. rename .zip, .mod, then .info: the file-tree GOPROXY sees a version
  *      only once its .info exists, and by then its .zip and .mod do;
  *   5. @v/list rewritten, @v and any new directory fsync'd;
- *   6. record and version list stored, transaction committed (tdb fsyncs):
- *      the HTTP side sees the version from here on.
+ *   6. record and version list stored; when the owner keeps a checksum
+ *      database (sumlog.h), the version's go.sum lines added to it and
+ *      that committed (a version published before must have the lines
+ *      logged then: 409 otherwise, checked at 3); then the index's
+ *      transaction committed (tdb fsyncs): the HTTP side sees the version
+ *      from here on.
  * store_get answers only for a version with both its record and its .info,
  * so between 4 and 6, or after a crash there, HTTP readers see nothing;
  * goreg-fsck --repair then adopts the whole version the tree holds.
@@ -45,6 +49,7 @@
 #include "gomod/modzip.h"
 #include "gomod/semver.h"
 #include "base/util.h"
+#include "store/sumlog.h"
 
 static TDB_DATA key_of(struct buf *b, const char *module, const char *version)
 {
@@ -152,6 +157,9 @@ struct pub {
 	struct buf k;
 	TDB_DATA key;
 	struct verinfo rec;             /* the version's record */
+	struct sumlog log;              /* the owner's checksum database, if any */
+	struct buf logrec;              /* the version's record in it */
+	int has_log, logged;
 	char info[STORE_INFO_MAX];      /* and the .info bytes the protocol serves */
 };
 
@@ -286,6 +294,29 @@ static int pub_once(struct pub *p)
 	return 200;
 }
 
+/* 3, continued: with a checksum database, a version it logged before
+ * (published, then deleted) comes back only with the same hashes */
+static int pub_logged(struct pub *p)
+{
+	const struct modzip_info *mi = p->mi;
+	struct buf old = {0};
+	int code = sumlog_open(p->st, p->owner, 1, &p->log, p->err, p->errsz);
+	if (code == 404)
+		return 200;
+	p->has_log = code == 200;
+	if (code != 200 || (code = sumlog_begin(&p->log, p->err, p->errsz)) != 200)
+		return code;
+	if (sumlog_record(mi->module, mi->version, mi->h1_zip, mi->h1_mod, &p->logrec) < 0)
+		return PERR(500, "out of memory");
+	code = sumlog_find(&p->log, mi->module, mi->version, &old, p->err, p->errsz);
+	if (code == 200 && (old.len != p->logrec.len || memcmp(old.p, p->logrec.p, old.len) != 0))
+		code = PERR(409, "%s@%s was published before with other content (the checksum database keeps its "
+		            "hashes forever: publish a new version)", mi->module, mi->version);
+	p->logged = code == 200;
+	buf_free(&old);
+	return code == 404 ? 200 : code;
+}
+
 /* 4. files into place: .zip, .mod, and last the .info; 5. the file
  * tree's list; @v synced: the renames are durable before the commit that
  * makes them visible over HTTP */
@@ -317,6 +348,11 @@ static int pub_commit(struct pub *p)
 	    store_put_list(p->db, p->mi->module, p->newlist, p->nnew) != 0)
 		return PERR(-1, "unable to store metadata: %s", tdb_errorstr(p->db));
 	store_crash_point("publish-stored");
+	if (p->has_log && !p->logged &&
+	    (sumlog_add(&p->log, p->mi->module, p->mi->version, p->logrec.p, p->logrec.len, p->err, p->errsz) != 200 ||
+	     sumlog_commit(&p->log, p->err, p->errsz) != 200))
+		return -1;
+	store_crash_point("publish-logged");
 	p->in_txn = 0;
 	if (tdb_transaction_commit(p->db) != 0)
 		/* tdb has rolled the transaction back */
@@ -351,6 +387,8 @@ static void pub_end(struct pub *p)
 			unlink(p->tmpf[i]);
 	}
 	buf_free(&p->k);
+	buf_free(&p->logrec);
+	sumlog_close(&p->log);
 	free(p->newlist);
 	store_list_free(p->list, p->nlist);
 	if (p->db)
@@ -369,7 +407,8 @@ int store_publish(const struct store *st, const char *owner, const char *zippath
 	if (pub_record(&p, vi, uploader, now) < 0)
 		return 500;
 	code = 500;
-	if (pub_spool_small(&p) == 0 && pub_lock(&p) == 0 && (code = pub_once(&p)) == 200) {
+	if (pub_spool_small(&p) == 0 && pub_lock(&p) == 0 && (code = pub_once(&p)) == 200 &&
+	    (code = pub_logged(&p)) == 200) {
 		if (pub_place(&p) == 0 && pub_commit(&p) == 0) {
 			*vi = p.rec;
 			code = 201;

@@ -4,12 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sodium.h>
 
 #include "auth/auth.h"
 #include "auth/authdb.h"
 #include "base/util.h"
 #include "store/store.h"
+#include "sumdb/note.h"
 
 /* The record's fields, in the order they are written. */
 enum { F_PROXY, F_PRIVATE, F_SUMDB_KEY, F_SUMDB_URL, NFIELDS };
@@ -239,43 +239,15 @@ const char *upstream_check_patterns(const char *patterns)
 
 const char *upstream_check_sumdb_key(const char *key, char *name, size_t namesz)
 {
-	/* note.NewVerifier: name+hash+base64(alg || public key), alg 1 = Ed25519 */
-	const char *p1 = strchr(key, '+');
-	const char *p2 = p1 ? strchr(p1 + 1, '+') : NULL;
-	if (!p1 || !p2 || p1 == key)
-		return "expected NAME+HASH+KEY";
-	size_t nl = (size_t)(p1 - key);
-	if (nl >= namesz)
+	struct note_key k;
+	const char *why = note_verifier_parse(key, &k);
+	if (why)
+		return why;
+	if (strlen(k.name) >= namesz)
 		return "name too long";
-	for (size_t i = 0; i < nl; i++)
-		if ((unsigned char)key[i] <= ' ' || key[i] == 0x7f || key[i] == '/')
-			return "a name with a space, control character or '/'";
-	if (p2 - p1 - 1 != 8)
-		return "the hash is not 8 hex digits";
-	for (const char *h = p1 + 1; h < p2; h++)
-		if (!isxdigit((unsigned char)*h) || isupper((unsigned char)*h))
-			return "the hash is not 8 lowercase hex digits";
-	unsigned char raw[64];
-	size_t rl;
-	if (sodium_base642bin(raw, sizeof raw, p2 + 1, strlen(p2 + 1), NULL, &rl, NULL,
-	                      sodium_base64_VARIANT_ORIGINAL) != 0 || rl != 33)
-		return "the key is not base64 of 33 bytes";
-	if (raw[0] != 1)
-		return "not an Ed25519 key (its first byte is not 1)";
-	/* the hash is the first 4 bytes of SHA-256(name || "\n" || alg || key) */
-	crypto_hash_sha256_state h;
-	unsigned char sum[32];
-	crypto_hash_sha256_init(&h);
-	crypto_hash_sha256_update(&h, (const unsigned char *)key, nl);
-	crypto_hash_sha256_update(&h, (const unsigned char *)"\n", 1);
-	crypto_hash_sha256_update(&h, raw, 33);
-	crypto_hash_sha256_final(&h, sum);
-	char hex[9];
-	snprintf(hex, sizeof hex, "%02x%02x%02x%02x", sum[0], sum[1], sum[2], sum[3]);
-	if (memcmp(hex, p1 + 1, 8) != 0)
-		return "the hash does not match the name and key";
-	memcpy(name, key, nl);
-	name[nl] = 0;
+	if (strchr(k.name, '/'))
+		return "a name with a '/'";
+	memcpy(name, k.name, strlen(k.name) + 1);
 	return NULL;
 }
 

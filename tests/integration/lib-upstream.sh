@@ -4,6 +4,16 @@
 #                                    its go.mod, an .info, the list)
 #   start_upstream                   nginx on https://localhost:$NPORT for
 #                                    $UP; $T/tls/cert.pem is its CA
+#   tamper_up                        $UP's example.com/pub v1.1.0 zip made
+#                                    another (after publish_up of it), the
+#                                    genuine tree kept in $T/genuine
+#   use_pub                          a module $T/use importing
+#                                    example.com/pub, and gosum CMD...: the
+#                                    go command there with GOPROXY=$G and
+#                                    GOSUMDB=$VKEY (GONOSUMDB, GOPRIVATE unset)
+#   start_sumdb                      x/mod's test checksum database
+#                                    sum.test for $T/genuine on port $SPORT,
+#                                    its verifier key in $UPKEY
 # The certificate is for the name localhost: mbedTLS 2 (goreg-fetch's TLS)
 # matches host names, not IP addresses (goreg-fetch(8)).
 command -v nginx >/dev/null 2>&1 || skip_all "nginx is not installed"
@@ -37,3 +47,27 @@ start_upstream() {
 	start_nginx
 	npid=$_npid
 }
+
+tamper_up() {
+	cp -R "$UP" "$T/genuine"
+	make_module "$T/evil" example.com/pub pkg
+	printf '// evil\n' >> "$T/evil/pkg.go"
+	pack example.com/pub v1.1.0 "$T/evil" "$UP/example.com/pub/@v/v1.1.0.zip" || bail "goreg-pack"
+}
+
+start_sumdb() {
+	go_oracle sumdb
+	SPORT=$(free_port)
+	"$T/sumdb" sum.test "$T/genuine" "$SPORT" > "$T/sumdb.out" 2> "$T/sumdb.err" &
+	_pids="$_pids $!"
+	wait_port "$SPORT" || bail "the test checksum database did not start ($(cat "$T/sumdb.err"))"
+	UPKEY=$(head -n 1 "$T/sumdb.out")
+}
+
+use_pub() {
+	mkdir -p "$T/use"
+	printf 'module example.com/use\n\ngo 1.19\n' > "$T/use/go.mod"
+	printf 'package use\n\nimport _ "example.com/pub"\n' > "$T/use/use.go"
+}
+
+gosum() { (cd "$T/use" && go_env GOPROXY="$G" GOSUMDB="$VKEY" GONOSUMDB= GOPRIVATE= GOFLAGS=-mod=mod "$@"); }

@@ -157,6 +157,16 @@ go_env() {
 		GOPRIVATE= GONOPROXY= GOINSECURE= CGO_ENABLED=0 "$@"
 }
 
+# go_oracle NAME: build tests/oracle/NAME (GOPATH mode, Debian's x/mod)
+# into $T/NAME; skips the test without the go command or x/mod
+go_oracle() {
+	command -v go >/dev/null 2>&1 || skip_all "no go command"
+	[ -d /usr/share/gocode/src/golang.org/x/mod/sumdb ] || skip_all "no golang-golang-x-mod-dev"
+	(cd "$GOREG_TOP" && env HOME="$T/home" GOCACHE="$T/gocache" GOPATH="$T/oracle-gopath:/usr/share/gocode" \
+		GO111MODULE=off GOFLAGS= GOTOOLCHAIN=local CGO_ENABLED=0 go build -o "$T/$1" "./tests/oracle/$1") ||
+		bail "could not build tests/oracle/$1"
+}
+
 # admin ROOT ARGS...: goreg-admin on a store
 admin() {
 	r=$1

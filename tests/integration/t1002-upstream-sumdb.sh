@@ -11,27 +11,15 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/httplib.sh"
 . "$(dirname "$0")/lib-upstream.sh"
-command -v go >/dev/null 2>&1 || skip_all "no go command"
-[ -f /usr/share/gocode/src/golang.org/x/mod/sumdb/server.go ] || skip_all "no golang-golang-x-mod-dev"
-(cd "$GOREG_TOP" && env HOME="$T/home" GOCACHE="$T/gocache" GOPATH="$T/oracle-gopath:/usr/share/gocode" \
-	GO111MODULE=off GOFLAGS= GOTOOLCHAIN=local CGO_ENABLED=0 go build -o "$T/sumdb" ./tests/oracle/sumdb) ||
-	bail "could not build the test checksum database"
-
+go_oracle sumdb
 publish_up example.com/pub v1.0.0
 publish_up example.com/pub v1.1.0
 # the database answers from the genuine tree; nginx will serve a tampered
 # v1.1.0 zip of the same module and version
-cp -R "$UP" "$T/genuine"
-make_module "$T/evil" example.com/pub pkg
-printf '// evil\n' >> "$T/evil/pkg.go"
-pack example.com/pub v1.1.0 "$T/evil" "$UP/example.com/pub/@v/v1.1.0.zip" || bail "goreg-pack"
+tamper_up
 start_upstream
-
-SPORT=$(free_port)
-"$T/sumdb" sum.test "$T/genuine" "$SPORT" > "$T/sumdb.out" 2> "$T/sumdb.err" &
-_pids="$_pids $!"
-wait_port "$SPORT" || bail "the test checksum database did not start ($(cat "$T/sumdb.err"))"
-VKEY=$(head -n 1 "$T/sumdb.out")
+start_sumdb
+VKEY=$UPKEY
 
 R=$T/store
 admin "$R" user add acme >/dev/null
@@ -46,10 +34,7 @@ is "$(http "$G/sumdb/sum.test/latest")" 200 "latest, passed through"
 like "$(head -n 1 "$T/body")" '^go.sum database tree$' "a signed tree head"
 
 # the go command: goreg is its only proxy, GOSUMDB is the key alone
-mkdir -p "$T/use"
-printf 'module example.com/use\n\ngo 1.19\n' > "$T/use/go.mod"
-printf 'package use\n\nimport _ "example.com/pub"\n' > "$T/use/use.go"
-gosum() { (cd "$T/use" && go_env GOPROXY="$G" GOSUMDB="$VKEY" GONOSUMDB= GONOSUMCHECK= GOFLAGS=-mod=mod "$@"); }
+use_pub
 gosum go get example.com/pub@v1.0.0 > "$T/get.out" 2>&1
 ok $? "go get verifies a public module through goreg's proxied database ($(tail -n 3 "$T/get.out" | tr '\n' ' '))"
 like "$(cat "$T/use/go.sum")" 'example.com/pub v1.0.0 h1:' "go.sum holds its lines"

@@ -77,6 +77,19 @@ ok $? "go get $M@v1.1.0"
 out=$(gorun go run . 2>&1)
 is "$out" "hello from $M" "a program using the private module builds and runs"
 
+# the owner's own checksum database is read with the same credentials:
+# GOSUMDB is goreg's key, GONOSUMDB and GOPRIVATE unset
+VKEY=$(admin "$R" sumdb init acme goreg.test) || bail "sumdb init"
+go_env go clean -modcache >/dev/null 2>&1
+out=$(cd "$T/home" && go_env GOPROXY="$U" SSL_CERT_FILE="$T/tls/cert.pem" GOSUMDB="$VKEY" GONOSUMDB= GOPRIVATE= \
+	go mod download -json "$M@v1.0.0" 2>&1)
+ok $? "go verifies the private module in goreg's database, read with ~/.netrc ($(echo "$out" | grep -i error | head -c 200))"
+[ -s "$T/gopath/pkg/mod/cache/download/sumdb/goreg.test/lookup/example.com/secret@v1.0.0" ]
+ok $? "  (the go command looked the version up in goreg's database: its cache has the lookup)"
+out=$(cd "$T/home" && go_env GOPROXY="$U" SSL_CERT_FILE="$T/tls/cert.pem" GOSUMDB="$VKEY" GONOSUMDB= GOPRIVATE= \
+	NETRC="$T/no-netrc" go mod download -json "$M@v1.1.0" 2>&1)
+ok $(($? == 0)) "without credentials neither the module nor its database is readable"
+
 # revoked: a clean module cache and the same netrc are refused again
 id=$(admin "$R" token list bob | awk '{ print $1; exit }')
 admin "$R" token revoke bob "$id"

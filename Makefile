@@ -141,6 +141,11 @@ install: all
 	install -m 755 $(addprefix $(RELBIN)/,$(PROGRAMS)) $(DESTDIR)$(BINDIR)/
 	for m in $(MANPAGES); do s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
 	cp -R etc/. $(DESTDIR)$(DOCDIR)/etc/
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR)
+	for u in goreg.socket goreg@.service; do \
+		sed 's|/usr/local/bin/|$(BINDIR)/|' etc/$$u > $(DESTDIR)$(UNITDIR)/$$u && chmod 644 $(DESTDIR)$(UNITDIR)/$$u; done
+	install -m 644 etc/sysusers.d/goreg.conf $(DESTDIR)$(SYSUSERSDIR)/goreg.conf
+	install -m 644 etc/tmpfiles.d/goreg.conf $(DESTDIR)$(TMPFILESDIR)/goreg.conf
 
 clean:
 	rm -rf $(REL) $(DEV) $(LIBA) $(addprefix $(RELBIN)/,$(PROGRAMS))

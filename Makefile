@@ -128,12 +128,16 @@ bench: all | need-bench
 	GOREG_BIN=$(CURDIR)/$(RELBIN) bench/run.sh
 bench-deps: need-bench
 
-# ---- run: a demo registry on 127.0.0.1:$(PORT) ----
+# ---- run: a demo registry on 127.0.0.1:$(PORT) (https with TLS=1) ----
 PORT ?= 8080
 GOREG_RUN_ROOT ?= $(CURDIR)/demo-store
 GOREG_RUN_ADDR ?= 127.0.0.1:$(PORT)
+# TLS=1: https through nginx, with a throwaway CA kept in GOREG_RUN_TLS
+TLS ?=
+GOREG_RUN_TLS ?= $(CURDIR)/demo-tls
 run: all | need-run
-	@GOREG_ROOT=$(GOREG_RUN_ROOT) GOREG_ADDR=$(GOREG_RUN_ADDR) mk/run-demo.sh
+	@GOREG_ROOT=$(GOREG_RUN_ROOT) GOREG_ADDR=$(GOREG_RUN_ADDR) GOREG_TLS=$(TLS) GOREG_TLS_DIR=$(GOREG_RUN_TLS) \
+		mk/run-demo.sh
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \

@@ -27,6 +27,7 @@ static const char synopsis[] =
 	"  token list USER\n"
 	"  token revoke USER TOKEN-ID\n"
 	"  audit [OWNER]\n"
+	"  backup DIR\n"
 	"  upstream set OWNER LIST | upstream show OWNER | upstream clear OWNER\n"
 	"  upstream private OWNER PATTERNS\n"
 	"  upstream sumdb OWNER NAME+HASH+KEY URL";
@@ -125,7 +126,7 @@ static int upstream_cmd(int argc, char **argv, int64_t now)
 _Noreturn static void bad_usage(int argc, char **argv)
 {
 	static const char *const known[] = {"--read-only", "--name", "--expires", "--force"};
-	static const char *const cmds[] = {"user", "org", "owner", "token", "audit", "upstream"};
+	static const char *const cmds[] = {"user", "org", "owner", "token", "audit", "upstream", "backup"};
 	for (int k = 0; k < argc; k++) {
 		int ok = argv[k][0] != '-' || (k > 0 && (is(argv[k - 1], "--name") || is(argv[k - 1], "--expires")));
 		for (size_t j = 0; j < sizeof known / sizeof *known && !ok; j++)
@@ -147,7 +148,7 @@ _Noreturn static void bad_usage(int argc, char **argv)
 static int changes(const char *what, const char *verb)
 {
 	static const char *const reads[] = {"list", "members", "show", "modules"};
-	if (is(what, "audit"))
+	if (is(what, "audit") || is(what, "backup"))
 		return 0;
 	for (size_t j = 0; j < sizeof reads / sizeof *reads; j++)
 		if (is(verb, reads[j]))
@@ -250,6 +251,13 @@ int main(int argc, char **argv)
 		audit_begin();
 		return audit_end(auth_user_add(&st, argv[2], now, err, sizeof err), now, "user-add", argv[2], "",
 		                 "");
+	}
+	if (is(what, "backup") && argc == 2) {
+		struct store_backup_counts n;
+		check(store_backup(&st, argv[1], &n, err, sizeof err));
+		fprintf(stderr, "goreg-admin: backed up %lu owners, %lu files, %llu bytes into %s\n", n.owners, n.files,
+		        n.bytes, argv[1]);
+		return 0;
 	}
 	if (is(what, "user") && is(verb, "list") && argc == 2) {
 		char *out;

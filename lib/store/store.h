@@ -132,6 +132,18 @@ int store_owner_modules(const struct store *st, const char *owner, char **out, s
 int store_owner_set_aside(const struct store *st, const char *owner, int64_t now, char *dst, size_t dstsz,
                           char *err, size_t errsz);
 
+/* A copy of the store at st into dst (new, or an empty directory) while
+ * it serves: goreg.tdb copied under its transaction lock, each owner's
+ * tree under its index's (so no publish or delete is half in the copy),
+ * audit.log to its last whole line, everything but tmp/; modes and times
+ * kept, all fsync'd.  200; 409 when dst is not empty; 500.  backup.c. */
+struct store_backup_counts {
+	unsigned long owners, files;
+	unsigned long long bytes;
+};
+int store_backup(const struct store *st, const char *dst, struct store_backup_counts *n, char *err,
+                 size_t errsz);
+
 /* Publish the validated zip at zippath (in ROOT/tmp; consumed on success)
  * as owner's mi->module@mi->version.  201, or 409 if it exists.  On input
  * vi->zip_sha256 holds the zip's SHA-256 (hex; computed while spooling);

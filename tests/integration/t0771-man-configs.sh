@@ -1,6 +1,7 @@
 #!/bin/sh
 # The configuration snippets of goreg(7) are the shipped files of etc/
-# without their comments, so the page and the files cannot disagree.
+# without their comments ('#' or, for stunnel, ';' lines), so the page and
+# the files cannot disagree.
 . "$(dirname "$0")/lib.sh"
 cd "$GOREG_TOP" || bail "no source tree"
 
@@ -12,8 +13,8 @@ snippet() {
 		on && /^\.Ed$/ { exit }
 		on { print }' man/goreg.7
 }
-for f in etc/lighttpd/goreg.conf etc/nginx/goreg.conf etc/nginx/goreg-tls.conf; do
-	grep -v '^#' "$f" > "$T/want"
+for f in etc/lighttpd/goreg.conf etc/nginx/goreg.conf etc/nginx/goreg-tls.conf etc/stunnel/goreg.conf; do
+	grep -v '^[#;]' "$f" > "$T/want"
 	snippet "$f" > "$T/got"
 	test -s "$T/got"
 	ok $? "goreg(7) has a snippet for $f"

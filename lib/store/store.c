@@ -57,8 +57,8 @@ int store_init(struct store *st, const char *root, char *err, size_t errsz)
 }
 
 /* One path of the store a server must be able to use: root (a directory,
- * searchable and readable) or ROOT/goreg.tdb (readable and writable, for
- * its locks), each when it exists. */
+ * searchable and readable) or ROOT/goreg.tdb (readable: a store the
+ * server may only read is served, store_tdb_open), each when it exists. */
 static int check_path(const char *path, int dir, char *err, size_t errsz)
 {
 	struct stat sb;
@@ -72,10 +72,10 @@ static int check_path(const char *path, int dir, char *err, size_t errsz)
 	}
 	if (dir && !S_ISDIR(sb.st_mode))
 		return ERR(500, "store '%s' is not a directory", path);
-	if (access(path, dir ? R_OK | X_OK : R_OK | W_OK) != 0)
-		return ERR(500, "store '%s' is not %s by uid %u: %s (it belongs to uid %u: give it to the "
-		           "server's user, or run the server as its owner)", path, dir ? "readable" : "readable and writable", (unsigned)geteuid(),
-		           strerror(errno), (unsigned)sb.st_uid);
+	if (faccessat(AT_FDCWD, path, dir ? R_OK | X_OK : R_OK, AT_EACCESS) != 0)
+		return ERR(500, "store '%s' is not readable by uid %u: %s (it belongs to uid %u: give it to the "
+		           "server's user, or run the server as its owner)", path, (unsigned)geteuid(), strerror(errno),
+		           (unsigned)sb.st_uid);
 	return 200;
 }
 

@@ -79,7 +79,7 @@ int store_init(struct store *st, const char *root, char *err, size_t errsz);
 /* Create ROOT and ROOT/tmp if missing (write paths call it). */
 int store_prepare(struct store *st, char *err, size_t errsz);
 /* Can a server use the store: its root a directory this process may read,
- * and ROOT/goreg.tdb, if there is one, readable and writable?  200, or
+ * and ROOT/goreg.tdb, if there is one, readable?  200, or
  * 500 with the reason, which names the path: for the log, never for a
  * client (ops_hide_500). */
 int store_check_root(const struct store *st, char *err, size_t errsz);

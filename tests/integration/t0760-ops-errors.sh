@@ -83,8 +83,15 @@ if command -v setpriv >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
 	printf 'GET /api/packages/acme/go/%s/@v/list HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' "$M" |
 		setpriv --reuid=65534 --regid=65534 --clear-groups "$B/goreg-httpd" -r "$R" >"$T/out" 2>"$T/err"
 	like "$(head -n 1 "$T/out")" "^HTTP/1.1 500 " "a goreg.tdb the server's user cannot read: 500"
-	like "$(head -n 1 "$T/err")" "^goreg-httpd: store '$R/goreg.tdb' is not readable and writable by uid 65534" \
+	like "$(head -n 1 "$T/err")" "^goreg-httpd: store '$R/goreg.tdb' is not readable by uid 65534" \
 		"the log says which file"
+	# readable but not writable: served (a read-only deployment)
+	"$B/goreg-upload" -r "$R" acme "$T/hello.zip" 2>/dev/null
+	chmod -R a+rX "$R"
+	printf 'GET /api/packages/acme/go/%s/@v/list HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' "$M" |
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$B/goreg-httpd" -r "$R" >"$T/out" 2>"$T/err"
+	like "$(head -n 1 "$T/out")" "^HTTP/1.1 200 " "a store the server's user may only read: served"
+	chmod -R go-rwx "$R"
 	chmod 750 "$R"
 else
 	diag "not root or no setpriv: the unreadable store is not tried"

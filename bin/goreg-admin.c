@@ -215,6 +215,74 @@ static int user_delete(int argc, char **argv, int64_t now)
 	return 0;
 }
 
+/* goreg-admin user ... and owner ...; -1 for a command line that is
+ * neither */
+static int user_owner_cmd(int argc, char **argv, int64_t now)
+{
+	const char *what = argv[0], *verb = argc > 1 ? argv[1] : "";
+	if (is(what, "user") && is(verb, "add") && argc == 3) {
+		audit_begin();
+		return audit_end(auth_user_add(&st, argv[2], now, err, sizeof err), now, "user-add", argv[2], "",
+		                 "");
+	}
+	if (is(what, "user") && is(verb, "list") && argc == 2) {
+		char *out;
+		int code = auth_user_list(&st, &out, err, sizeof err);
+		return print(code, out);
+	}
+	if (is(what, "user") && is(verb, "delete") && (argc == 3 || argc == 4))
+		return user_delete(argc, argv, now);
+	if (is(what, "owner") && is(verb, "modules") && argc == 3) {
+		char *out;
+		size_t n;
+		if (store_check_owner(argv[2]))
+			die(1, "no such owner '%s'", argv[2]);
+		int code = store_owner_modules(&st, argv[2], &out, &n, err, sizeof err);
+		return print(code, out);
+	}
+	if (is(what, "owner") && (is(verb, "private") || is(verb, "public")) && argc == 3) {
+		audit_begin();
+		return audit_end(auth_owner_set_private(&st, argv[2], is(verb, "private"), err, sizeof err), now,
+		                 is(verb, "private") ? "owner-private" : "owner-public", argv[2], "", "");
+	}
+	if (is(what, "owner") && is(verb, "list") && argc == 2) {
+		char *out;
+		int code = auth_owner_list(&st, &out, err, sizeof err);
+		return print(code, out);
+	}
+	return -1;
+}
+
+/* goreg-admin token add USER [--read-only] [--name NAME] [--expires DAYS] */
+static int token_add(int argc, char **argv, int64_t now)
+{
+	int ro = 0;
+	const char *name = "";
+	long long days = 0;
+	for (int k = 3; k < argc; k++) {
+		if (is(argv[k], "--read-only"))
+			ro = 1;
+		else if (is(argv[k], "--name") && k + 1 < argc)
+			name = argv[++k];
+		else if (is(argv[k], "--expires") && k + 1 < argc) {
+			char *e;
+			days = strtoll(argv[++k], &e, 10);
+			if (*e || e == argv[k] || days <= 0 || days > 36500)
+				die(2, "invalid --expires '%s': expected a number of days, 1 to 36500", argv[k]);
+		} else
+			bad_usage(argc, argv);
+	}
+	char token[TOKEN_LEN + 1], id[TOKEN_ID_LEN + 1];
+	audit_begin();
+	audit_end(auth_token_add(&st, argv[2], ro, name, days ? now + days * DAY_SECS : 0, now, token, id, err,
+	                         sizeof err),
+	          now, "token-add", argv[2], id, ro ? "read" : "write");
+	/* the token alone on stdout, shown this once; it is stored
+	 * nowhere, only its hash is */
+	printf("%s\n", token);
+	return fflush(stdout) == 0 ? 0 : (die(111, "unable to write to stdout"), 111);
+}
+
 int main(int argc, char **argv)
 {
 	prog_init("goreg-admin");
@@ -247,11 +315,6 @@ int main(int argc, char **argv)
 		check(audit_print(&st, argc == 2 ? argv[1] : NULL, stdout, err, sizeof err));
 		return fflush(stdout) == 0 ? 0 : (die(111, "unable to write to stdout"), 111);
 	}
-	if (is(what, "user") && is(verb, "add") && argc == 3) {
-		audit_begin();
-		return audit_end(auth_user_add(&st, argv[2], now, err, sizeof err), now, "user-add", argv[2], "",
-		                 "");
-	}
 	if (is(what, "backup") && argc == 2) {
 		struct store_backup_counts n;
 		check(store_backup(&st, argv[1], &n, err, sizeof err));
@@ -259,21 +322,11 @@ int main(int argc, char **argv)
 		        n.bytes, argv[1]);
 		return 0;
 	}
-	if (is(what, "user") && is(verb, "list") && argc == 2) {
-		char *out;
-		int code = auth_user_list(&st, &out, err, sizeof err);
-		return print(code, out);
-	}
-	if (is(what, "user") && is(verb, "delete") && (argc == 3 || argc == 4))
-		return user_delete(argc, argv, now);
-	if (is(what, "owner") && is(verb, "modules") && argc == 3) {
-		char *out;
-		size_t n;
-		if (store_check_owner(argv[2]))
-			die(1, "no such owner '%s'", argv[2]);
-		int code = store_owner_modules(&st, argv[2], &out, &n, err, sizeof err);
-		return print(code, out);
-	}
+	int rc = user_owner_cmd(argc, argv, now);
+	if (rc >= 0)
+		return rc;
+	if (is(what, "token") && is(verb, "add") && argc >= 3)
+		return token_add(argc, argv, now);
 	if (is(what, "org") && is(verb, "add") && argc == 3) {
 		audit_begin();
 		return audit_end(auth_org_add(&st, argv[2], now, err, sizeof err), now, "org-add", argv[2], "", "");
@@ -295,43 +348,6 @@ int main(int argc, char **argv)
 		char *out;
 		int code = auth_org_members(&st, argv[2], &out, err, sizeof err);
 		return print(code, out);
-	}
-	if (is(what, "owner") && (is(verb, "private") || is(verb, "public")) && argc == 3) {
-		audit_begin();
-		return audit_end(auth_owner_set_private(&st, argv[2], is(verb, "private"), err, sizeof err), now,
-		                 is(verb, "private") ? "owner-private" : "owner-public", argv[2], "", "");
-	}
-	if (is(what, "owner") && is(verb, "list") && argc == 2) {
-		char *out;
-		int code = auth_owner_list(&st, &out, err, sizeof err);
-		return print(code, out);
-	}
-	if (is(what, "token") && is(verb, "add") && argc >= 3) {
-		int ro = 0;
-		const char *name = "";
-		long long days = 0;
-		for (int k = 3; k < argc; k++) {
-			if (is(argv[k], "--read-only"))
-				ro = 1;
-			else if (is(argv[k], "--name") && k + 1 < argc)
-				name = argv[++k];
-			else if (is(argv[k], "--expires") && k + 1 < argc) {
-				char *e;
-				days = strtoll(argv[++k], &e, 10);
-				if (*e || e == argv[k] || days <= 0 || days > 36500)
-					die(2, "invalid --expires '%s': expected a number of days, 1 to 36500", argv[k]);
-			} else
-				bad_usage(argc, argv);
-		}
-		char token[TOKEN_LEN + 1], id[TOKEN_ID_LEN + 1];
-		audit_begin();
-		audit_end(auth_token_add(&st, argv[2], ro, name, days ? now + days * DAY_SECS : 0, now, token, id, err,
-		                         sizeof err),
-		          now, "token-add", argv[2], id, ro ? "read" : "write");
-		/* the token alone on stdout, shown this once; it is stored
-		 * nowhere, only its hash is */
-		printf("%s\n", token);
-		return fflush(stdout) == 0 ? 0 : (die(111, "unable to write to stdout"), 111);
 	}
 	if (is(what, "token") && is(verb, "list") && argc == 3) {
 		char *out;

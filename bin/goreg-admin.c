@@ -139,8 +139,15 @@ _Noreturn static void bad_usage(int argc, char **argv)
 	int cmd = 0;
 	for (size_t j = 0; argc > 0 && j < sizeof cmds / sizeof *cmds; j++)
 		cmd |= is(argv[0], cmds[j]);
+	static const char *const verbs[] = {"add", "list", "delete", "grant", "revoke", "members", "private",
+	                                    "public", "modules", "set", "show", "clear", "sumdb"};
+	int verb = 0;
+	for (size_t j = 0; argc > 1 && j < sizeof verbs / sizeof *verbs; j++)
+		verb |= is(argv[1], verbs[j]);
 	if (argc > 0 && !cmd)
 		warnx_("unknown command: %s", argv[0]);
+	else if (argc > 1 && !verb && !is(argv[0], "audit") && !is(argv[0], "backup"))
+		warnx_("unknown command: %s %s", argv[0], argv[1]);
 	usage(synopsis);
 }
 

@@ -29,6 +29,8 @@ is "$(head -n 1 "$T/err")" "goreg-fsck: option --root needs an argument" "a miss
 is "$(head -n 1 "$T/err")" "goreg-admin: unknown option: --bogus" "goreg-admin names an option after its command"
 "$B/goreg-admin" frob >/dev/null 2>"$T/err"
 is "$(head -n 1 "$T/err")" "goreg-admin: unknown command: frob" "and a command it does not know"
+"$B/goreg-admin" user frob >/dev/null 2>"$T/err"
+is "$(head -n 1 "$T/err")" "goreg-admin: unknown command: user frob" "and a subcommand it does not know"
 "$B/goreg-admin" user add --help >"$T/out" 2>&1
 like "$(cat "$T/out")" "^usage: goreg-admin " "goreg-admin's subcommands take --help"
 out=$(env -u GATEWAY_INTERFACE "$B/goreg.cgi" --help); rc=$?

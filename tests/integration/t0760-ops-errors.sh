@@ -10,7 +10,7 @@
 . "$(dirname "$0")/httplib.sh"
 
 for p in goreg-httpd goreg-admin goreg-upload goreg-list goreg-info goreg-mod goreg-zip goreg-latest \
-	goreg-delete goreg-pack goreg-import goreg-fsck goreg-fetch; do
+	goreg-delete goreg-pack goreg-import goreg-fsck goreg-fetch goreg-git; do
 	out=$("$B/$p" --help 2>"$T/err"); rc=$?
 	is "$rc $(cat "$T/err")" "0 " "$p --help: exit 0, nothing on stderr"
 	like "$out" "^usage: $p " "$p --help: the usage on stdout"

@@ -101,14 +101,9 @@ is "$code" 201 "an upload over https, through nginx, to goreg-httpd as goreg"
 is "$(stat -c '%u %a' "$S/acme/example.com/secret/@v/v1.0.0.zip")" "$uid 640" "the server's files are goreg's, 0640"
 is "$(http --cacert "$T/tls/cert.pem" "$U/$M/@v/list")" 401 "anonymous: 401"
 
-mkdir -p "$T/app" "$T/home"
-printf 'machine 127.0.0.1\nlogin alice\npassword %s\n' "$TOK" > "$T/home/.netrc"
-chmod 600 "$T/home/.netrc"
-cd "$T/app" || bail "no app dir"
-go_env go mod init example.com/app >/dev/null 2>&1
-json=$(go_env GOPROXY="$U" SSL_CERT_FILE="$T/tls/cert.pem" GONOSUMDB="$M" go mod download -json "$M@v1.0.0" 2>&1)
+go_netrc_download "$U" alice "$TOK" "$M@v1.0.0"
 ok $? "the go command downloads the private module with .netrc over TLS"
-like "$json" '"Sum": "h1:[A-Za-z0-9+/]{43}="' "  and hashes it"
+like "$GO_JSON" '"Sum": "h1:[A-Za-z0-9+/]{43}="' "  and hashes it"
 grep -q "$M/@v/v1.0.0.zip HTTP/1.1\" 200" "$T/httpd.log"
 ok $? "(goreg-httpd served it: its access log has it)"
 done_testing

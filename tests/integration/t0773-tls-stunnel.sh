@@ -38,14 +38,9 @@ is "$(http --cacert "$T/tls/cert.pem" --user "bob:$TOK_BOB" "$U/$M/@v/list")" 20
 is "$(tr '\n' ' ' < "$T/body")" "v1.0.0 v1.1.0 v1.2.0 " "  the versions"
 is "$(admin "$R" audit acme | tail -n 1 | cut -d' ' -f2,3,7)" "alice upload 127.0.0.1" \
 	"the audit log has the client's address from REMOTE_HOST"
-mkdir -p "$T/home" "$T/app"
-printf 'machine 127.0.0.1\nlogin bob\npassword %s\n' "$TOK_BOB" > "$T/home/.netrc"
-chmod 600 "$T/home/.netrc"
-cd "$T/app" || bail "no app dir"
-go_env go mod init example.com/app >/dev/null 2>&1
-json=$(go_env GOPROXY="$U" SSL_CERT_FILE="$T/tls/cert.pem" GONOSUMDB="$M" go mod download -json "$M@v1.2.0" 2>&1)
+go_netrc_download "$U" bob "$TOK_BOB" "$M@v1.2.0"
 ok $? "go with .netrc over stunnel's TLS downloads the private module"
-like "$json" '"Sum": "h1:[A-Za-z0-9+/]{43}="' "  and hashes it"
+like "$GO_JSON" '"Sum": "h1:[A-Za-z0-9+/]{43}="' "  and hashes it"
 grep -q "^127.0.0.1 \"GET /api/packages/acme/go/$M/@v/list HTTP/1.1\" 200 " "$T/stunnel.out"
 ok $? "goreg-httpd's access log is stunnel's standard error, with the address"
 done_testing

@@ -128,12 +128,15 @@ bench: all | need-bench
 	GOREG_BIN=$(CURDIR)/$(RELBIN) bench/run.sh
 bench-deps: need-bench
 
-# ---- run: a demo registry on 127.0.0.1:$(PORT) ----
+# ---- run: a demo registry on 127.0.0.1:$(PORT) (https with TLS=1) ----
 PORT ?= 8080
 GOREG_RUN_ROOT ?= $(CURDIR)/demo-store
 GOREG_RUN_ADDR ?= 127.0.0.1:$(PORT)
+# TLS=1: https through nginx, with a throwaway CA kept in GOREG_RUN_TLS
+TLS ?=
+GOREG_RUN_TLS ?= $(CURDIR)/demo-tls
 run: all | need-run
-	@GOREG_ROOT=$(GOREG_RUN_ROOT) GOREG_ADDR=$(GOREG_RUN_ADDR) mk/run-demo.sh
+	@GOREG_ROOT=$(GOREG_RUN_ROOT) GOREG_ADDR=$(GOREG_RUN_ADDR) GOREG_TLS=$(TLS) GOREG_TLS_DIR=$(GOREG_RUN_TLS) mk/run-demo.sh
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
@@ -141,6 +144,11 @@ install: all
 	install -m 755 $(addprefix $(RELBIN)/,$(PROGRAMS)) $(DESTDIR)$(BINDIR)/
 	for m in $(MANPAGES); do s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
 	cp -R etc/. $(DESTDIR)$(DOCDIR)/etc/
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) $(DESTDIR)$(TMPFILESDIR)
+	for u in goreg.socket goreg@.service; do \
+		sed 's|/usr/local/bin/|$(BINDIR)/|' etc/$$u > $(DESTDIR)$(UNITDIR)/$$u && chmod 644 $(DESTDIR)$(UNITDIR)/$$u; done
+	install -m 644 etc/sysusers.d/goreg.conf $(DESTDIR)$(SYSUSERSDIR)/goreg.conf
+	install -m 644 etc/tmpfiles.d/goreg.conf $(DESTDIR)$(TMPFILESDIR)/goreg.conf
 
 clean:
 	rm -rf $(REL) $(DEV) $(LIBA) $(addprefix $(RELBIN)/,$(PROGRAMS))

@@ -179,7 +179,9 @@ int main(int argc, char **argv)
 	const char *root = store_default_root();
 	int ch, list = 0, sums = 0;
 	const char *sumdb = NULL;
-	while ((ch = getopt(argc, argv, "r:ls:c")) != -1) {
+	prog_help(argc, argv, synopsis);
+	opterr = 0; /* usage_option says it, in our one-line format */
+	while ((ch = getopt(argc, argv, ":r:ls:c")) != -1) {
 		if (ch == 'r')
 			root = optarg;
 		else if (ch == 'l')
@@ -189,7 +191,7 @@ int main(int argc, char **argv)
 		else if (ch == 'c')
 			sums = 1;
 		else
-			usage(synopsis);
+			usage_option(synopsis, ch, argc, argv);
 	}
 	argc -= optind;
 	argv += optind;

@@ -25,7 +25,9 @@ int main(int argc, char **argv)
 	struct fsck_opts o = {.min_age = FSCK_TMP_MIN_AGE, .out = stdout};
 	const char *root = store_default_root();
 	int verbose = 0, c;
-	while ((c = getopt_long(argc, argv, "a:r:v", longopts, NULL)) != -1) {
+	prog_help(argc, argv, synopsis);
+	opterr = 0; /* usage_option says it, in our one-line format */
+	while ((c = getopt_long(argc, argv, ":a:r:v", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'R': o.repair = 1; break;
 		case 'r': root = optarg; break;
@@ -39,7 +41,7 @@ int main(int argc, char **argv)
 			o.min_age = a;
 			break;
 		}
-		default: usage(synopsis);
+		default: usage_option(synopsis, c, argc, argv);
 		}
 	}
 	if (optind < argc) {

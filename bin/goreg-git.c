@@ -17,13 +17,14 @@ int main(int argc, char **argv)
 	int c;
 
 	prog_init("goreg-git");
-	opterr = 0;     /* usage() says it, in our one-line format */
-	while ((c = getopt(argc, argv, "r:m:u:")) != -1) {
+	prog_help(argc, argv, SYNOPSIS);
+	opterr = 0; /* usage_option says it, in our one-line format */
+	while ((c = getopt(argc, argv, ":r:m:u:")) != -1) {
 		switch (c) {
 		case 'r': root = optarg; break;
 		case 'm': o.module = optarg; break;
 		case 'u': o.uploader = optarg; break;
-		default: usage(SYNOPSIS);
+		default: usage_option(SYNOPSIS, c, argc, argv);
 		}
 	}
 	if (argc - optind < 2)

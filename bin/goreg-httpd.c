@@ -107,7 +107,7 @@ static void log_line(int prio, const char *line)
  * (visible ASCII only reaches here) with '"' and '\' escaped. */
 static pid_t pid;
 
-static void access_log(const struct request *rq, const struct reply *r, unsigned seq)
+static void access_log(const struct request *rq, const struct reply *r, const char *why, unsigned seq)
 {
 	long long n = r->fd >= 0 ? (long long)r->file_len : (long long)r->mem_len;
 	if (strcmp(rq->method, "HEAD") == 0 || r->status == 304 || r->status == 204)
@@ -125,10 +125,12 @@ static void access_log(const struct request *rq, const struct reply *r, unsigned
 	snprintf(line, sizeof line, "%s \"%s\" %d %lld pid=%ld req=%u",
 	         rq->remote_addr[0] ? rq->remote_addr : "-", req, r->status, n, (long)pid, seq);
 	log_line(LOG_INFO, line);
-	/* a server-side failure also says what failed (the reply's one line) */
-	if (r->status >= 500 && r->mem_len > 1) {
+	/* a server-side failure also says what failed (the reply's one
+	 * line, or for a 500 the reason the client was not shown) */
+	if (r->status >= 500 && (*why || r->mem_len > 1)) {
 		snprintf(line, sizeof line, "goreg-httpd: %s %s: %d %.*s", rq->method[0] ? rq->method : "-",
-		         rq->path[0] ? rq->path : "-", r->status, (int)(r->mem_len - 1), r->mem);
+		         rq->path[0] ? rq->path : "-", r->status, *why ? (int)strlen(why) : (int)(r->mem_len - 1),
+		         *why ? why : r->mem);
 		log_line(LOG_ERR, line);
 	}
 }
@@ -182,11 +184,13 @@ int main(int argc, char **argv)
 	prog_init("goreg-httpd");
 	const char *root = store_default_root();
 	int c;
-	while ((c = getopt(argc, argv, "r:")) != -1) {
+	prog_help(argc, argv, "[-r root]");
+	opterr = 0; /* usage_option says it, in our one-line format */
+	while ((c = getopt(argc, argv, ":r:")) != -1) {
 		if (c == 'r')
 			root = optarg;
 		else
-			usage("[-r root]");
+			usage_option("[-r root]", c, argc, argv);
 	}
 	if (optind != argc)
 		usage("[-r root]");
@@ -195,7 +199,13 @@ int main(int argc, char **argv)
 	struct store st;
 	struct store_cache cache = {0};
 	char err[MSG_MAX];
-	int st_ok = store_init(&st, root, err, sizeof err) == 200;
+	int st_ok = store_init(&st, root, err, sizeof err) == 200 && store_check_root(&st, err, sizeof err) == 200;
+	if (!st_ok) {
+		/* said once at start; each request then gets a 500 */
+		char line[ERR_LINE_MAX];
+		snprintf(line, sizeof line, "goreg-httpd: %s", err);
+		log_line(LOG_ERR, line);
+	}
 	/* one connection, many requests: keep goreg.tdb open between them */
 	st.cache = &cache;
 
@@ -233,8 +243,10 @@ int main(int argc, char **argv)
 				rq.keep_alive = 0;
 		}
 		prog_last_words(NULL);
+		char why[MSG_MAX];
+		ops_hide_500(&r, why, sizeof why);
 		int wr = http_write_reply(1, &rq, &r, 0, now, conn.write_secs);
-		access_log(&rq, &r, seq);
+		access_log(&rq, &r, why, seq);
 		log_refused();
 		reply_free(&r);
 		if (wr < 0)

@@ -25,13 +25,14 @@ int main(int argc, char **argv)
 	const char *root = store_default_root();
 	struct import_opts o = {.uploader = "", .out_fd = 1};
 	int c;
-	opterr = 0;     /* usage() says it, in our one-line format */
-	while ((c = getopt(argc, argv, "nr:u:")) != -1) {
+	prog_help(argc, argv, SYNOPSIS);
+	opterr = 0; /* usage_option says it, in our one-line format */
+	while ((c = getopt(argc, argv, ":nr:u:")) != -1) {
 		switch (c) {
 		case 'n': o.dry_run = 1; break;
 		case 'r': root = optarg; break;
 		case 'u': o.uploader = optarg; break;
-		default: usage(SYNOPSIS);
+		default: usage_option(SYNOPSIS, c, argc, argv);
 		}
 	}
 	argc -= optind;

@@ -15,12 +15,13 @@ int main(int argc, char **argv)
 	int c, rc;
 
 	prog_init("goreg-pack");
-	opterr = 0;     /* usage() says it, in our one-line format */
-	while ((c = getopt(argc, argv, "o:")) != -1) {
+	prog_help(argc, argv, SYNOPSIS);
+	opterr = 0; /* usage_option says it, in our one-line format */
+	while ((c = getopt(argc, argv, ":o:")) != -1) {
 		if (c == 'o')
 			out = optarg;
 		else
-			usage(SYNOPSIS);
+			usage_option(SYNOPSIS, c, argc, argv);
 	}
 	if (argc - optind != 3)
 		usage(SYNOPSIS);

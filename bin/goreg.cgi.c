@@ -2,12 +2,14 @@
  * per process, started by any CGI-capable web server.  See goreg.cgi(8). */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "http/cgi.h"
 #include "http/field.h"
 #include "http/http.h"
 #include "base/prog.h"
+#include "base/util.h"
 #include "app/ops.h"
 #include "store/store.h"
 #include "upstream/upstream.h"
@@ -30,16 +32,36 @@ static void limit_self(int fetches)
 	                "CPU time limit for a request reached\n");
 }
 
-int main(void)
+#define SYNOPSIS "(no arguments: a CGI/1.1 program, run by a web server; see goreg.cgi(8))"
+
+/* Run by hand (no GATEWAY_INTERFACE): --help, or what is wrong.  A web
+ * server may pass arguments (an ISINDEX query, RFC 3875 section 4.4):
+ * those are ignored. */
+static void args(int argc, char **argv)
+{
+	if (argc < 2 || getenv("GATEWAY_INTERFACE"))
+		return;
+	prog_help(argc, argv, SYNOPSIS);
+	if (argv[1][0] == '-')
+		warnx_("unknown option: %s", argv[1]);
+	usage(SYNOPSIS);
+}
+
+int main(int argc, char **argv)
 {
 	prog_init("goreg.cgi");
+	args(argc, argv);
 	struct store st;
 	static struct request rq;
 	struct cgi_body cb;
 	struct reply r;
 	char err[MSG_MAX];
 	const char *why = NULL;
-	int st_ok = store_init(&st, store_default_root(), err, sizeof err) == 200;
+	int st_ok = store_init(&st, store_default_root(), err, sizeof err) == 200 &&
+	            store_check_root(&st, err, sizeof err) == 200;
+	/* the web server's error log says it before anything else */
+	if (!st_ok)
+		warnx_("%s", err);
 	int fetches = st_ok && upstream_any(&st);
 	limit_self(fetches);
 	reply_init(&r);
@@ -55,10 +77,15 @@ int main(void)
 		ops_dispatch(&st, &rq, now, &r);
 		http_apply_conditionals(&rq, &r);
 	}
-	/* the web server's error log gets what failed on our side */
+	/* the web server's error log gets what failed on our side; the
+	 * client, for a 500, a line that names none of our paths */
+	char logged[MSG_MAX];
+	ops_hide_500(&r, logged, sizeof logged);
+	if (r.status >= 500 && !*logged)
+		fmt(logged, sizeof logged, "%.*s", (int)(r.mem_len ? r.mem_len - 1 : 0), r.mem ? r.mem : "");
 	if (r.status >= 500)
-		warnx_("%s %s: %d %.*s", rq.method[0] ? rq.method : "-", rq.path[0] ? rq.path : "-", r.status,
-		       (int)(r.mem_len ? r.mem_len - 1 : 0), r.mem ? r.mem : "");
+		warnx_("%s %s: %d %s", rq.method[0] ? rq.method : "-", rq.path[0] ? rq.path : "-", r.status,
+		       logged);
 	prog_last_words(NULL);
 	int rc = http_write_reply(1, &rq, &r, 1, now, field_env_secs("GOREG_WRITE_TIMEOUT", HTTP_WRITE_SECS));
 	reply_free(&r);

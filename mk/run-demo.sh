@@ -3,6 +3,10 @@
 # $GOREG_ROOT (owner "demo" with a write token, kept in the store as
 # demo.token so the next run reuses it) and serves it on $GOREG_ADDR with
 # systemd-socket-activate, one goreg-httpd per connection, until Ctrl-C.
+# With GOREG_TLS=1 (make run TLS=1) it serves https instead: a throwaway
+# CA and a certificate for 127.0.0.1 and localhost in $GOREG_TLS_DIR (made
+# once, kept), nginx in front with the shipped etc/nginx/goreg-tls.conf,
+# goreg-httpd behind it on a unix socket.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 root=${GOREG_ROOT:?}
@@ -27,6 +31,7 @@ if [ ! -s "$root/demo.token" ]; then
 fi
 token=$(cat "$root/demo.token")
 base=http://$addr/api/packages/demo/go
+[ "${GOREG_TLS:-}" = 1 ] && exec "$top/mk/run-tls.sh" "$root" "$addr" "$token"
 
 cat <<MSG
 goreg demo registry

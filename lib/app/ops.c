@@ -38,6 +38,15 @@ int ops_exit_code(int status)
 	return status < 500 ? 1 : 111;
 }
 
+void ops_hide_500(struct reply *r, char *why, size_t whysz)
+{
+	why[0] = 0;
+	if (r->status != 500 || !r->mem || !r->mem_len)
+		return;
+	fmt(why, whysz, "%.*s", (int)(r->mem_len - 1), r->mem);
+	reply_error(r, 500, "internal server error (the server's log says what failed)");
+}
+
 /* The module's versions in semver order, or -1 with the reply filled. */
 static void upstream_miss(const struct store *st, const struct op_def *def, const struct op_args *a,
                           struct reply *r);

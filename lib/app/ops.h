@@ -70,6 +70,11 @@ op_handler ops_list, ops_info, ops_mod, ops_zip, ops_latest, ops_upload, ops_del
  * goes into origin (at least 32 bytes). */
 struct actor ops_local_actor(const char *user, char *origin, size_t originsz);
 
+/* A 500's reason names what failed on the server, its paths among them:
+ * the front ends log it (copied into why, "" for any other reply) and
+ * send the client a generic line instead. */
+void ops_hide_500(struct reply *r, char *why, size_t whysz);
+
 /* Exit code of a command-line tool for a reply status (goreg(7)):
  * 2xx/304 -> 0, 4xx -> 1, 5xx -> 111. */
 int ops_exit_code(int status);

@@ -27,15 +27,17 @@ int tool_main(const char *name, enum op op, int argc, char **argv)
 	const char *root = store_default_root(), *uploader = "";
 	struct modzip_want want = {NULL, NULL, 0};
 	int c;
+	prog_help(argc, argv, def->synopsis);
+	opterr = 0; /* usage_option says it, in our one-line format */
 	/* -u, -m, -V and -R only mean something to goreg-upload */
-	while ((c = getopt(argc, argv, op == OP_UPLOAD ? "r:u:m:V:R" : "r:")) != -1) {
+	while ((c = getopt(argc, argv, op == OP_UPLOAD ? ":r:u:m:V:R" : ":r:")) != -1) {
 		switch (c) {
 		case 'r': root = optarg; break;
 		case 'u': uploader = optarg; break;
 		case 'm': want.module = optarg; break;
 		case 'V': want.version = optarg; break;
 		case 'R': want.renamed = 1; break;
-		default: usage(def->synopsis);
+		default: usage_option(def->synopsis, c, argc, argv);
 		}
 	}
 	if (!want.module != !want.version)
@@ -59,8 +61,10 @@ int tool_main(const char *name, enum op op, int argc, char **argv)
 			die(1, "invalid module path '%s': %s", argv[1], why);
 		if (strlen(argv[1]) > MODPATH_MAX)
 			die(1, "invalid module path '%s': too long", argv[1]);
+		char hint[VERSION_MAX + 40];
 		if (nargs == 3 && (!semver_is_module_canonical(argv[2]) || strlen(argv[2]) > VERSION_MAX))
-			die(1, "invalid version '%s': not a canonical semantic version", argv[2]);
+			die(1, "invalid version '%s': not a canonical semantic version%s", argv[2],
+			    semver_v_hint(argv[2], hint, sizeof hint));
 	}
 	struct store st;
 	char err[MSG_MAX];

@@ -223,17 +223,7 @@ static int owners_one(struct tdb_context *db, TDB_DATA key, TDB_DATA val, void *
 
 int auth_owner_list(const struct store *st, char **out, char *err, size_t errsz)
 {
-	*out = NULL;
-	struct tdb_context *db;
-	int code = adb_open_ro(st, &db, err, errsz);
-	if (code != 200)
-		return code;
-	struct adb_lines l = {0};
-	if (db) {
-		tdb_traverse_read(db, owners_one, &l);
-		adb_close_ro(st, db);
-	}
-	return adb_lines_join(&l, 0, out, err, errsz);
+	return adb_list(st, owners_one, out, err, errsz);
 }
 
 int auth_check(const struct store *st, const struct principal *p, const char *owner,

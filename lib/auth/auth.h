@@ -57,6 +57,13 @@ int auth_owner_set_private(const struct store *st, const char *owner, int privat
                            char *err, size_t errsz);
 int auth_owner_get(const struct store *st, const char *owner, struct owner_info *oi,
                    char *err, size_t errsz);
+/* The users' names, one a line, sorted. */
+int auth_user_list(const struct store *st, char **out, char *err, size_t errsz);
+/* Delete user's account in one transaction: its user and owner records,
+ * its tokens (*tokens of them) and its memberships (*orgs).  204 or 404.
+ * The owner's modules are the caller's (goreg-admin(8)). */
+int auth_user_delete(const struct store *st, const char *user, size_t *tokens, size_t *orgs, char *err,
+                     size_t errsz);
 /* "NAME user|org public|private" lines, sorted. */
 int auth_owner_list(const struct store *st, char **out, char *err, size_t errsz);
 

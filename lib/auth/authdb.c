@@ -184,6 +184,21 @@ int adb_lines_join(struct adb_lines *l, size_t skip, char **out, char *err, size
 	return 200;
 }
 
+int adb_list(const struct store *st, tdb_traverse_func one, char **out, char *err, size_t errsz)
+{
+	*out = NULL;
+	struct tdb_context *db;
+	int code = adb_open_ro(st, &db, err, errsz);
+	if (code != 200)
+		return code;
+	struct adb_lines l = {0};
+	if (db) {
+		tdb_traverse_read(db, one, &l);
+		adb_close_ro(st, db);
+	}
+	return adb_lines_join(&l, 0, out, err, errsz);
+}
+
 int adb_has_prefix(TDB_DATA key, const char *prefix)
 {
 	size_t pl = strlen(prefix);

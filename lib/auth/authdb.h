@@ -44,5 +44,9 @@ void adb_lines_add(struct adb_lines *l, const char *s);
 /* sorted, each line from byte skip on (what precedes is a sort key) and
  * '\n'-terminated, into *out (malloc'd); frees the lines.  200 or 500. */
 int adb_lines_join(struct adb_lines *l, size_t skip, char **out, char *err, size_t errsz);
+/* The lines one adds (its last argument is the struct adb_lines) in a
+ * read-only traversal of goreg.tdb, sorted and joined into *out: 200 or
+ * 500; a store without goreg.tdb has none. */
+int adb_list(const struct store *st, tdb_traverse_func one, char **out, char *err, size_t errsz);
 
 #endif

@@ -80,6 +80,47 @@ void usage(const char *synopsis)
 	exit(2);
 }
 
+void prog_help(int argc, char **argv, const char *synopsis)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "--help") != 0 && (i != 1 || strcmp(argv[i], "-h") != 0))
+			continue;
+		printf("usage: %s %s\n", progname, synopsis);
+		exit(fflush(stdout) == 0 ? 0 : 111);
+	}
+}
+
+/* The long option getopt refused, if it was one.  getopt_long is done
+ * with it (argv[optind - 1]; optopt 0 for an unknown one, its letter for
+ * a missing argument, which only the last element can lack); getopt
+ * stops at its second '-' (optopt '-', argv[optind]). */
+static const char *long_arg(int c, int argc, char **argv)
+{
+	int i = c == '?' && optopt == '-' ? optind : optind - 1;
+	if (c == '?' && optopt != 0 && optopt != '-')
+		return NULL;
+	if (i > 0 && i < argc && strncmp(argv[i], "--", 2) == 0 && argv[i][2])
+		return argv[i];
+	return NULL;
+}
+
+void usage_option(const char *synopsis, int c, int argc, char **argv)
+{
+	/* a long option is named as written (getopt_long leaves optopt 0
+	 * or the option's short letter; getopt, '-') */
+	const char *arg = long_arg(c, argc, argv);
+	int long_ = arg != NULL;
+	if (c == ':' && long_)
+		warnx_("option %s needs an argument", arg);
+	else if (c == ':')
+		warnx_("option -%c needs an argument", optopt);
+	else if (long_)
+		warnx_("unknown option: %s", arg);
+	else
+		warnx_("unknown option: -%c", optopt);
+	usage(synopsis);
+}
+
 int64_t unix_now(void)
 {
 	/* GOREG_NOW pins the clock for reproducible tests.  Only a plain

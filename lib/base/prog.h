@@ -14,7 +14,15 @@ const char *prog_name(void);
 void warnx_(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* warnx_ then exit with code. */
 _Noreturn void die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "usage: goreg-x SYNOPSIS" on stderr, exit 2. */
 _Noreturn void usage(const char *synopsis);
+/* --help anywhere before "--", or -h first: "usage: ..." on stdout,
+ * exit 0.  Called before the options are parsed. */
+void prog_help(int argc, char **argv, const char *synopsis);
+/* getopt's answer c ('?' or, with an optstring starting with ':', ':')
+ * for an option it refused (opterr = 0): names the option ("unknown
+ * option: --bogus"), then usage. */
+_Noreturn void usage_option(const char *synopsis, int c, int argc, char **argv);
 int64_t unix_now(void);
 
 /* Resource limits (setrlimit), each lowered, never raised past what the

@@ -103,9 +103,11 @@ static int check_module_version(const struct modzip_info *mi, const char *name, 
 {
 	char q[2 * QUOTE_MAX], canon[VERSION_MAX + 32];
 	const char *why;
+	char hint[VERSION_MAX + 40];
 	if (!semver_valid(mi->version))
-		return errset(err, errsz, 1, "version %s: not a semantic version",
-		            utf8_quote(mi->version, strlen(mi->version), q, sizeof q));
+		return errset(err, errsz, 1, "version %s: not a semantic version%s",
+		            utf8_quote(mi->version, strlen(mi->version), q, sizeof q),
+		            semver_v_hint(mi->version, hint, sizeof hint));
 	if (canonical_version(mi->version, canon, sizeof canon) != 0 || strcmp(canon, mi->version) != 0)
 		return errset(err, errsz, 1, "version %s is not canonical (should be \"%s\")",
 		            utf8_quote(mi->version, strlen(mi->version), q, sizeof q), canon);
@@ -143,7 +145,7 @@ static int module_of(const struct zent *e0, struct modzip_info *mi, char *err, s
 static int module_wanted(const struct zents *z, const struct modzip_want *want, struct modzip_info *mi,
                          char *err, size_t errsz)
 {
-	char q[2 * QUOTE_MAX], q2[2 * QUOTE_MAX];
+	char q[2 * QUOTE_MAX], q2[2 * QUOTE_MAX], hint[VERSION_MAX + 40];
 	if (z->n == 0) {
 		if (strlen(want->module) > MODPATH_MAX || strlen(want->version) > VERSION_MAX)
 			return errset(err, errsz, 1, "module path or version too long");
@@ -152,9 +154,10 @@ static int module_wanted(const struct zents *z, const struct modzip_want *want, 
 		return check_module_version(mi, want->module, strlen(want->module), err, errsz);
 	}
 	if (strcmp(mi->module, want->module) != 0 || strcmp(mi->version, want->version) != 0)
-		return errset(err, errsz, 1, "the zip holds %s@%s, not %s@%s",
+		return errset(err, errsz, 1, "the zip holds %s@%s, not %s@%s%s",
 		            utf8_quote(mi->module, strlen(mi->module), q, sizeof q), mi->version,
-		            utf8_quote(want->module, strlen(want->module), q2, sizeof q2), want->version);
+		            utf8_quote(want->module, strlen(want->module), q2, sizeof q2), want->version,
+		            semver_v_hint(want->version, hint, sizeof hint));
 	return 0;
 }
 

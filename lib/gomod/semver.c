@@ -6,8 +6,11 @@
  * starts and how long it is, so nothing is copied or allocated. */
 #include "gomod/semver.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "base/limits.h"
 
 /* One parsed version.  Numbers are digit strings, never converted, because
  * x/mod accepts numbers of any length ("v1.2.99999999999999999" appears in
@@ -396,4 +399,14 @@ enum semver_class semver_classify(const char *v)
 	if (!semver_valid(v) || semver_is_prerelease(v))
 		return SEMVER_PRERELEASE;
 	return SEMVER_RELEASE;
+}
+
+const char *semver_v_hint(const char *v, char *buf, size_t bufsz)
+{
+	char with_v[VERSION_MAX + 2];
+	buf[0] = 0;
+	if (v[0] != 'v' && strlen(v) < VERSION_MAX && snprintf(with_v, sizeof with_v, "v%s", v) > 0 &&
+	    semver_is_module_canonical(with_v))
+		snprintf(buf, bufsz, " (versions start with v: %s)", with_v);
+	return buf;
 }

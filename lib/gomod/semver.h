@@ -17,6 +17,9 @@ int semver_is_canonical(const char *v);              /* Canonical(v) == v, v val
  * one build suffix kept (go.dev/ref/mod#incompatible-versions).  The form
  * of every version goreg stores, serves and accepts as an argument. */
 int semver_is_module_canonical(const char *v);
+/* For a version written without its 'v' ("1.4.0"): " (versions start
+ * with v: v1.4.0)" in buf; for anything else "". */
+const char *semver_v_hint(const char *v, char *buf, size_t bufsz);
 int semver_compare(const char *a, const char *b);    /* semver.Compare: -1, 0, 1 */
 /* semver.Major ("v2"), Prerelease ("-rc.1"), Build ("+meta") into out;
  * 0, or -1 (out "") if v is invalid or out too small. */

@@ -56,6 +56,40 @@ int store_init(struct store *st, const char *root, char *err, size_t errsz)
 	return 200;
 }
 
+/* One path of the store a server must be able to use: root (a directory,
+ * searchable and readable) or ROOT/goreg.tdb (readable: a store the
+ * server may only read is served, store_tdb_open), each when it exists. */
+static int check_path(const char *path, int dir, char *err, size_t errsz)
+{
+	struct stat sb;
+	if (stat(path, &sb) != 0) {
+		if (errno == ENOENT && !dir)
+			return 200;
+		if (errno == ENOENT)
+			return ERR(500, "store '%s' does not exist (set GOREG_ROOT or -r, or create it with "
+			           "goreg-admin, see goreg-admin(8))", path);
+		return ERR(500, "store '%s' is unusable: %s", path, strerror(errno));
+	}
+	if (dir && !S_ISDIR(sb.st_mode))
+		return ERR(500, "store '%s' is not a directory", path);
+	if (faccessat(AT_FDCWD, path, dir ? R_OK | X_OK : R_OK, AT_EACCESS) != 0)
+		return ERR(500, "store '%s' is not readable by uid %u: %s (it belongs to uid %u: give it to the "
+		           "server's user, or run the server as its owner)", path, (unsigned)geteuid(), strerror(errno),
+		           (unsigned)sb.st_uid);
+	return 200;
+}
+
+int store_check_root(const struct store *st, char *err, size_t errsz)
+{
+	char path[ROOT_PATH_MAX];
+	int code = check_path(st->root, 1, err, errsz);
+	if (code != 200)
+		return code;
+	if (fmt(path, sizeof path, "%s/goreg.tdb", st->root) < 0)
+		return ERR(500, "store root '%s' too long", st->root);
+	return check_path(path, 0, err, errsz);
+}
+
 int store_mkdirs(const struct store *st)
 {
 	char tmp[ROOT_PATH_MAX];

@@ -78,7 +78,12 @@ const char *store_default_root(void);
 int store_init(struct store *st, const char *root, char *err, size_t errsz);
 /* Create ROOT and ROOT/tmp if missing (write paths call it). */
 int store_prepare(struct store *st, char *err, size_t errsz);
-/* The same, as 0, or -1 with errno. */
+/* Can a server use the store: its root a directory this process may read,
+ * and ROOT/goreg.tdb, if there is one, readable?  200, or
+ * 500 with the reason, which names the path: for the log, never for a
+ * client (ops_hide_500). */
+int store_check_root(const struct store *st, char *err, size_t errsz);
+/* store_prepare as 0, or -1 with errno. */
 int store_mkdirs(const struct store *st);
 
 /* NULL if the store can hold the (valid) module path, else why not. */
@@ -115,6 +120,29 @@ int store_present(const struct store *st, const char *owner, const char *module,
 int store_versions(const struct store *st, const char *owner, const char *module,
                    char ***versions, size_t *n, char *err, size_t errsz);
 void store_list_free(char **versions, size_t n);
+
+/* owner's modules, one line each, sorted: "MODULE V1 V2 ..." with the
+ * versions of its list record (semver order), into *out (malloc'd);
+ * *versions counts them.  An owner with no index has none: 200. */
+int store_owner_modules(const struct store *st, const char *owner, char **out, size_t *versions, char *err,
+                        size_t errsz);
+
+/* Move ROOT/OWNER, all of it, to ROOT/lost+found/OWNER.deleted.NOW (its
+ * path into dst): 200, 204 when there is no ROOT/OWNER, or 500. */
+int store_owner_set_aside(const struct store *st, const char *owner, int64_t now, char *dst, size_t dstsz,
+                          char *err, size_t errsz);
+
+/* A copy of the store at st into dst (new, or an empty directory) while
+ * it serves: goreg.tdb copied under its transaction lock, each owner's
+ * tree under its index's (so no publish or delete is half in the copy),
+ * audit.log to its last whole line, everything but tmp/; modes and times
+ * kept, all fsync'd.  200; 409 when dst is not empty; 500.  backup.c. */
+struct store_backup_counts {
+	unsigned long owners, files;
+	unsigned long long bytes;
+};
+int store_backup(const struct store *st, const char *dst, struct store_backup_counts *n, char *err,
+                 size_t errsz);
 
 /* Publish the validated zip at zippath (in ROOT/tmp; consumed on success)
  * as owner's mi->module@mi->version.  201, or 409 if it exists.  On input

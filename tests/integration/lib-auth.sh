@@ -9,6 +9,8 @@
 #   names a file sent as the request body.  The CGI sees GOREG_ROOT=$R,
 #   REMOTE_ADDR=$CGI_ADDR (192.0.2.7 unless set) and $CGI_ENV (V=X words).
 # b64 STRING: base64 of STRING (for Basic credentials by hand).
+# go_netrc_download BASE USER TOKEN MODULE@VERSION: the go command with a
+#   .netrc and $T/tls/cert.pem downloads it ($GO_JSON; see below).
 # make_cert: a self-signed certificate for 127.0.0.1 in $T/tls/cert.pem
 #   (key in $T/tls/key.pem); go checks the IP SAN, not the CN.
 # start_lighttpd_tls CONFIG...: lighttpd with TLS on a free 127.0.0.1 port
@@ -160,4 +162,17 @@ start_lighttpd_tls() {
 	done
 	cat "$T/lighttpd.out" "$T/lighttpd-error.log" >&2
 	bail "could not start lighttpd"
+}
+
+# go_netrc_download BASE USER TOKEN MODULE@VERSION: the go command, in a new
+# module in $T/app, its ~/.netrc ($T/home) holding USER and TOKEN for
+# 127.0.0.1, trusting $T/tls/cert.pem, downloads MODULE@VERSION from
+# GOPROXY BASE; its -json output in $GO_JSON, its status returned
+go_netrc_download() {
+	mkdir -p "$T/home" "$T/app"
+	printf 'machine 127.0.0.1\nlogin %s\npassword %s\n' "$2" "$3" > "$T/home/.netrc"
+	chmod 600 "$T/home/.netrc"
+	(cd "$T/app" && go_env go mod init example.com/app >/dev/null 2>&1)
+	GO_JSON=$(cd "$T/app" && go_env GOPROXY="$1" SSL_CERT_FILE="$T/tls/cert.pem" GONOSUMDB="${4%@*}" \
+		go mod download -json "$4" 2>&1)
 }

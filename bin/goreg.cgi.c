@@ -9,6 +9,7 @@
 #include "http/http.h"
 #include "base/prog.h"
 #include "app/ops.h"
+#include "web/web.h"
 #include "store/store.h"
 #include "upstream/upstream.h"
 
@@ -52,7 +53,7 @@ int main(void)
 	else if (!st_ok)
 		reply_error(&r, 500, "%s", err);
 	else {
-		ops_dispatch(&st, &rq, now, &r);
+		web_dispatch(&st, &rq, now, &r);
 		http_apply_conditionals(&rq, &r);
 	}
 	/* the web server's error log gets what failed on our side */

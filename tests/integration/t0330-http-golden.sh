@@ -474,7 +474,7 @@ rq dot-segment-404 GET "$G/example.com/./hello/@v/list"
 rq empty-segment-404 GET "$G/example.com//hello/@v/list"
 rq spool-dir-no-owner-404 GET "/api/packages/tmp/go/$H/@v/list"
 rq module-path-too-long-404 GET "$G/example.com/@PATH3000@/@v/list"
-rq root-404 GET /
+rq root-index GET /
 rq healthz GET /healthz
 rq metrics GET /metrics
 rq api-unknown-404 GET /api/v2/packages/pub/go/$H/@v/list

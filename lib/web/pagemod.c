@@ -36,6 +36,10 @@ static void size_text(struct html *h, uint64_t n)
 /* where a version came from: its record's source, or who uploaded it */
 static void origin(struct html *h, const struct verinfo *vi)
 {
+	if (strcmp(vi->source, "upstream") == 0) {
+		html_raw(h, "fetched from the owner's upstream");
+		return;
+	}
 	if (vi->source[0]) {
 		html_text(h, vi->source);
 		return;

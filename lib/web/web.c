@@ -48,7 +48,8 @@ static const char style_css[] =
 /* This server's URL for the install lines: GOREG_BASE_URL when set (the
  * one a proxy in front makes public), else the scheme from HTTPS=on (as
  * CGI servers set it, RFC 3875 leaves it to them) and the Host field,
- * when it is a host[:port] (RFC 9110 section 7.2); else localhost. */
+ * when it is a host[:port] (RFC 9110 section 7.2), else localhost; with
+ * SERVER_PORT (RFC 3875 section 4.1.15) when the Host has no port. */
 static void base_url(const struct request *rq, char *out, size_t outsz)
 {
 	const char *set = getenv("GOREG_BASE_URL"), *https = getenv("HTTPS");
@@ -59,12 +60,20 @@ static void base_url(const struct request *rq, char *out, size_t outsz)
 		snprintf(out, outsz, "%.*s", (int)n, set);
 		return;
 	}
-	const char *host = rq->host;
+	const char *host = rq->host, *port = getenv("SERVER_PORT");
 	size_t n = strlen(host);
 	if (!n || strspn(host, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]") != n)
 		host = "localhost";
-	snprintf(out, outsz, "%s://%s", https && (strcmp(https, "on") == 0 || strcmp(https, "1") == 0) ? "https" : "http",
-	         host);
+	int tls = https && (strcmp(https, "on") == 0 || strcmp(https, "1") == 0);
+	/* a CGI server may pass the Host without its port (Debian's nginx
+	 * fastcgi_params: HTTP_HOST $host); SERVER_PORT has it */
+	const char *colon = strrchr(host, ':');
+	int has_port = colon && !strchr(colon, ']');
+	if (!has_port && port && *port && strspn(port, "0123456789") == strlen(port) && strlen(port) <= 5 &&
+	    strcmp(port, tls ? "443" : "80") != 0)
+		snprintf(out, outsz, "%s://%s:%s", tls ? "https" : "http", host, port);
+	else
+		snprintf(out, outsz, "%s://%s", tls ? "https" : "http", host);
 }
 
 /* the q parameter of a query, '+' a space, percent-decoded; "" if none */

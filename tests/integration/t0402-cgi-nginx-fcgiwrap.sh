@@ -2,7 +2,7 @@
 # goreg.cgi behind nginx + fcgiwrap (FastCGI to CGI), configured by
 # etc/nginx/goreg.conf: the same answers as
 # goreg-httpd, uploads (chunked too) and a DELETE whose module keeps its
-# %2F, which only REQUEST_URI carries.
+# %2F, which only REQUEST_URI carries; the pages, /healthz and /metrics.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/httplib.sh"
 command -v nginx >/dev/null 2>&1 || skip_all "nginx is not installed"
@@ -58,4 +58,16 @@ is "$(http --user "acme:$TOKEN" -X DELETE "$N/api/v1/packages/acme/go/example.co
 is "$(http "$BASE$P/@v/v1.1.0.info")" 404 "gone for goreg-httpd too"
 spool_empty
 ok $? "nothing left in the spool directory"
+
+# the pages and the operators' paths through the same configuration
+for c in "front page|/" "owner page|/-/owner/acme" "stylesheet|/-/style.css" "health|/healthz" "metrics|/metrics"; do
+	what=${c%%|*}
+	p=${c#*|}
+	a=$(curl -s -w ' %{http_code}' "$BASE$p" | sha256sum)
+	b=$(curl -s -w ' %{http_code}' "$N$p" | sha256sum)
+	is "$b" "$a" "$what: the same status and body as goreg-httpd"
+done
+is "$(http "$N/-/module/acme/$M")" 200 "module page: 200"
+grep -qF "GOPROXY=$N/api/packages/acme/go GONOSUMDB=$M go get $M@v1.0.0" "$T/body"
+ok $? "  with this server's install line"; grep GOPROXY "$T/body" | sed "s/^/# /"
 done_testing

@@ -66,7 +66,7 @@ static void base_url(const struct request *rq, char *out, size_t outsz)
 		host = "localhost";
 	int tls = https && (strcmp(https, "on") == 0 || strcmp(https, "1") == 0);
 	/* a CGI server may pass the Host without its port (Debian's nginx
-	 * fastcgi_params: HTTP_HOST $host); SERVER_PORT has it */
+	 * sets HTTP_HOST to $host); SERVER_PORT has it */
 	const char *colon = strrchr(host, ':');
 	int has_port = colon && !strchr(colon, ']');
 	if (!has_port && port && *port && strspn(port, "0123456789") == strlen(port) && strlen(port) <= 5 &&

@@ -33,18 +33,20 @@ static void size_text(struct html *h, uint64_t n)
 		html_fmt(h, "%.1f\xc2\xa0KiB", (double)n / 1024);
 }
 
-/* where a version came from: its record's source, or who uploaded it */
+/* where a version came from (its record's source: "" uploaded,
+ * "upstream" goreg-fetch, "git" goreg-git), and who put it there */
 static void origin(struct html *h, const struct verinfo *vi)
 {
 	if (strcmp(vi->source, "upstream") == 0) {
 		html_raw(h, "fetched from the owner's upstream");
 		return;
 	}
-	if (vi->source[0]) {
+	if (strcmp(vi->source, "git") == 0)
+		html_raw(h, "published from git");
+	else if (vi->source[0])
 		html_text(h, vi->source);
-		return;
-	}
-	html_raw(h, "uploaded");
+	else
+		html_raw(h, "uploaded");
 	if (vi->uploader[0]) {
 		html_raw(h, " by ");
 		html_text(h, vi->uploader);

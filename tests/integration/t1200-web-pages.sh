@@ -58,6 +58,14 @@ put pub "$T/hello" example.com/hello v1.1.0 1700000200
 put pub "$T/hello" example.com/hello v1.2.0-rc.1 1700000300
 put pub "$T/old" example.com/old v0.1.0 1700000400
 put alice "$T/secret" example.com/secret v1.0.0 1700000500
+# a version published from a git tag by goreg-git (its time: the commit's)
+mkdir -p "$T/repo" && (
+		cd "$T/repo" && export HOME="$T" GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com \
+			GIT_COMMITTER_NAME=t GIT_COMMITTER_EMAIL=t@example.com GIT_AUTHOR_DATE=2023-11-14T22:30:00Z \
+			GIT_COMMITTER_DATE=2023-11-14T22:30:00Z &&
+		git init -q && printf 'module example.com/fromgit\n\ngo 1.19\n' > go.mod &&
+		printf 'package fromgit\n' > f.go && git add -A && git commit -qm one && git tag v0.2.0
+	) && "$B/goreg-git" -r "$R" -u pub pub "$T/repo" v0.2.0 > /dev/null || bail "goreg-git failed"
 start_httpd "$R"
 
 # ---- in the browser ----
@@ -104,7 +112,7 @@ ok "$((1 - $?))" "front page: an anonymous caller sees nothing of the private ow
 has index 'example.com/secret'
 ok "$((1 - $?))" "front page: nor its module among the latest uploads"
 is "$(perl -ne 'print "$1 " while m{<td>(v[0-9][^<]*)</td>}g' "$T/index.html" | sed 's/ $//')" \
-	"v0.1.0 v1.2.0-rc.1 v1.1.0 v1.1.0-beta.1 v1.0.0" "front page: the latest uploads, newest first"
+	"v0.2.0 v0.1.0 v1.2.0-rc.1 v1.1.0 v1.1.0-beta.1 v1.0.0" "front page: the latest uploads, newest first"
 has index '<form action="/-/search" method="get"'
 ok $? "front page: a search form (GET)"
 has index '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -136,6 +144,9 @@ has module 'broken "&gt;&lt;img src=x onerror=alert(1)&gt; &lt;script&gt;alert(2
 ok $? "module page: so is go.mod's, in the rationale and in the go.mod shown"
 inert module
 
+dom git /-/module/pub/example.com/fromgit || bail "chromium could not load the git module's page"
+has git 'published from git by pub'
+ok $? "module page: a version published from a git tag says so"
 dom old /-/module/pub/example.com/old || bail "chromium could not load the deprecated module's page"
 has old 'Deprecated:</strong> use example.com/hello &lt;script&gt;alert(3)&lt;/script&gt;'
 ok $? "deprecated module: the deprecation message, as text"
@@ -298,19 +309,19 @@ if command -v promtool >/dev/null 2>&1; then
 	promtool check metrics < "$T/body" > "$T/promtool.out" 2>&1
 	ok $? "metrics:   promtool check metrics agrees"
 fi
-grep -qx 'goreg_versions{owner="pub"} 5' "$T/body"
+grep -qx 'goreg_versions{owner="pub"} 6' "$T/body"
 ok $? "metrics:   versions per owner"
-grep -qx 'goreg_modules{owner="pub"} 2' "$T/body"
+grep -qx 'goreg_modules{owner="pub"} 3' "$T/body"
 ok $? "metrics:   modules per owner"
-grep -qx 'goreg_uploads_total{owner="pub"} 5' "$T/body"
+grep -qx 'goreg_uploads_total{owner="pub"} 6' "$T/body"
 ok $? "metrics:   uploads per owner, from the audit log"
-grep -qx 'goreg_last_publish_timestamp_seconds{owner="pub"} 1700000400' "$T/body"
+grep -qx 'goreg_last_publish_timestamp_seconds{owner="pub"} 1700001000' "$T/body"
 ok $? "metrics:   the last publish time"
 grep -q 'alice' "$T/body"
 ok "$((1 - $?))" "metrics:   nothing of the private owner for an anonymous caller"
 "$B/goreg-delete" -r "$R" pub example.com/hello v1.2.0-rc.1 2>/dev/null
 page httpd GET /metrics "$BASIC" > /dev/null
-grep -qx 'goreg_deletes_total{owner="pub"} 1' "$T/body" && grep -qx 'goreg_versions{owner="pub"} 4' "$T/body"
+grep -qx 'goreg_deletes_total{owner="pub"} 1' "$T/body" && grep -qx 'goreg_versions{owner="pub"} 5' "$T/body"
 ok $? "metrics: a delete is counted and the version gone"
 grep -qx 'goreg_versions{owner="alice"} 1' "$T/body"
 ok $? "metrics:   the private owner's series for a caller who may read it"

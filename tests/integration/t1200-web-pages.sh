@@ -243,18 +243,17 @@ page httpd GET /-/owner/pub > /dev/null && cp "$T/body" "$T/owner.httpd"
 page cgi GET /-/owner/pub > /dev/null
 cmp -s "$T/body" "$T/owner.httpd"
 ok $? "both front ends serve the same owner page"
-CGI_ENV="HTTPS=on HTTP_HOST=reg.example SERVER_PORT=443" page cgi GET /-/module/pub/example.com/hello > /dev/null
-grep -qF 'GOPROXY=https://reg.example/api/packages/pub/go ' "$T/body"
-ok $? "cgi: HTTPS=on and the Host make the install line's base"
-CGI_ENV="HTTPS=on HTTP_HOST=reg.example SERVER_PORT=8443" page cgi GET /-/module/pub/example.com/hello > /dev/null
-grep -qF 'GOPROXY=https://reg.example:8443/api/packages/pub/go ' "$T/body"
-ok $? "cgi: a Host without its port gets SERVER_PORT's, when not the scheme's"
-CGI_ENV="HTTP_HOST=reg.example:8080 SERVER_PORT=80" page cgi GET /-/module/pub/example.com/hello > /dev/null
-grep -qF 'GOPROXY=http://reg.example:8080/api/packages/pub/go ' "$T/body"
-ok $? "cgi: a Host with a port keeps it"
-CGI_ENV="GOREG_BASE_URL=https://goreg.example/sub/" page cgi GET /-/module/pub/example.com/hello > /dev/null
-grep -qF 'GOPROXY=https://goreg.example/sub/api/packages/pub/go ' "$T/body"
-ok $? "cgi: GOREG_BASE_URL overrides it"
+# base_is ENV WANT DESC: the install line's base the CGI makes with ENV
+base_is() {
+	CGI_ENV=$1 page cgi GET /-/module/pub/example.com/hello > /dev/null
+	grep -qF "GOPROXY=$2/api/packages/pub/go " "$T/body"
+	ok $? "cgi: $3"
+}
+base_is "HTTPS=on HTTP_HOST=reg.example SERVER_PORT=443" https://reg.example "HTTPS=on and the Host make the install line's base"
+base_is "HTTPS=on HTTP_HOST=reg.example SERVER_PORT=8443" https://reg.example:8443 \
+	"a Host without its port gets SERVER_PORT's, when not the scheme's"
+base_is "HTTP_HOST=reg.example:8080 SERVER_PORT=80" http://reg.example:8080 "a Host with a port keeps it"
+base_is "GOREG_BASE_URL=https://goreg.example/sub/" https://goreg.example/sub "GOREG_BASE_URL overrides it"
 
 # ---- /healthz ----
 is "$(page httpd GET /healthz)" 200 "healthz: 200"

@@ -58,6 +58,9 @@ put pub "$T/hello" example.com/hello v1.1.0 1700000200
 put pub "$T/hello" example.com/hello v1.2.0-rc.1 1700000300
 put pub "$T/old" example.com/old v0.1.0 1700000400
 put alice "$T/secret" example.com/secret v1.0.0 1700000500
+mkdir -p "$T/caps" && printf 'module example.com/Odd~Name_x\n\ngo 1.19\n' > "$T/caps/go.mod" &&
+	printf 'package odd\n' > "$T/caps/odd.go"
+put alice "$T/caps" example.com/Odd~Name_x v0.0.1 1700000600
 # a version published from a git tag by goreg-git (its time: the commit's)
 mkdir -p "$T/repo" && (
 		cd "$T/repo" && export HOME="$T" GIT_CONFIG_NOSYSTEM=1 GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@example.com \
@@ -198,6 +201,9 @@ for FE in httpd cgi; do
 	is "$(page $FE GET /-/owner/alice "$BASIC")" 200 "$FE: with credentials, the private owner's page"
 	grep -q 'example.com/secret' "$T/body"
 	ok $? "$FE:   lists its module"
+	href=$(sed -n 's|.*<a href="\(/-/module/alice/[^"]*Odd[^"]*\)">.*|\1|p' "$T/body" | head -n 1)
+	is "$href" "/-/module/alice/example.com/Odd~Name_x" "$FE:   links a module path with capitals and '~' as it is"
+	is "$(page $FE GET "$href" "$BASIC")" 200 "$FE:   and the link leads to its page"
 	is "$(page $FE GET /-/module/alice/example.com/secret "$BASIC")" 200 "$FE: and the module's page"
 	grep -q 'machine [^ ]* login alice password TOKEN' "$T/body"
 	ok $? "$FE:   says how the go command logs in (.netrc)"
@@ -322,6 +328,6 @@ ok "$((1 - $?))" "metrics:   nothing of the private owner for an anonymous calle
 page httpd GET /metrics "$BASIC" > /dev/null
 grep -qx 'goreg_deletes_total{owner="pub"} 1' "$T/body" && grep -qx 'goreg_versions{owner="pub"} 5' "$T/body"
 ok $? "metrics: a delete is counted and the version gone"
-grep -qx 'goreg_versions{owner="alice"} 1' "$T/body"
+grep -qx 'goreg_versions{owner="alice"} 2' "$T/body"
 ok $? "metrics:   the private owner's series for a caller who may read it"
 done_testing

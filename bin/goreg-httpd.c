@@ -17,6 +17,7 @@
 #include "http/http.h"
 #include "base/prog.h"
 #include "app/ops.h"
+#include "web/web.h"
 #include "store/store.h"
 #include "upstream/upstream.h"
 
@@ -237,7 +238,7 @@ int main(int argc, char **argv)
 			rq.keep_alive = 0;
 		} else {
 			http_body_attach(&conn, &rq);
-			ops_dispatch(&st, &rq, now, &r);
+			web_dispatch(&st, &rq, now, &r);
 			http_apply_conditionals(&rq, &r);
 			if (http_body_drain(&conn) < 0)
 				rq.keep_alive = 0;

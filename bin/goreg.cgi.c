@@ -11,6 +11,7 @@
 #include "base/prog.h"
 #include "base/util.h"
 #include "app/ops.h"
+#include "web/web.h"
 #include "store/store.h"
 #include "upstream/upstream.h"
 
@@ -74,7 +75,7 @@ int main(int argc, char **argv)
 	else if (!st_ok)
 		reply_error(&r, 500, "%s", err);
 	else {
-		ops_dispatch(&st, &rq, now, &r);
+		web_dispatch(&st, &rq, now, &r);
 		http_apply_conditionals(&rq, &r);
 	}
 	/* the web server's error log gets what failed on our side; the

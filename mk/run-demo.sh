@@ -37,6 +37,7 @@ cat <<MSG
 goreg demo registry
   store:   $root
   serving: http://$addr/  (Ctrl-C to stop)
+  browse:  http://$addr/  (in a browser; sign in as demo, with the token of the curl line below)
 
 Publish a module (make its zip with goreg-pack):
   $bin/goreg-pack -o /tmp/hello.zip example.com/hello v1.0.0 ./path/to/hello

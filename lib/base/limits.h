@@ -131,6 +131,11 @@ _Static_assert(OWNER_PATH_MAX + ESCAPED_MAX + 4 + 255 + sizeof "/lost+found" <= 
  * (GOREG_UPSTREAM_TTL overrides); meanwhile the cached one is merged. */
 #define UPSTREAM_LIST_TTL 60
 
+/* The pages (lib/web): a module page shows its README up to this size,
+ * and the front page this many of the latest uploads. */
+#define PAGE_README_MAX   (256 * 1024)
+#define PAGE_LATEST_MAX   20
+
 /* A line of goreg-httpd's access and error log (to stderr). */
 #define LOG_LINE_MAX      40000
 

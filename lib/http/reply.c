@@ -71,6 +71,7 @@ const char *http_reason(int status)
 	case 201: return "Created";
 	case 204: return "No Content";
 	case 206: return "Partial Content";
+	case 303: return "See Other";
 	case 304: return "Not Modified";
 	case 400: return "Bad Request";
 	case 401: return "Unauthorized";

@@ -23,6 +23,7 @@ struct reply {
 	int www_authenticate;           /* add WWW-Authenticate: Basic realm="goreg" */
 	char location[512];
 	int upstream_stale;             /* the upstream failed: X-Goreg-Upstream: unavailable */
+	const char *headers;            /* more header lines, each ending in CRLF, or NULL */
 };
 
 void reply_init(struct reply *r);

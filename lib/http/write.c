@@ -135,6 +135,8 @@ int http_write_reply(int fd, const struct request *rq, const struct reply *r, in
 		buf_printf(&h, "Location: %s\r\n", r->location);
 	if (r->upstream_stale)
 		buf_printf(&h, "X-Goreg-Upstream: unavailable\r\n");
+	if (r->headers)
+		buf_puts(&h, r->headers);
 	/* RFC 9112 section 9.6 close; section 9.3 an HTTP/1.0 client keeps
 	 * the connection only when told so */
 	if (!cgi && !rq->keep_alive)

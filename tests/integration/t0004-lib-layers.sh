@@ -1,10 +1,10 @@
 #!/bin/sh
 # lib/ is one folder per layer, and a layer includes only itself and the
 # layers below it (lib/README.md): base < http < gomod < sumdb < store <
-# auth < upstream < app.  No source lies outside a layer folder.
+# auth < upstream < app < web.  No source lies outside a layer folder.
 . "$(dirname "$0")/lib.sh"
 cd "$GOREG_TOP/lib" || bail "no lib/"
-layers="base http gomod sumdb store auth upstream app"
+layers="base http gomod sumdb store auth upstream app web"
 rank() { # rank LAYER: its place in $layers, or 0 if it is none
 	i=1
 	for l in $layers; do

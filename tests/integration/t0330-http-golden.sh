@@ -474,9 +474,19 @@ rq dot-segment-404 GET "$G/example.com/./hello/@v/list"
 rq empty-segment-404 GET "$G/example.com//hello/@v/list"
 rq spool-dir-no-owner-404 GET "/api/packages/tmp/go/$H/@v/list"
 rq module-path-too-long-404 GET "$G/example.com/@PATH3000@/@v/list"
-rq root-404 GET /
+rq root-index GET /
 rq healthz GET /healthz
 rq metrics GET /metrics
+# the pages: the CGI here is mounted at /cgi-bin/goreg.cgi, where only
+# /api/ paths reach the router (goreg.cgi(8)), so it answers them 404
+rq page-owner GET /-/owner/pub
+rq page-module GET "/-/module/pub/$H"
+rq page-module-head HEAD "/-/module/pub/$H"
+rq page-private-owner-401 GET /-/owner/priv
+rq page-private-module-basic GET /-/module/priv/example.com/secret "Authorization: Basic @BASIC_PRIV@"
+rq page-style GET /-/style.css
+rq page-post-405 POST /-/owner/pub
+rq page-unknown-404 GET /-/nothing
 rq api-unknown-404 GET /api/v2/packages/pub/go/$H/@v/list
 
 # -- 405, with Allow --

@@ -2,7 +2,7 @@
 # goreg.cgi behind nginx + fcgiwrap (FastCGI to CGI), configured by
 # etc/nginx/goreg.conf: the same answers as
 # goreg-httpd, uploads (chunked too) and a DELETE whose module keeps its
-# %2F, which only REQUEST_URI carries.
+# %2F, which only REQUEST_URI carries; the pages, /healthz and /metrics.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/httplib.sh"
 command -v nginx >/dev/null 2>&1 || skip_all "nginx is not installed"
@@ -37,16 +37,20 @@ curl -s -o "$T/got.zip" "$BASE/api/packages/acme/go/$M/@v/v1.1.0.zip"
 cmp -s "$T/got.zip" "$T/hello11.zip"
 ok $? "stored byte for byte"
 
+# same_as_httpd "WHAT|PATH"...: nginx answers each as goreg-httpd does
+same_as_httpd() {
+	for c in "$@"; do
+		what=${c%%|*}
+		p=${c#*|}
+		a=$(curl -s -w ' %{http_code}' "$BASE$p" | sha256sum)
+		b=$(curl -s -w ' %{http_code}' "$N$p" | sha256sum)
+		is "$b" "$a" "$what: the same status and body as goreg-httpd"
+	done
+}
 P=/api/packages/acme/go/$M
-for c in "list|$P/@v/list" ".info|$P/@v/v1.0.0.info" ".zip|$P/@v/v1.0.0.zip" "@latest|$P/@latest" \
+same_as_httpd "list|$P/@v/list" ".info|$P/@v/v1.0.0.info" ".zip|$P/@v/v1.0.0.zip" "@latest|$P/@latest" \
 	"GitLab layout|/api/v4/projects/acme/packages/go/$M/@v/list" "unknown module|/api/packages/acme/go/example.com/nothere/@v/list" \
-	"sumdb|/api/packages/acme/go/sumdb/sum.golang.org/supported"; do
-	what=${c%%|*}
-	p=${c#*|}
-	a=$(curl -s -w ' %{http_code}' "$BASE$p" | sha256sum)
-	b=$(curl -s -w ' %{http_code}' "$N$p" | sha256sum)
-	is "$b" "$a" "$what: the same status and body as goreg-httpd"
-done
+	"sumdb|/api/packages/acme/go/sumdb/sum.golang.org/supported"
 # nginx answers a malformed escape itself, with its own page
 is "$(http "$N/api/packages/acme/go/example.com/h%zzllo/@v/list")" 400 "malformed escape: 400"
 is "$(http -H 'If-None-Match: *' "$N$P/@v/v1.0.0.zip")" 304 "If-None-Match: 304"
@@ -58,4 +62,10 @@ is "$(http --user "acme:$TOKEN" -X DELETE "$N/api/v1/packages/acme/go/example.co
 is "$(http "$BASE$P/@v/v1.1.0.info")" 404 "gone for goreg-httpd too"
 spool_empty
 ok $? "nothing left in the spool directory"
+
+# the pages and the operators' paths through the same configuration
+same_as_httpd "front page|/" "owner page|/-/owner/acme" "stylesheet|/-/style.css" "health|/healthz" "metrics|/metrics"
+is "$(http "$N/-/module/acme/$M")" 200 "module page: 200"
+grep -qF "GOPROXY=$N/api/packages/acme/go GONOSUMDB=$M go get $M@v1.0.0" "$T/body"
+ok $? "  with this server's install line"; grep GOPROXY "$T/body" | sed "s/^/# /"
 done_testing

@@ -1,0 +1,45 @@
+/* What the pages and /metrics list, read from the store as a caller may
+ * see it: the owners a principal may read (auth_check, the API's rule),
+ * an owner's modules with their versions, every version record of an
+ * owner.  Functions with err return 200 or 500 with a reason. */
+#ifndef GOREG_CATALOG_H
+#define GOREG_CATALOG_H
+#include <stddef.h>
+#include "base/limits.h"
+
+struct store;
+struct principal;
+struct verinfo;
+
+struct cat_owner {
+	char name[OWNER_MAX + 1];
+	int private_;
+};
+
+/* The owners p may read, sorted by name (*o malloc'd, free()). */
+int catalog_owners(const struct store *st, const struct principal *p, struct cat_owner **o, size_t *n,
+                   char *err, size_t errsz);
+
+struct cat_module {
+	char *path;
+	char **v;               /* its versions in semver order (store_list_free) */
+	size_t nv;
+};
+
+/* The owner's modules, sorted by path; an owner without an index has none. */
+int catalog_modules(const struct store *st, const char *owner, struct cat_module **m, size_t *n,
+                    char *err, size_t errsz);
+void catalog_modules_free(struct cat_module *m, size_t n);
+
+/* Each version record of the owner (but those a delete has begun on),
+ * handed to fn with its module path; a nonzero return stops the walk. */
+typedef int catalog_fn(void *ctx, const char *owner, const char *module, const struct verinfo *vi);
+int catalog_versions(const struct store *st, const char *owner, catalog_fn *fn, void *ctx, char *err,
+                     size_t errsz);
+
+/* The version go would pick as @latest among v (semver order,
+ * go.dev/ref/mod#version-queries): the highest release, else the highest
+ * pre-release, else the highest pseudo-version; NULL if n is 0. */
+const char *catalog_latest(char **v, size_t n);
+
+#endif

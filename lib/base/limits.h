@@ -26,6 +26,7 @@
 #define HTTP_IDLE_SECS    30     /* keep-alive idle timeout */
 #define HTTP_READ_SECS    60     /* deadline for a request's head or a body chunk */
 #define HTTP_WRITE_SECS   60     /* a write that makes no progress -> close */
+#define HTTP_REPLY_HEAD_MAX 2048 /* a reply's head: its fields are bounded (reply.h) */
 #define HTTP_LINGER_SECS  2      /* reading and dropping input after our last reply */
 #define HTTP_DRAIN_MAX    (1 << 20) /* unread body bytes worth reading to keep a connection */
 #define HTTP_CHUNK_LINE_MAX 1024 /* chunk-size line with extensions */

@@ -42,13 +42,16 @@ static int is_socket(int fd)
 	return known;
 }
 
-/* Write iov[0, n) whole: one writev(2) in the usual case.  On a
+/* Write iov[0, n) whole: one writev(2) in the usual case; more (one
+ * piece, on a socket) sends with MSG_MORE instead, so that the head and
+ * the first bytes of a file body leave in one segment.  On a
  * non-blocking fd (conn_init) each step that makes no progress waits at
  * most secs: a client that stops reading is dropped. */
-static int write_iov(int fd, struct iovec *iov, int n, int secs)
+static int write_iov(int fd, struct iovec *iov, int n, int more, int secs)
 {
+	more = more && n == 1 && is_socket(fd);
 	while (n > 0) {
-		ssize_t w = writev(fd, iov, n);
+		ssize_t w = more ? send(fd, iov->iov_base, iov->iov_len, MSG_NOSIGNAL | MSG_MORE) : writev(fd, iov, n);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0 && errno == EAGAIN) {
@@ -68,29 +71,10 @@ static int write_iov(int fd, struct iovec *iov, int n, int secs)
 	return 0;
 }
 
-/* send() with MSG_MORE when a file body follows, so the head and the
- * first bytes of the file leave in one segment; write() on a pipe. */
 static int send_all(int fd, const char *p, size_t n, int more, int secs)
 {
-	if (!more || !is_socket(fd)) {
-		struct iovec v = {(void *)p, n};
-		return write_iov(fd, &v, 1, secs);
-	}
-	while (n) {
-		ssize_t w = send(fd, p, n, MSG_NOSIGNAL | MSG_MORE);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0 && errno == EAGAIN) {
-			if (wait_out(fd, secs) < 0)
-				return -1;
-			continue;
-		}
-		if (w < 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
+	struct iovec v = {(void *)p, n};
+	return write_iov(fd, &v, 1, more, secs);
 }
 
 static int send_file(int fd, int in, off_t off, off_t left, int secs)
@@ -265,7 +249,7 @@ int http_write_reply(int fd, const struct request *rq, const struct reply *r, in
 	if (!file || !body) {
 		/* head and body in one write */
 		struct iovec v[2] = {{h.p, h.len}, {r->mem, body ? r->mem_len : 0}};
-		return write_iov(fd, v, body ? 2 : 1, write_secs);
+		return write_iov(fd, v, body ? 2 : 1, 0, write_secs);
 	}
 	if (send_all(fd, h.p, h.len, 1, write_secs) < 0)
 		return -1;

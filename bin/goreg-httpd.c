@@ -221,6 +221,7 @@ int main(int argc, char **argv)
 		int status = http_read_request(&conn, &rq);
 		if (status < 0)
 			break; /* the client closed, or idled out: nothing to answer */
+		store_cache_request(&cache, !rq.keep_alive);
 		int big = fetches || (status == 0 && (rq.content_length > 0 || rq.chunked));
 		if (prog_cpu_budget(big ? PROG_CPU_BODY_SECS : PROG_CPU_SECS) > 0)
 			rq.keep_alive = 0; /* the connection's CPU time is spent */

@@ -103,6 +103,11 @@ _Static_assert(OWNER_PATH_MAX + ESCAPED_MAX + 4 + 255 + sizeof "/lost+found" <= 
 /* A module's version list file, read whole by goreg-fsck. */
 #define LIST_FILE_MAX     (16 << 20)
 
+/* goreg-httpd's records kept per connection (store_fetch): how many, and
+ * the largest value kept (a version list of 10 000 versions is ~100 KB) */
+#define STORE_CACHE_RECS    16
+#define STORE_CACHE_VAL_MAX (1 << 20)
+
 /* Reads and writes of bulk data (bodies, zips, copies). */
 #define IO_CHUNK          65536
 

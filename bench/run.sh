@@ -1,99 +1,388 @@
 #!/bin/sh
-# make bench: goreg's speed and memory targets, measured on loopback.
-# Needs wrk and GNU time (Debian packages wrk, time).  Numbers go to stdout
-# and bench/results.txt is NOT written: paste them into the issue notes.
+# make bench: goreg side by side with its peers, one run, one machine, one
+# store, loopback; prints a table of ratios and writes it to
+# bench/results.md (BENCH_OUT to write elsewhere).  Bounded: about 5
+# minutes (BENCH_SECS per wrk run, BENCH_ROUNDS rounds of each pair).
 #
-# Targets: keep-alive .info requests through
-# systemd-socket-activate within reach of nginx on a static file (it did
-# 95 000 req/s on this kind of machine, a fixed-response program 84 000);
-# one process per connection >= 2 000 req/s; uploading a 100 MiB zip keeps
-# peak RSS under 8 MiB (the zip is streamed to disk and validated entry by
-# entry, never held in memory).
-#
-# Measured 2026-11-23 (2 cores, loopback, other work running): keep-alive
-# .info 17 100 req/s, small .zip 15 000 req/s; a new connection per
-# request 960-1 430 req/s; 100 MiB upload 1.0-1.2 s at 444-488 KiB peak
-# RSS; 1000 goreg-info runs 0.32-0.42 s.  The keep-alive gap to the target
-# is tdb's locking (fcntl) and chain reads, about 27 system calls a request.
+# Peers, each serving the same per-owner tree of the store:
+#   goreg   goreg-httpd under systemd-socket-activate (a process per connection)
+#   nginx   the tree as static files (every answer checked to be 200)
+#   floor   a fixed-response C program under the same activator (built here)
+#   go      Go's net/http FileServer (a tiny program, GOPATH mode)
+#   x/mod   CheckZip + HashZip of golang.org/x/mod for an upload's checks
+# Rates are from wrk -t1 -c8: compare ratios in one run, never absolute
+# numbers across runs or machines.  Needs the bench packages of
+# mk/packages (make bench-deps).
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 B=${GOREG_BIN:-$top/bin}
-for t in wrk /usr/bin/time systemd-socket-activate; do
-	command -v "$t" >/dev/null 2>&1 || { echo "bench: needs $t (apt-get install wrk time systemd)" >&2; exit 1; }
+OUT=${BENCH_OUT:-$top/bench/results.md}
+SECS=${BENCH_SECS:-4}
+ROUNDS=${BENCH_ROUNDS:-2}
+for t in wrk /usr/bin/time systemd-socket-activate nginx go strace cc curl; do
+	command -v "$t" >/dev/null 2>&1 || { echo "bench: needs $t (make bench-deps)" >&2; exit 1; }
 done
+XMOD=/usr/share/gocode/src/golang.org/x/mod/zip/zip.go
+[ -f "$XMOD" ] || { echo "bench: needs $XMOD (make bench-deps)" >&2; exit 1; }
 T=$(mktemp -d /tmp/goreg-bench.XXXXXX)
-pid=
-trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$T"' EXIT
+chmod 755 "$T"
+pids=
+trap 'for p in $pids; do kill $p 2>/dev/null; done; rm -rf "$T"' EXIT
 R=$T/store
-"$B/goreg-admin" -r "$R" user add bench
-TOKEN=$("$B/goreg-admin" -r "$R" token add bench)
+base=$((20000 + $$ % 20000))
+P_GOREG=$base P_NGINX=$((base + 1)) P_FLOOR=$((base + 2)) P_GO=$((base + 3)) P_UP=$((base + 4))
+note() { printf '%s\n' "$*" >&2; }
 
-# a module with one small file and one with 100 MiB of incompressible data
-mkdir -p "$T/small" "$T/big"
-printf 'module example.com/small\n' > "$T/small/go.mod"
-printf 'package small\n' > "$T/small/small.go"
-printf 'module example.com/big\n' > "$T/big/go.mod"
-printf 'package big\n' > "$T/big/big.go"
-head -c $((100 << 20)) /dev/urandom > "$T/big/blob.bin"
-"$B/goreg-pack" -o "$T/small.zip" example.com/small v1.0.0 "$T/small"
-"$B/goreg-pack" -o "$T/big.zip" example.com/big v1.0.0 "$T/big"
-
-port=$((20000 + $$ % 20000))
-systemd-socket-activate --inetd -a -l 127.0.0.1:$port -E GOREG_ROOT="$R" "$B/goreg-httpd" 2>/dev/null &
-pid=$!
-sleep 0.5
-U=http://127.0.0.1:$port/api/packages/bench/go
-curl -sf -u "bench:$TOKEN" --upload-file "$T/small.zip" "$U/upload" >/dev/null
-
-echo "== keep-alive: GET .info, 2 threads, 8 connections, 10 s"
-wrk -t2 -c8 -d10s "$U/example.com/small/@v/v1.0.0.info" | grep -E 'Requests/sec|Latency'
-echo "== keep-alive: GET .zip (small), 2 threads, 8 connections, 10 s"
-wrk -t2 -c8 -d10s "$U/example.com/small/@v/v1.0.0.zip" | grep -E 'Requests/sec|Latency'
-echo "== new connection per request: GET .info, 2 threads, 8 connections, 10 s"
-wrk -t2 -c8 -d10s -H 'Connection: close' "$U/example.com/small/@v/v1.0.0.info" | grep -E 'Requests/sec|Latency'
-
-echo "== upload of a 100 MiB module zip: wall time and peak RSS of goreg-upload (same code path as httpd)"
-/usr/bin/time -f 'elapsed %e s, peak RSS %M KiB' "$B/goreg-upload" -r "$R" bench "$T/big.zip" 2>&1 | tail -n 1
-echo "== plumbing: goreg-info process start-to-exit, 1000 runs"
-/usr/bin/time -f 'elapsed %e s for 1000 runs' sh -c "i=0; while [ \$i -lt 1000 ]; do '$B/goreg-info' -r '$R' bench example.com/small v1.0.0 >/dev/null; i=\$((i+1)); done" 2>&1 | tail -n 1
-echo "== upstream: a cold miss (goreg-fetch: fetch + validate + publish, then serve) vs curl of the same 10 MiB zip from the upstream"
-if command -v nginx >/dev/null 2>&1; then
-	UPT=$T/up
-	mkdir -p "$T/mid" "$T/nginx/tmp"
-	printf 'module example.com/mid\n' > "$T/mid/go.mod"
-	printf 'package mid\n' > "$T/mid/mid.go"
-	head -c $((10 << 20)) /dev/urandom > "$T/mid/blob.bin"
-	mkdir -p "$UPT/example.com/mid/@v"
-	for v in 1 2 3 4 5; do
-		"$B/goreg-pack" -o "$UPT/example.com/mid/@v/v1.0.$v.zip" example.com/mid v1.0.$v "$T/mid"
-		printf '{"Version":"v1.0.%s","Time":"2023-01-01T00:00:00Z"}' "$v" > "$UPT/example.com/mid/@v/v1.0.$v.info"
+# ---- the store: several owners, a few hundred versions, zips of 1 KB and 100 MB ----
+make_store() {
+	note "bench: making the store"
+	for o in bench alpha beta gamma; do "$B/goreg-admin" -r "$R" user add $o; done
+	mkdir -p "$T/src/small" "$T/src/big"
+	printf 'module example.com/small\n' > "$T/src/small/go.mod"
+	head -c 700 /dev/urandom | od -An -tx1 | tr -d ' \n' | sed 's/^/package small\n\/\/ /' > "$T/src/small/small.go"
+	printf 'module example.com/big\n' > "$T/src/big/go.mod"
+	printf 'package big\n' > "$T/src/big/big.go"
+	head -c $((100 << 20)) /dev/urandom > "$T/src/big/blob.bin"
+	"$B/goreg-pack" -o "$T/big.zip" example.com/big v1.0.0 "$T/src/big"
+	for o in bench alpha beta gamma; do
+		for m in 1 2 3; do
+			mkdir -p "$T/src/m$m"
+			printf 'module example.com/m%s\n' $m > "$T/src/m$m/go.mod"
+			printf 'package m%s\n' $m > "$T/src/m$m/m.go"
+			for v in $(seq 0 19); do
+				"$B/goreg-pack" -o "$T/z.zip" example.com/m$m v1.$v.0 "$T/src/m$m"
+				"$B/goreg-upload" -r "$R" $o "$T/z.zip" 2>/dev/null
+			done
+		done
 	done
-	np=$((port + 1))
+	"$B/goreg-pack" -o "$T/small.zip" example.com/small v1.0.0 "$T/src/small"
+	"$B/goreg-upload" -r "$R" bench "$T/small.zip" 2>/dev/null
+	"$B/goreg-upload" -r "$R" bench "$T/big.zip" 2>/dev/null
+}
+
+# ---- the peers ----
+start_goreg() {
+	systemd-socket-activate --inetd -a -l 127.0.0.1:$P_GOREG -E GOREG_ROOT="$R" "$B/goreg-httpd" 2>/dev/null &
+	pids="$pids $!"
+}
+
+start_nginx() {
+	mkdir -p "$T/nginx/tmp"
 	cat > "$T/nginx/nginx.conf" <<CONF
-daemon off; master_process off; pid $T/nginx/pid; error_log $T/nginx/error.log;
-events { worker_connections 64; }
-http { access_log off; client_body_temp_path $T/nginx/tmp; proxy_temp_path $T/nginx/tmp;
+daemon off; worker_processes auto; user $(id -un) $(id -gn);
+pid $T/nginx/pid; error_log $T/nginx/error.log;
+events { worker_connections 256; }
+http { access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000;
+  client_body_temp_path $T/nginx/tmp; proxy_temp_path $T/nginx/tmp;
   fastcgi_temp_path $T/nginx/tmp; uwsgi_temp_path $T/nginx/tmp; scgi_temp_path $T/nginx/tmp;
-  server { listen 127.0.0.1:$np; root $UPT; } }
+  server { listen 127.0.0.1:$P_NGINX; location /api/packages/bench/go/ { alias $R/bench/; } }
+  server { listen 127.0.0.1:$P_UP; root $T/up; } }
 CONF
 	nginx -p "$T/nginx" -c "$T/nginx/nginx.conf" </dev/null >/dev/null 2>&1 &
-	npid=$!
+	pids="$pids $!"
+}
+
+# The floor: what a process under the activator costs with no work at
+# all: read a request head, write a fixed .info-sized answer, repeat.
+start_floor() {
+	cat > "$T/floor.c" <<'C'
+#include <string.h>
+#include <unistd.h>
+static const char rep[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 51\r\n\r\n"
+	"{\"Version\":\"v1.0.0\",\"Time\":\"2026-01-01T00:00:00Z\"}\n";
+static const char repc[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 51\r\n"
+	"Connection: close\r\n\r\n{\"Version\":\"v1.0.0\",\"Time\":\"2026-01-01T00:00:00Z\"}\n";
+int main(void)
+{
+	char b[16384];
+	size_t n = 0;
+	for (;;) {
+		ssize_t r = read(0, b + n, sizeof b - 1 - n);
+		if (r <= 0)
+			return 0;
+		n += (size_t)r;
+		b[n] = 0;
+		char *e;
+		while ((e = strstr(b, "\r\n\r\n"))) {
+			int close_ = strstr(b, "Connection: close") && strstr(b, "Connection: close") < e;
+			if (close_ ? write(1, repc, sizeof repc - 1) < 0 : write(1, rep, sizeof rep - 1) < 0)
+				return 0;
+			if (close_)
+				return 0;
+			n -= (size_t)(e + 4 - b);
+			memmove(b, e + 4, n + 1);
+		}
+	}
+}
+C
+	cc -O2 -o "$T/floor" "$T/floor.c"
+	systemd-socket-activate --inetd -a -l 127.0.0.1:$P_FLOOR "$T/floor" 2>/dev/null &
+	pids="$pids $!"
+}
+
+start_go() {
+	mkdir -p "$T/gopath/src/fileserver"
+	cat > "$T/gopath/src/fileserver/main.go" <<GO
+package main
+
+import (
+	"log"
+	"net/http"
+)
+
+func main() {
+	fs := http.StripPrefix("/api/packages/bench/go/", http.FileServer(http.Dir("$R/bench")))
+	log.Fatal(http.ListenAndServe("127.0.0.1:$P_GO", fs))
+}
+GO
+	(cd "$T/gopath/src/fileserver" && GO111MODULE=off GOPATH="$T/gopath" go build -o "$T/fileserver" .)
+	"$T/fileserver" 2>/dev/null &
+	pids="$pids $!"
+}
+
+# ---- measuring ----
+U=/api/packages/bench/go/example.com
+INFO=$U/small/@v/v1.0.0.info MOD=$U/small/@v/v1.0.0.mod ZIP=$U/small/@v/v1.0.0.zip
+LIST=$U/m1/@v/list LATEST=$U/m1/@latest BIGZIP=$U/big/@v/v1.0.0.zip
+
+# must answer 200, or the peer is not doing the work
+check200() {
+	c=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1$2")
+	[ "$c" = 200 ] || { note "bench: 127.0.0.1:$1$2 answered $c, not 200"; exit 1; }
+}
+
+# wrk rate (req/s) of port $1 path $2, extra wrk args after; fails on a non-2xx answer
+rate() {
+	port=$1 path=$2
+	shift 2
+	check200 "$port" "$path"
+	out=$(wrk -t1 -c8 -d${SECS}s "$@" "http://127.0.0.1:$port$path")
+	if printf '%s\n' "$out" | grep -q 'Non-2xx'; then
+		note "bench: $port$path: $(printf '%s\n' "$out" | grep Non-2xx)"
+		exit 1
+	fi
+	printf '%s\n' "$out" | awk '/Requests\/sec/ { printf "%d", $2 }'
+}
+
+# a / b to two decimals
+ratio() {
+	printf '%.2f' "$(echo "scale=4; $1 / $2" | bc)"
+}
+
+ROWS=$T/rows
+: > "$ROWS"
+# row: what, goreg's rate, peer name, peer's rate, target
+row() {
+	printf '%s|%s|%s|%s|%s\n' "$1" "$2" "$3" "$4" "$5" >> "$ROWS"
+}
+
+# the mean of the rounds' rates and the range of their ratios to a peer
+# compare WHAT PATH TARGET PEERNAME PEERPORT [wrk args]
+compare() {
+	what=$1 path=$2 target=$3 pname=$4 pport=$5
+	shift 5
+	g=0 p=0 lo= hi=
+	for i in $(seq 1 "$ROUNDS"); do
+		a=$(rate $P_GOREG "$path" "$@")
+		b=$(rate "$pport" "$path" "$@")
+		g=$((g + a)) p=$((p + b))
+		r=$(ratio "$a" "$b")
+		[ -z "$lo" ] || [ "$(echo "$r < $lo" | bc)" = 1 ] && lo=$r
+		[ -z "$hi" ] || [ "$(echo "$r > $hi" | bc)" = 1 ] && hi=$r
+	done
+	rng=$lo
+	[ "$lo" = "$hi" ] || rng="$lo–$hi"
+	row "$what" $((g / ROUNDS)) "$pname" $((p / ROUNDS)) "$rng|$target"
+	note "bench: $what: goreg $((g / ROUNDS)) req/s, $pname $((p / ROUNDS)) req/s, ratio $rng"
+}
+
+# seconds to download port $1 path $2, the best of 3
+fetch_secs() {
+	best=
+	for i in 1 2 3; do
+		t=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' "http://127.0.0.1:$1$2")
+		[ "${t% *}" = 200 ] || { note "bench: $1$2 answered ${t% *}"; exit 1; }
+		[ -z "$best" ] || [ "$(echo "${t#* } < $best" | bc)" = 1 ] && best=${t#* }
+	done
+	echo "$best"
+}
+
+# system calls per request of goreg-httpd: n requests, keep-alive (one
+# connection) or one connection each; prints calls/request and the top calls
+syscalls() {
+	mode=$1 n=$2 dir=$T/strace-$1
+	mkdir -p "$dir"
+	port=$((base + 10))
+	printf '#!/bin/sh\nexec strace -c -o %s/$$ %s/goreg-httpd\n' "$dir" "$B" > "$T/strace-wrap"
+	chmod +x "$T/strace-wrap"
+	systemd-socket-activate --inetd -a -l 127.0.0.1:$port -E GOREG_ROOT="$R" "$T/strace-wrap" 2>/dev/null &
+	sp=$!
 	sleep 0.5
-	"$B/goreg-admin" -r "$R" upstream set bench "http://127.0.0.1:$np"
+	if [ "$mode" = keepalive ]; then
+		set --
+		for i in $(seq 1 "$n"); do set -- "$@" -o /dev/null "http://127.0.0.1:$port$INFO"; done
+		curl -s "$@"
+	else
+		for i in $(seq 1 "$n"); do curl -s -o /dev/null -H 'Connection: close' "http://127.0.0.1:$port$INFO"; done
+	fi
+	sleep 0.5
+	kill $sp
+	wait $sp 2>/dev/null || true
+	cat "$dir"/* | awk -v n="$n" '$1 ~ /^[0-9.]+$/ && NF >= 5 && $NF != "total" { c[$NF] += $4; t += $4 }
+		END { printf "%.1f", t / n; k = 0
+		      while (k < 5) { m = ""; for (s in c) if (m == "" || c[s] > c[m]) m = s
+		                      if (m == "") break; printf "%s %s %.1f", (k ? "," : ":"), m, c[m] / n; delete c[m]; k++ } }'
+}
+
+# ---- uploads: goreg-upload (spool, hash, check, publish) vs x/mod's checks ----
+build_xmod() {
+	mkdir -p "$T/gopath/src/xmodcheck"
+	cat > "$T/gopath/src/xmodcheck/main.go" <<'GO'
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"golang.org/x/mod/module"
+	"golang.org/x/mod/sumdb/dirhash"
+	"golang.org/x/mod/zip"
+)
+
+func main() {
+	m := module.Version{Path: os.Args[2], Version: os.Args[3]}
+	if _, err := zip.CheckZip(m, os.Args[1]); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	h, err := dirhash.HashZip(os.Args[1], dirhash.Hash1)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	fmt.Println(h)
+}
+GO
+	(cd "$T/gopath/src/xmodcheck" && GO111MODULE=off GOPATH="/usr/share/gocode:$T/gopath" go build -o "$T/xmodcheck" .)
+}
+
+# wall seconds and peak RSS (KiB) of a command: "secs kib"
+timed() {
+	/usr/bin/time -f '%e %M' -o "$T/time" "$@" >/dev/null 2>&1 || { note "bench: $* failed"; exit 1; }
+	cat "$T/time"
+}
+
+upload_rows() {
+	build_xmod
+	gbest= xbest= grss=
+	for i in 1 2 3; do
+		r2=$T/up$i
+		"$B/goreg-admin" -r "$r2" user add bench
+		set -- $(timed "$B/goreg-upload" -r "$r2" bench "$T/big.zip")
+		[ -z "$gbest" ] || [ "$(echo "$1 < $gbest" | bc)" = 1 ] && gbest=$1 grss=$2
+		rm -rf "$r2"
+		set -- $(timed "$T/xmodcheck" "$T/big.zip" example.com/big v1.0.0)
+		[ -z "$xbest" ] || [ "$(echo "$1 < $xbest" | bc)" = 1 ] && xbest=$1
+	done
+	row "upload of a 100 MB zip (s, best of 3; goreg-upload spools, hashes, checks, publishes)" "$gbest" \
+		"x/mod CheckZip+HashZip" "$xbest" "$(ratio "$xbest" "$gbest")|≥ 1.5"
+	UPLOAD_RSS=$grss
+	note "bench: upload: goreg $gbest s ($grss KiB peak), x/mod $xbest s"
+}
+
+# ---- the pull-through cache: a cold miss (goreg-fetch: fetch, check,
+# publish, then serve) against a plain download of the same 10 MB zips
+# from the upstream (nginx) ----
+make_upstream() {
+	mkdir -p "$T/src/mid" "$T/up/example.com/mid/@v"
+	printf 'module example.com/mid\n' > "$T/src/mid/go.mod"
+	printf 'package mid\n' > "$T/src/mid/mid.go"
+	head -c $((10 << 20)) /dev/urandom > "$T/src/mid/blob.bin"
+	for v in 1 2 3 4 5; do
+		"$B/goreg-pack" -o "$T/up/example.com/mid/@v/v1.0.$v.zip" example.com/mid v1.0.$v "$T/src/mid"
+		printf '{"Version":"v1.0.%s","Time":"2023-01-01T00:00:00Z"}' "$v" > "$T/up/example.com/mid/@v/v1.0.$v.info"
+	done
+	# a store of its own: an owner with an upstream turns the seccomp
+	# filter off for every connection (goreg-httpd(8)), not to be measured
+	"$B/goreg-admin" -r "$T/ustore" user add mirror
+	"$B/goreg-admin" -r "$T/ustore" upstream set mirror "http://127.0.0.1:$P_UP"
+	systemd-socket-activate --inetd -a -l 127.0.0.1:$((base + 5)) -E GOREG_ROOT="$T/ustore" "$B/goreg-httpd" \
+		2>/dev/null &
+	pids="$pids $!"
+	sleep 0.5
+}
+
+upstream_row() {
 	plain=0 miss=0
 	for v in 1 2 3 4 5; do
-		t=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' "http://127.0.0.1:$np/example.com/mid/@v/v1.0.$v.zip")
-		[ "${t% *}" = 200 ] || { echo "bench: upstream answered ${t% *}" >&2; exit 1; }
+		t=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' "http://127.0.0.1:$P_UP/example.com/mid/@v/v1.0.$v.zip")
+		[ "${t% *}" = 200 ] || { note "bench: the upstream answered ${t% *}"; exit 1; }
 		plain=$(echo "$plain + ${t#* }" | bc -l)
-		t=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' "$U/example.com/mid/@v/v1.0.$v.zip")
-		[ "${t% *}" = 200 ] || { echo "bench: goreg answered ${t% *} to a miss" >&2; exit 1; }
+		t=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' \
+			"http://127.0.0.1:$((base + 5))/api/packages/mirror/go/example.com/mid/@v/v1.0.$v.zip")
+		[ "${t% *}" = 200 ] || { note "bench: goreg answered ${t% *} to a miss"; exit 1; }
 		miss=$(echo "$miss + ${t#* }" | bc -l)
 	done
-	kill $npid 2>/dev/null
-	printf 'plain curl %.3f s, goreg cold miss %.3f s (5 versions), ratio %.1f\n' "$plain" "$miss" \
-		"$(echo "$miss / $plain" | bc -l)"
-else
-	echo "(nginx not installed: skipped)"
+	row "upstream cold miss, 5 × 10 MB zip (s)" "$(printf %.3f "$miss")" "plain download" \
+		"$(printf %.3f "$plain")" "$(ratio "$plain" "$miss")|-"
+}
+
+make_store
+start_goreg
+start_nginx
+start_floor
+start_go
+sleep 1
+note "bench: keep-alive (wrk -t1 -c8 -d${SECS}s, $ROUNDS rounds)"
+compare "keep-alive GET .info" "$INFO" "≥ 1.0" nginx $P_NGINX
+compare "keep-alive GET .mod" "$MOD" "≥ 1.0" nginx $P_NGINX
+compare "keep-alive GET @v/list" "$LIST" "≥ 1.0" nginx $P_NGINX
+compare "keep-alive GET .zip (1 KB)" "$ZIP" "≥ 1.0" nginx $P_NGINX
+compare "keep-alive GET .info" "$INFO" "≥ 2" "Go FileServer" $P_GO
+compare "keep-alive GET .info" "$INFO" "≥ 0.9" floor $P_FLOOR
+compare "keep-alive GET @latest" "$LATEST" "-" floor $P_FLOOR
+note "bench: a new connection per request"
+compare "new connection per GET .info" "$INFO" "≥ 0.9" floor $P_FLOOR -H 'Connection: close'
+compare "new connection per GET .info" "$INFO" "-" nginx $P_NGINX -H 'Connection: close'
+note "bench: 100 MB .zip download"
+g=$(fetch_secs $P_GOREG "$BIGZIP")
+n=$(fetch_secs $P_NGINX "$BIGZIP")
+row "100 MB .zip download (s, best of 3)" "$(printf %.3f "$g")" nginx "$(printf %.3f "$n")" "$(ratio "$n" "$g")|≥ 0.95"
+note "bench: 100 MB upload"
+upload_rows
+if [ -x "$B/goreg-fetch" ]; then
+	note "bench: upstream cold miss"
+	(make_upstream && upstream_row) || note "bench: the upstream cold miss failed: left out"
 fi
-echo "== binary sizes (bytes)"
-for p in goreg-httpd goreg.cgi goreg-upload goreg-admin goreg-fetch; do printf '%-14s %s\n' "$p" "$(stat -c %s "$B/$p")"; done
+note "bench: system calls"
+SC_KA=$(syscalls keepalive 200)
+SC_NC=$(syscalls close 50)
+
+{
+	echo "# goreg benchmark results"
+	echo
+	echo "Written by \`make bench\` (bench/run.sh) on $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores,"
+	echo "$(uname -sr), loopback, other work possibly running: compare the ratios, which come from one"
+	echo "run, not the absolute numbers.  Rates are wrk -t1 -c8 over ${SECS} s, the mean of $ROUNDS rounds;"
+	echo "the ratio is goreg's rate over the peer's (for times, the peer's over goreg's), its range over"
+	echo "the rounds.  nginx and Go's FileServer serve the same owner tree as static files."
+	echo
+	echo "| what | goreg | peer | peer's | ratio | target |"
+	echo "|---|---|---|---|---|---|"
+	awk -F'|' '{ printf "| %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6 }' "$ROWS"
+	echo
+	echo "| goreg-httpd, per .info request | |"
+	echo "|---|---|"
+	echo "| system calls, keep-alive (strace -c, 200 on one connection) | ${SC_KA} |"
+	echo "| system calls, one connection per request (50, whole process) | ${SC_NC} |"
+	echo "| peak RSS of goreg-upload, 100 MB zip (GNU time) | ${UPLOAD_RSS} KiB |"
+	echo
+	echo "| binary | bytes |"
+	echo "|---|---|"
+	for p in goreg-httpd goreg.cgi goreg-upload goreg-admin goreg-fetch; do
+		echo "| $p | $(stat -c %s "$B/$p") |"
+	done
+} > "$T/results.md"
+cat "$T/results.md"
+cp "$T/results.md" "$OUT"
+note "bench: written to $OUT"

@@ -114,12 +114,20 @@ static void access_log(const struct request *rq, const struct reply *r, const ch
 	if (strcmp(rq->method, "HEAD") == 0 || r->status == 304 || r->status == 204)
 		n = 0;
 	char line[sizeof rq->target * 4 + 200], req[sizeof rq->target * 4 + 40];
-	size_t o = 0;
 	if (rq->method[0]) {
-		o += (size_t)snprintf(req, sizeof req, "%s ", rq->method);
-		for (const char *p = rq->target; *p && o + 8 < sizeof req; p++)
-			o += (size_t)(*p == '"' || *p == '\\' ? snprintf(req + o, sizeof req - o, "\\x%02x", *p)
-			                                       : snprintf(req + o, sizeof req - o, "%c", *p));
+		static const char hex[] = "0123456789abcdef";
+		size_t o = strlen(rq->method);
+		memcpy(req, rq->method, o);
+		req[o++] = ' ';
+		for (const char *p = rq->target; *p && o + 8 < sizeof req; p++) {
+			if (*p == '"' || *p == '\\') {
+				memcpy(req + o, "\\x", 2);
+				req[o + 2] = hex[(unsigned char)*p >> 4];
+				req[o + 3] = hex[*p & 15];
+				o += 4;
+			} else
+				req[o++] = *p;
+		}
 		snprintf(req + o, sizeof req - o, " HTTP/1.%d", rq->http_minor);
 	} else
 		snprintf(req, sizeof req, "-");
@@ -224,6 +232,7 @@ int main(int argc, char **argv)
 		int status = http_read_request(&conn, &rq);
 		if (status < 0)
 			break; /* the client closed, or idled out: nothing to answer */
+		store_cache_request(&cache, !rq.keep_alive);
 		int big = fetches || (status == 0 && (rq.content_length > 0 || rq.chunked));
 		if (prog_cpu_budget(big ? PROG_CPU_BODY_SECS : PROG_CPU_SECS) > 0)
 			rq.keep_alive = 0; /* the connection's CPU time is spent */

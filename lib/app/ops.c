@@ -7,12 +7,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <sodium.h>
 
 #include "auth/audit.h"
 #include "auth/auth.h"
 #include "base/limits.h"
 #include "base/prog.h"
+#include "base/sha256.h"
 #include "gomod/modzip.h"
 #include "http/field.h"
 #include "app/route.h"
@@ -294,8 +294,8 @@ static int spool(const struct store *st, const struct body_source *body, long lo
 	if (fd < 0)
 		return reply_error(r, errno == ENOSPC ? 503 : 500, "unable to create a spool file in '%s/tmp': %s",
 		                   st->root, strerror(errno)), -1;
-	crypto_hash_sha256_state h;
-	crypto_hash_sha256_init(&h);
+	struct sha256 h;
+	sha256_init(&h);
 	static char chunk[IO_CHUNK];
 	long long total = 0;
 	for (;;) {
@@ -315,7 +315,7 @@ static int spool(const struct store *st, const struct body_source *body, long lo
 			reply_error(r, 413, "module zip larger than %lld bytes", (long long)MODZIP_MAX_ZIP);
 			goto fail;
 		}
-		crypto_hash_sha256_update(&h, (unsigned char *)chunk, (size_t)got);
+		sha256_update(&h, chunk, (size_t)got);
 		if (write_all(fd, chunk, (size_t)got) < 0) {
 			reply_error(r, errno == ENOSPC ? 503 : 500, "unable to write '%s': %s", path,
 			            strerror(errno));
@@ -335,7 +335,7 @@ static int spool(const struct store *st, const struct body_source *body, long lo
 		goto fail;
 	}
 	unsigned char sum[32];
-	crypto_hash_sha256_final(&h, sum);
+	sha256_final(&h, sum);
 	hex_encode(sum, 32, sha_hex);
 	return fd;
 fail:

@@ -72,7 +72,7 @@ int auth_owner_get(const struct store *st, const char *owner, struct owner_info 
 		return ERR(404, "no such owner '%s'", owner);
 	char key[OWNER_MAX + 16];
 	snprintf(key, sizeof key, "owner:%s", owner);
-	char *rec = adb_get(db, key);
+	char *rec = adb_get_ro(st, db, key);
 	adb_close_ro(st, db);
 	if (!rec)
 		return ERR(404, "no such owner '%s'", owner);
@@ -238,7 +238,7 @@ int auth_check(const struct store *st, const struct principal *p, const char *ow
 	if (db) {
 		char key[2 * OWNER_MAX + 16];
 		snprintf(key, sizeof key, "owner:%s", owner);
-		char *rec = adb_get(db, key);
+		char *rec = adb_get_ro(st, db, key);
 		if (rec)
 			owner_parse(rec, oi);
 		free(rec);
@@ -246,7 +246,7 @@ int auth_check(const struct store *st, const struct principal *p, const char *ow
 			/* looked up whether or not the owner exists, so an unknown
 			 * and a private owner cost the same */
 			snprintf(key, sizeof key, "member:%s:%s", owner, p->user);
-			char *m = adb_get(db, key);
+			char *m = adb_get_ro(st, db, key);
 			if (m && oi->exists && oi->is_org)
 				may = strcmp(m, "write") == 0 ? ACCESS_READ | ACCESS_WRITE : ACCESS_READ;
 			free(m);

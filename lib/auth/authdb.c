@@ -33,10 +33,9 @@ TDB_DATA adb_key(const char *s)
 	return (TDB_DATA){(unsigned char *)s, strlen(s)};
 }
 
-/* fetch key into a NUL-terminated malloc'd string, or NULL */
-char *adb_get(struct tdb_context *db, const char *key)
+/* v as a NUL-terminated malloc'd string (v is freed), or NULL */
+static char *take_str(TDB_DATA v)
 {
-	TDB_DATA v = tdb_fetch(db, adb_key(key));
 	if (!v.dptr)
 		return NULL;
 	char *s = malloc(v.dsize + 1);
@@ -46,6 +45,16 @@ char *adb_get(struct tdb_context *db, const char *key)
 	}
 	free(v.dptr);
 	return s;
+}
+
+char *adb_get(struct tdb_context *db, const char *key)
+{
+	return take_str(tdb_fetch(db, adb_key(key)));
+}
+
+char *adb_get_ro(const struct store *st, struct tdb_context *db, const char *key)
+{
+	return take_str(store_fetch(st, db, adb_key(key)));
 }
 
 /* value of the "k=" line of a record; -1 if absent or too long */
@@ -77,10 +86,8 @@ int adb_begin(const struct store *st, struct tdb_context **db, char *err, size_t
 {
 	/* tdb will not open a file twice in one process: a kept read
 	 * handle goes before the write open */
-	if (st->cache && st->cache->accounts) {
-		tdb_close(st->cache->accounts);
-		st->cache->accounts = NULL;
-	}
+	if (st->cache)
+		store_cache_drop(st->cache, &st->cache->accounts);
 	if (!(*db = adb_open(st, 1)))
 		return ERR(500, "unable to open '%s/goreg.tdb': %s", st->root, strerror(errno));
 	if (tdb_transaction_start(*db) != 0) {
@@ -88,7 +95,43 @@ int adb_begin(const struct store *st, struct tdb_context **db, char *err, size_t
 		tdb_close(*db);
 		return 500;
 	}
+	if (!tdb_exists(*db, adb_key(ADB_UPSTREAM_ANY)) && adb_upstream_mark(*db) < 0) {
+		ERR(500, "unable to store: %s", tdb_errorstr(*db));
+		tdb_transaction_cancel(*db);
+		tdb_close(*db);
+		return 500;
+	}
 	return 200;
+}
+
+static int upstream_one(struct tdb_context *db, TDB_DATA key, TDB_DATA val, void *p)
+{
+	(void)db;
+	(void)val;
+	if (!adb_has_prefix(key, ADB_UPSTREAM_PREFIX))
+		return 0;
+	*(int *)p = 1;
+	return 1;       /* one is enough: stop */
+}
+
+int adb_upstream_mark(struct tdb_context *db)
+{
+	int any = 0;
+	if (tdb_traverse(db, upstream_one, &any) < 0)
+		return -1;
+	return adb_put(db, ADB_UPSTREAM_ANY, any ? "1" : "0", TDB_REPLACE) == 0 ? 0 : -1;
+}
+
+int adb_upstream_any(struct tdb_context *db)
+{
+	TDB_DATA v = tdb_fetch(db, adb_key(ADB_UPSTREAM_ANY));
+	int any = 0;
+	if (v.dptr)
+		any = v.dsize == 1 && v.dptr[0] == '1';
+	else
+		tdb_traverse_read(db, upstream_one, &any); /* not yet marked */
+	free(v.dptr);
+	return any;
 }
 
 /* commit on 2xx, else cancel; a committed tdb transaction is on disk
@@ -109,31 +152,25 @@ int adb_finish(struct tdb_context *db, int code, char *err, size_t errsz)
 int adb_open_ro(const struct store *st, struct tdb_context **db, char *err, size_t errsz)
 {
 	struct store_cache *c = st->cache;
-	if (c && c->accounts) {
-		/* the kept handle is good while the path still names its file */
-		char path[ROOT_PATH_MAX];
-		if (fmt(path, sizeof path, "%s/goreg.tdb", st->root) == 0 && store_same_file(c->accounts, path)) {
-			*db = c->accounts;
-			return 200;
-		}
-		tdb_close(c->accounts);
-		c->accounts = NULL;
-	}
+	char path[ROOT_PATH_MAX];
+	if (c && c->accounts.db && fmt(path, sizeof path, "%s/goreg.tdb", st->root) == 0 &&
+	    (*db = store_cache_get(c, &c->accounts, path)))
+		return 200; /* the kept handle: its path still names its file */
+	if (c)
+		store_cache_drop(c, &c->accounts);
 	*db = adb_open(st, 0);
 	if (!*db && errno != ENOENT)
 		return ERR(500, "unable to open '%s/goreg.tdb': %s", st->root, strerror(errno));
 	if (*db && c)
-		c->accounts = *db;
+		store_cache_keep(c, &c->accounts, *db);
 	return 200;
 }
 
 void adb_close_ro(const struct store *st, struct tdb_context *db)
 {
-	if (db && !(st->cache && st->cache->accounts == db))
+	if (db && !(st->cache && st->cache->accounts.db == db))
 		tdb_close(db);
 }
-
-
 
 int adb_stored(char *err, size_t errsz, struct tdb_context *db)
 {

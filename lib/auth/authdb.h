@@ -18,6 +18,17 @@ int adb_open_ro(const struct store *st, struct tdb_context **db, char *err, size
 void adb_close_ro(const struct store *st, struct tdb_context *db);
 /* Open read-write and start a transaction: 200 or 500. */
 int adb_begin(const struct store *st, struct tdb_context **db, char *err, size_t errsz);
+/* Whether any owner has an upstream record ("upstream:OWNER", upstream.c)
+ * is kept in one record, so that a front end learns it at its start with
+ * one lookup instead of a walk over goreg.tdb: ADB_UPSTREAM_ANY holds "1"
+ * or "0".  adb_upstream_mark sets it from the records, in the write
+ * transaction db (adb_begin does when it is missing, upstream.c after each
+ * change): 0, or -1.  adb_upstream_any reads it, 1 or 0; where it is
+ * missing (goreg.tdb not written since goreg kept it) from the records. */
+#define ADB_UPSTREAM_PREFIX "upstream:"
+#define ADB_UPSTREAM_ANY "upstream-any"
+int adb_upstream_mark(struct tdb_context *db);
+int adb_upstream_any(struct tdb_context *db);
 /* Commit on 2xx, else cancel; closes db.  Returns code, or 500 if the
  * commit failed. */
 int adb_finish(struct tdb_context *db, int code, char *err, size_t errsz);
@@ -25,6 +36,8 @@ int adb_finish(struct tdb_context *db, int code, char *err, size_t errsz);
 TDB_DATA adb_key(const char *s);
 /* the value of key as a NUL-terminated malloc'd string, or NULL */
 char *adb_get(struct tdb_context *db, const char *key);
+/* The same through the store's kept records (store_fetch), for readers */
+char *adb_get_ro(const struct store *st, struct tdb_context *db, const char *key);
 int adb_put(struct tdb_context *db, const char *key, const char *val, int flag);
 /* 500 "unable to store: <tdb error>" */
 int adb_stored(char *err, size_t errsz, struct tdb_context *db);

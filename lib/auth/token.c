@@ -297,7 +297,7 @@ int auth_identify(const struct store *st, const struct request *rq, int64_t now,
 		return code;
 	if (!db)
 		return ERR(401, "invalid credentials");
-	char *rec = adb_get(db, key);
+	char *rec = adb_get_ro(st, db, key);
 	adb_close_ro(st, db);
 	if (!rec)
 		return ERR(401, "invalid credentials");

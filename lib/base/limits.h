@@ -26,6 +26,7 @@
 #define HTTP_IDLE_SECS    30     /* keep-alive idle timeout */
 #define HTTP_READ_SECS    60     /* deadline for a request's head or a body chunk */
 #define HTTP_WRITE_SECS   60     /* a write that makes no progress -> close */
+#define HTTP_REPLY_HEAD_MAX 2048 /* a reply's head: its fields are bounded (reply.h) */
 #define HTTP_LINGER_SECS  2      /* reading and dropping input after our last reply */
 #define HTTP_DRAIN_MAX    (1 << 20) /* unread body bytes worth reading to keep a connection */
 #define HTTP_CHUNK_LINE_MAX 1024 /* chunk-size line with extensions */
@@ -101,6 +102,11 @@ _Static_assert(OWNER_PATH_MAX + ESCAPED_MAX + 4 + 255 + sizeof "/lost+found" <= 
 #define ZIPHASH_MAX       4096
 /* A module's version list file, read whole by goreg-fsck. */
 #define LIST_FILE_MAX     (16 << 20)
+
+/* goreg-httpd's records kept per connection (store_fetch): how many, and
+ * the largest value kept (a version list of 10 000 versions is ~100 KB) */
+#define STORE_CACHE_RECS    16
+#define STORE_CACHE_VAL_MAX (1 << 20)
 
 /* Reads and writes of bulk data (bodies, zips, copies). */
 #define IO_CHUNK          65536

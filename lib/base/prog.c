@@ -226,8 +226,26 @@ int prog_limit(const struct prog_limits *l)
 	return 0;
 }
 
+/* The monotonic clock (no system call: the vDSO's) in ns. */
+static int64_t mono_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 int prog_cpu_budget(int secs)
 {
+	/* The soft limit depends on the whole seconds of CPU time used.  A
+	 * single thread uses CPU time no faster than the clock runs, so
+	 * while less time has passed since the last look than was left of
+	 * that CPU second, the limit in force is still the one to set: no
+	 * system call for it (keep-alive requests mostly find it so). */
+	static int64_t then_mono, then_left;
+	static int then_secs = -1, then_cut;
+	int64_t now = mono_ns();
+	if (secs == then_secs && now - then_mono < then_left)
+		return then_cut;
 	struct timespec ts;
 	if (cpu_hard == 0 || clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) < 0)
 		return -1;
@@ -236,8 +254,14 @@ int prog_cpu_budget(int secs)
 	int cut = soft > cpu_max;
 	struct rlimit rl = {cut ? cpu_max : soft, cpu_hard};
 	cpu_budget = secs;
-	if (setrlimit(RLIMIT_CPU, &rl) < 0)
+	static rlim_t set;
+	if (rl.rlim_cur != set && setrlimit(RLIMIT_CPU, &rl) < 0)
 		return -1;
+	set = rl.rlim_cur;
+	then_mono = now;
+	then_left = 1000000000 - ts.tv_nsec;
+	then_secs = secs;
+	then_cut = cut;
 	return cut;
 }
 

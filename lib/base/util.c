@@ -272,7 +272,27 @@ void time_rfc3339(int64_t t, char out[32])
 	time_t tt = (time_t)t;
 	struct tm tm;
 	gmtime_r(&tt, &tm);
-	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* %Y-%m-%dT%H:%M:%SZ, without strftime's cost (goreg-httpd formats
+	 * one per .info request); years past 9999 as strftime would print */
+	int y = tm.tm_year + 1900;
+	if (y < 0 || y > 9999) {
+		strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		return;
+	}
+	const int part[6] = {y, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec};
+	static const char sep[6] = "--T::Z";
+	size_t o = 0;
+	for (int i = 0; i < 6; i++) {
+		int v = part[i];
+		if (i == 0) {
+			out[o++] = (char)('0' + v / 1000);
+			out[o++] = (char)('0' + v / 100 % 10);
+		}
+		out[o++] = (char)('0' + v / 10 % 10);
+		out[o++] = (char)('0' + v % 10);
+		out[o++] = sep[i];
+	}
+	out[o] = 0;
 }
 
 static const char wdays[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};

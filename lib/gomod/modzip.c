@@ -22,7 +22,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <sodium.h>
 
 #include "gomod/dirhash.h"
 #include "gomod/fold.h"
@@ -30,6 +29,7 @@
 #include "gomod/modpath.h"
 #include "gomod/modzip.h"
 #include "gomod/semver.h"
+#include "base/sha256.h"
 #include "base/utf8.h"
 #include "base/util.h"
 #include "gomod/zipcdir.h"
@@ -317,7 +317,7 @@ static int check_names(struct zents *z, const struct modzip_want *want, struct m
 
 /* One entry's data on its way through: its SHA-256, and go.mod kept. */
 struct piece {
-	crypto_hash_sha256_state st;
+	struct sha256 st;
 	unsigned char *keep;    /* NULL, or room for the declared size */
 	size_t kept;
 };
@@ -326,7 +326,7 @@ static void take(void *ctx, const unsigned char *p, size_t n)
 {
 	struct piece *pc = ctx;
 
-	crypto_hash_sha256_update(&pc->st, p, (unsigned long long)n);
+	sha256_update(&pc->st, p, n);
 	if (pc->keep != NULL) {
 		memcpy(pc->keep + pc->kept, p, n);
 		pc->kept += n;
@@ -350,9 +350,9 @@ static int read_entries(int fd, struct zents *z, long gomod, struct modzip_info 
 			return errset(err, errsz, -1, "out of memory");
 		if ((long)i == gomod)
 			pc.keep = (unsigned char *)mi->gomod;
-		crypto_hash_sha256_init(&pc.st);
+		sha256_init(&pc.st);
 		rc = zipdata_read(fd, e, take, &pc, err, errsz);
-		crypto_hash_sha256_final(&pc.st, e->sha256);
+		sha256_final(&pc.st, e->sha256);
 		if ((long)i == gomod)
 			mi->gomod_len = pc.kept;
 	}

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "base/util.h"
@@ -27,19 +29,29 @@ static int wait_out(int fd, int secs)
 	}
 }
 
-/* send() with MSG_MORE when a file body follows, so the head and the
- * first bytes of the file leave in one segment; write() on a pipe.  On a
- * non-blocking socket (conn_init) each step that makes no progress waits
- * at most secs: a client that stops reading is dropped. */
-static int send_all(int fd, const char *p, size_t n, int more, int secs)
+/* Is fd a socket?  Asked once per descriptor (the connection's never
+ * changes kind): send() then, write() on a pipe. */
+static int is_socket(int fd)
 {
-	int sock = 1;
-	while (n) {
-		ssize_t w = sock ? send(fd, p, n, MSG_NOSIGNAL | (more ? MSG_MORE : 0)) : write(fd, p, n);
-		if (w < 0 && errno == ENOTSOCK && sock) {
-			sock = 0;
-			continue;
-		}
+	static int known_fd = -1, known;
+	if (fd != known_fd) {
+		struct stat sb;
+		known = fstat(fd, &sb) == 0 && S_ISSOCK(sb.st_mode);
+		known_fd = fd;
+	}
+	return known;
+}
+
+/* Write iov[0, n) whole: one writev(2) in the usual case; more (one
+ * piece, on a socket) sends with MSG_MORE instead, so that the head and
+ * the first bytes of a file body leave in one segment.  On a
+ * non-blocking fd (conn_init) each step that makes no progress waits at
+ * most secs: a client that stops reading is dropped. */
+static int write_iov(int fd, struct iovec *iov, int n, int more, int secs)
+{
+	more = more && n == 1 && is_socket(fd);
+	while (n > 0) {
+		ssize_t w = more ? send(fd, iov->iov_base, iov->iov_len, MSG_NOSIGNAL | MSG_MORE) : writev(fd, iov, n);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0 && errno == EAGAIN) {
@@ -49,10 +61,20 @@ static int send_all(int fd, const char *p, size_t n, int more, int secs)
 		}
 		if (w < 0)
 			return -1;
-		p += w;
-		n -= (size_t)w;
+		for (; n > 0 && (size_t)w >= iov->iov_len; iov++, n--)
+			w -= (ssize_t)iov->iov_len;
+		if (n > 0) {
+			iov->iov_base = (char *)iov->iov_base + w;
+			iov->iov_len -= (size_t)w;
+		}
 	}
 	return 0;
+}
+
+static int send_all(int fd, const char *p, size_t n, int more, int secs)
+{
+	struct iovec v = {(void *)p, n};
+	return write_iov(fd, &v, 1, more, secs);
 }
 
 static int send_file(int fd, int in, off_t off, off_t left, int secs)
@@ -89,72 +111,149 @@ int http_write_continue(int fd, int write_secs)
 	return send_all(fd, msg, sizeof msg - 1, 0, write_secs);
 }
 
+/* The reply's head, built in place: its fields are bounded (reply.h),
+ * so it fits HTTP_REPLY_HEAD_MAX; over is set if it ever does not. */
+struct head {
+	char p[HTTP_REPLY_HEAD_MAX];
+	size_t len;
+	int over;
+};
+
+static void put(struct head *h, const char *s, size_t n)
+{
+	if (n > sizeof h->p - h->len) {
+		h->over = 1;
+		return;
+	}
+	memcpy(h->p + h->len, s, n);
+	h->len += n;
+}
+
+static void puts_(struct head *h, const char *s)
+{
+	put(h, s, strlen(s));
+}
+
+static void put_num(struct head *h, long long v)
+{
+	char d[24];
+	size_t k = sizeof d;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do
+		d[--k] = (char)('0' + u % 10);
+	while ((u /= 10) && k > 1);
+	if (v < 0)
+		d[--k] = '-';
+	put(h, d + k, sizeof d - k);
+}
+
+/* name value CRLF */
+static void field_line(struct head *h, const char *name, const char *value)
+{
+	puts_(h, name);
+	puts_(h, value);
+	put(h, "\r\n", 2);
+}
+
+/* An HTTP date, the last two asked for kept: Date changes once a second,
+ * and Last-Modified is most often the one before. */
+static const char *http_date(int64_t t)
+{
+	static int64_t when[2] = {-1, -1};
+	static char text[2][40];
+	static int next;
+	for (int i = 0; i < 2; i++)
+		if (when[i] == t)
+			return text[i];
+	int i = next;
+	next ^= 1;
+	time_http(t, text[i]);
+	when[i] = t;
+	return text[i];
+}
+
+/* The status line (or CGI Status:) and the fields the reply has. */
+static void build_head(struct head *h, const struct request *rq, const struct reply *r, int cgi,
+                       int64_t now, int bodyless, long long clen)
+{
+	puts_(h, cgi ? "Status: " : "HTTP/1.1 ");
+	put_num(h, r->status);
+	put(h, " ", 1);
+	field_line(h, http_reason(r->status), "");
+	if (!cgi) {
+		field_line(h, "Date: ", http_date(now));
+		field_line(h, "Server: ", "goreg");
+	}
+	if (!bodyless) {
+		if (r->content_type)
+			field_line(h, "Content-Type: ", r->content_type);
+		puts_(h, "Content-Length: ");
+		put_num(h, clen);
+		put(h, "\r\n", 2);
+	}
+	if (r->etag[0])
+		field_line(h, "ETag: ", r->etag);
+	if (r->last_modified)
+		field_line(h, "Last-Modified: ", http_date(r->last_modified));
+	if (r->cache_control)
+		field_line(h, "Cache-Control: ", r->cache_control);
+	/* ranges are served on file bodies (RFC 9110 section 14.3) */
+	if (r->fd >= 0 || r->status == 416)
+		field_line(h, "Accept-Ranges: ", "bytes");
+	if (r->status == 206 || r->status == 416) {
+		puts_(h, "Content-Range: bytes ");
+		if (r->status == 206) {
+			put_num(h, (long long)r->file_off);
+			put(h, "-", 1);
+			put_num(h, (long long)(r->file_off + r->file_len - 1));
+		} else
+			put(h, "*", 1);
+		put(h, "/", 1);
+		put_num(h, (long long)r->file_size);
+		put(h, "\r\n", 2);
+	}
+	if (r->allow)
+		field_line(h, "Allow: ", r->allow);
+	if (r->www_authenticate)
+		field_line(h, "WWW-Authenticate: ", "Basic realm=\"goreg\"");
+	if (r->location[0])
+		field_line(h, "Location: ", r->location);
+	if (r->upstream_stale)
+		field_line(h, "X-Goreg-Upstream: ", "unavailable");
+	if (r->headers)
+		puts_(h, r->headers);
+	/* RFC 9112 section 9.6 close; section 9.3 an HTTP/1.0 client keeps
+	 * the connection only when told so */
+	if (!cgi && !rq->keep_alive)
+		field_line(h, "Connection: ", "close");
+	else if (!cgi && rq->http_minor == 0)
+		field_line(h, "Connection: ", "keep-alive");
+	put(h, "\r\n", 2);
+}
+
 int http_write_reply(int fd, const struct request *rq, const struct reply *r, int cgi, int64_t now,
                      int write_secs)
 {
-	struct buf h = {0};
-	char date[40];
 	/* no body, and no Content-Length, in 1xx, 204 (RFC 9110 section
 	 * 8.6) and 304 (section 15.4.5) */
 	int bodyless = r->status == 204 || r->status == 304 || r->status < 200;
 	int file = r->fd >= 0;
 	long long clen = file ? (long long)r->file_len : (long long)r->mem_len;
-	if (cgi)
-		buf_printf(&h, "Status: %d %s\r\n", r->status, http_reason(r->status));
-	else {
-		time_http(now, date);
-		buf_printf(&h, "HTTP/1.1 %d %s\r\nDate: %s\r\nServer: goreg\r\n", r->status,
-		           http_reason(r->status), date);
-	}
-	if (!bodyless) {
-		if (r->content_type)
-			buf_printf(&h, "Content-Type: %s\r\n", r->content_type);
-		buf_printf(&h, "Content-Length: %lld\r\n", clen);
-	}
-	if (r->etag[0])
-		buf_printf(&h, "ETag: %s\r\n", r->etag);
-	if (r->last_modified) {
-		time_http(r->last_modified, date);
-		buf_printf(&h, "Last-Modified: %s\r\n", date);
-	}
-	if (r->cache_control)
-		buf_printf(&h, "Cache-Control: %s\r\n", r->cache_control);
-	/* ranges are served on file bodies (RFC 9110 section 14.3) */
-	if (file || r->status == 416)
-		buf_printf(&h, "Accept-Ranges: bytes\r\n");
-	if (r->status == 206)
-		buf_printf(&h, "Content-Range: bytes %lld-%lld/%lld\r\n", (long long)r->file_off,
-		           (long long)(r->file_off + r->file_len - 1), (long long)r->file_size);
-	else if (r->status == 416)
-		buf_printf(&h, "Content-Range: bytes */%lld\r\n", (long long)r->file_size);
-	if (r->allow)
-		buf_printf(&h, "Allow: %s\r\n", r->allow);
-	if (r->www_authenticate)
-		buf_printf(&h, "WWW-Authenticate: Basic realm=\"goreg\"\r\n");
-	if (r->location[0])
-		buf_printf(&h, "Location: %s\r\n", r->location);
-	if (r->upstream_stale)
-		buf_printf(&h, "X-Goreg-Upstream: unavailable\r\n");
-	if (r->headers)
-		buf_puts(&h, r->headers);
-	/* RFC 9112 section 9.6 close; section 9.3 an HTTP/1.0 client keeps
-	 * the connection only when told so */
-	if (!cgi && !rq->keep_alive)
-		buf_printf(&h, "Connection: close\r\n");
-	else if (!cgi && rq->http_minor == 0)
-		buf_printf(&h, "Connection: keep-alive\r\n");
-	if (buf_puts(&h, "\r\n") < 0) {
-		buf_free(&h);
+	static struct head h;
+	h.len = 0;
+	h.over = 0;
+	build_head(&h, rq, r, cgi, now, bodyless, clen);
+	if (h.over) {
+		errno = EMSGSIZE;
 		return -1;
 	}
 	int body = !bodyless && strcmp(rq->method, "HEAD") != 0 && clen > 0;
-	int rc;
-	if (body && !file)
-		rc = buf_add(&h, r->mem, r->mem_len) < 0 ? -1 : send_all(fd, h.p, h.len, 0, write_secs);
-	else
-		rc = send_all(fd, h.p, h.len, body && file, write_secs);
-	buf_free(&h);
-	if (rc < 0 || !body || !file)
-		return rc;
+	if (!file || !body) {
+		/* head and body in one write */
+		struct iovec v[2] = {{h.p, h.len}, {r->mem, body ? r->mem_len : 0}};
+		return write_iov(fd, v, body ? 2 : 1, 0, write_secs);
+	}
+	if (send_all(fd, h.p, h.len, 1, write_secs) < 0)
+		return -1;
 	return send_file(fd, r->fd, r->file_off, r->file_len, write_secs);
 }

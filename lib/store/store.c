@@ -225,6 +225,9 @@ int store_tmp_locked(int fd)
  * the commit back from tdb's recovery area.  Only a store the process may
  * not write (read-only media, another user) is read O_RDONLY.
  *
+ * TDB_SEQNUM: every change moves the file's sequence number, which
+ * tells goreg-httpd's kept records (cache.c) from stale ones.
+ *
  * TDB_NOMMAP: a process looks up one or two records and exits, and
  * mapping the file is the larger cost: open+fetch+close measured 18.6 us
  * without mmap against 44 us with it on a 1000-version index, 26 against
@@ -232,9 +235,9 @@ int store_tmp_locked(int fd)
 struct tdb_context *store_tdb_open(const char *path, int hash_size, int how, mode_t mode)
 {
 	int fl = O_RDWR | O_CLOEXEC | (how == INDEX_CREATE ? O_CREAT : 0);
-	struct tdb_context *db = tdb_open(path, hash_size, TDB_NOMMAP, fl, mode);
+	struct tdb_context *db = tdb_open(path, hash_size, TDB_NOMMAP | TDB_SEQNUM, fl, mode);
 	if (!db && how == INDEX_READ && (errno == EACCES || errno == EROFS))
-		db = tdb_open(path, 0, TDB_NOMMAP, O_RDONLY | O_CLOEXEC, 0);
+		db = tdb_open(path, 0, TDB_NOMMAP | TDB_SEQNUM, O_RDONLY | O_CLOEXEC, 0);
 	return db;
 }
 
@@ -257,10 +260,8 @@ int store_same_file(struct tdb_context *db, const char *path)
 
 static void drop_index(const struct store *st)
 {
-	if (st->cache && st->cache->index) {
-		tdb_close(st->cache->index);
-		st->cache->index = NULL;
-	}
+	if (st->cache)
+		store_cache_drop(st->cache, &st->cache->index);
 }
 
 /* A read handle on owner's index, the cached one when it still is. */
@@ -268,14 +269,14 @@ struct tdb_context *store_index_read(const struct store *st, const char *owner)
 {
 	struct store_cache *c = st->cache;
 	char path[OWNER_PATH_MAX];
-	if (c && c->index && strcmp(c->index_owner, owner) == 0 &&
+	if (c && c->index.db && strcmp(c->index_owner, owner) == 0 &&
 	    fmt(path, sizeof path, "%s/%s/" STORE_INDEX_FILE, st->root, owner) == 0 &&
-	    store_same_file(c->index, path))
-		return c->index;
+	    store_cache_get(c, &c->index, path))
+		return c->index.db;
 	drop_index(st);
 	struct tdb_context *db = store_index_open(st, owner, INDEX_READ);
 	if (db && c) {
-		c->index = db;
+		store_cache_keep(c, &c->index, db);
 		snprintf(c->index_owner, sizeof c->index_owner, "%s", owner);
 	}
 	return db;
@@ -283,16 +284,15 @@ struct tdb_context *store_index_read(const struct store *st, const char *owner)
 
 void store_cache_close(struct store *st)
 {
-	drop_index(st);
-	if (st->cache && st->cache->accounts) {
-		tdb_close(st->cache->accounts);
-		st->cache->accounts = NULL;
+	if (st->cache) {
+		store_cache_drop(st->cache, &st->cache->index);
+		store_cache_drop(st->cache, &st->cache->accounts);
 	}
 }
 
 void store_index_read_done(const struct store *st, struct tdb_context *db)
 {
-	if (!(st->cache && st->cache->index == db))
+	if (!(st->cache && st->cache->index.db == db))
 		tdb_close(db);
 }
 
@@ -423,7 +423,7 @@ static int fetch_record(const struct store *st, const char *owner, const char *m
 	}
 	struct buf k = {0};
 	TDB_DATA key = key_of(&k, STORE_KEY_VERSION, module, version);
-	TDB_DATA val = key.dptr ? tdb_fetch(db, key) : (TDB_DATA){NULL, 0};
+	TDB_DATA val = key.dptr ? store_fetch(st, db, key) : (TDB_DATA){NULL, 0};
 	buf_free(&k);
 	store_index_read_done(st, db);
 	if (!val.dptr)
@@ -502,15 +502,21 @@ int store_list_split(const char *data, size_t len, char ***out, size_t *n)
 	return 0;
 }
 
-int store_get_list(struct tdb_context *db, const char *module, char ***v, size_t *n)
+/* store_get_list, through st's kept records when st is not NULL */
+static int get_list(const struct store *st, struct tdb_context *db, const char *module, char ***v, size_t *n)
 {
 	struct buf k = {0};
 	TDB_DATA key = key_of(&k, STORE_KEY_LIST, module, NULL);
-	TDB_DATA val = key.dptr ? tdb_fetch(db, key) : (TDB_DATA){NULL, 0};
+	TDB_DATA val = !key.dptr ? (TDB_DATA){NULL, 0} : st ? store_fetch(st, db, key) : tdb_fetch(db, key);
 	buf_free(&k);
 	int r = store_list_split(val.dptr ? (const char *)val.dptr : "", val.dptr ? val.dsize : 0, v, n);
 	free(val.dptr);
 	return r;
+}
+
+int store_get_list(struct tdb_context *db, const char *module, char ***v, size_t *n)
+{
+	return get_list(NULL, db, module, v, n);
 }
 
 int store_versions(const struct store *st, const char *owner, const char *module,
@@ -524,7 +530,7 @@ int store_versions(const struct store *st, const char *owner, const char *module
 			return ERR(404, "%s: no such module", module);
 		return ERR(500, "unable to open index of '%s': %s", owner, strerror(errno));
 	}
-	int r = store_get_list(db, module, versions, n);
+	int r = get_list(st, db, module, versions, n);
 	store_index_read_done(st, db);
 	if (r < 0)
 		return ERR(500, "out of memory");

@@ -27,15 +27,40 @@
 #include <sys/types.h>
 #include "base/limits.h"
 
+struct tdb_context;
+struct TDB_DATA;
+
 /* Read handles a long-lived process (goreg-httpd, one connection) keeps
- * open between requests instead of opening them for each.  Each is
- * checked against its path's inode before use, and dropped before the
- * process opens the same file to write (tdb refuses two opens of one
- * file in a process). */
+ * open between requests instead of opening them for each (cache.c).  A
+ * kept handle is checked against its path's inode once per request
+ * (store_cache_request), and dropped before the process opens the same
+ * file to write (tdb refuses two opens of one file in a process). */
+struct store_handle {
+	struct tdb_context *db;
+	dev_t dev;                      /* the open file's, noted when kept */
+	ino_t ino;
+	unsigned checked;               /* the request it was last found current in */
+};
+
+/* A record as last fetched through a kept handle, and the handle's tdb
+ * sequence number then (every goreg writer bumps it: TDB_SEQNUM): good
+ * while the number is the same.  found 0 keeps an absence. */
+struct store_rec {
+	struct tdb_context *db;
+	uint32_t seqnum;
+	int found;
+	size_t klen, vlen;
+	unsigned char *key, *val;       /* malloc'd */
+};
+
 struct store_cache {
-	struct tdb_context *accounts;   /* goreg.tdb */
-	struct tdb_context *index;      /* OWNER/index.tdb of index_owner */
+	struct store_handle accounts;   /* goreg.tdb */
+	struct store_handle index;      /* OWNER/index.tdb of index_owner */
 	char index_owner[OWNER_MAX + 1];
+	unsigned request;               /* store_cache_request counts them */
+	int last;                       /* the connection's last request: keep no records */
+	struct store_rec rec[STORE_CACHE_RECS];
+	unsigned next;                  /* the slot a new record takes */
 };
 
 struct store {
@@ -57,11 +82,26 @@ struct verinfo {
 };
 
 struct modzip_info;
-struct tdb_context;
 struct buf;
 
-/* Close the handles st->cache keeps. */
+/* Close the handles st->cache keeps, and forget their records. */
 void store_cache_close(struct store *st);
+/* A new request begins: each kept handle is checked again before use.
+ * last: no request follows it (Connection: close), so no record is kept
+ * (a kept one costs two reads of the sequence number). */
+void store_cache_request(struct store_cache *c, int last);
+/* h's handle if path still names its file (a stat, once per request),
+ * else NULL with the handle dropped. */
+struct tdb_context *store_cache_get(struct store_cache *c, struct store_handle *h, const char *path);
+/* Keep db (just opened from its path) in h. */
+void store_cache_keep(struct store_cache *c, struct store_handle *h, struct tdb_context *db);
+/* Close h's handle, forgetting its records. */
+void store_cache_drop(struct store_cache *c, struct store_handle *h);
+/* tdb_fetch (a malloc'd copy the caller frees; dptr NULL when absent),
+ * answered from st->cache's records when db is a kept handle and its
+ * sequence number has not moved since the record was read: then without
+ * a lock or a read of the record, whatever its chain. */
+struct TDB_DATA store_fetch(const struct store *st, struct tdb_context *db, struct TDB_DATA key);
 
 /* The store is private (goreg-store(5)): nothing in it has a world bit,
  * nor a group write bit; a group (a static web server's) may read the

@@ -56,12 +56,20 @@ int upstream_get(const struct store *st, const char *owner, struct upstream *u, 
 		return code;
 	char key[OWNER_MAX + 16];
 	snprintf(key, sizeof key, "upstream:%s", owner);
-	char *rec = db ? adb_get(db, key) : NULL;
+	char *rec = db ? adb_get_ro(st, db, key) : NULL;
 	adb_close_ro(st, db);
 	if (rec)
 		parse(rec, u);
 	free(rec);
 	return 200;
+}
+
+/* adb_finish, with the store's ADB_UPSTREAM_ANY made right first. */
+static int finish(struct tdb_context *db, int code, char *err, size_t errsz)
+{
+	if (code == 200 && adb_upstream_mark(db) < 0)
+		code = adb_stored(err, errsz, db);
+	return adb_finish(db, code, err, errsz);
 }
 
 /* Replace field f of the owner's record with val (all fields when f is
@@ -85,7 +93,7 @@ static int update(const struct store *st, const char *owner, int f, const char *
 	if (f == NFIELDS) {
 		if (tdb_delete(db, adb_key(key)) != 0)
 			code = ERR(404, "'%s' has no upstream", owner);
-		return adb_finish(db, code, err, errsz);
+		return finish(db, code, err, errsz);
 	}
 	snprintf(field(&u, f), field_size(f), "%s", val);
 	if (f == F_SUMDB_KEY)
@@ -102,27 +110,16 @@ static int update(const struct store *st, const char *owner, int f, const char *
 	else if (adb_put(db, key, b.p, TDB_REPLACE) != 0)
 		code = adb_stored(err, errsz, db);
 	buf_free(&b);
-	return adb_finish(db, code, err, errsz);
-}
-
-static int any_one(struct tdb_context *db, TDB_DATA key, TDB_DATA val, void *p)
-{
-	(void)db;
-	(void)val;
-	if (!adb_has_prefix(key, "upstream:"))
-		return 0;
-	*(int *)p = 1;
-	return 1;       /* one is enough: stop */
+	return finish(db, code, err, errsz);
 }
 
 int upstream_any(const struct store *st)
 {
 	char err[MSG_MAX];
 	struct tdb_context *db;
-	int any = 0;
 	if (adb_open_ro(st, &db, err, sizeof err) != 200 || !db)
 		return 0;
-	tdb_traverse_read(db, any_one, &any);
+	int any = adb_upstream_any(db);
 	adb_close_ro(st, db);
 	return any;
 }

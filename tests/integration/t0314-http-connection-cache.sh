@@ -2,7 +2,8 @@
 # goreg-httpd keeps goreg.tdb and the owner's index.tdb open across the
 # requests of one connection.  What other processes do between two of
 # them must show in the second: a new version uploaded meanwhile, an
-# index replaced by goreg-fsck --repair, a token revoked.
+# index replaced by goreg-fsck --repair, a token revoked, an owner made
+# private.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/httplib.sh"
 
@@ -37,4 +38,19 @@ is "$(sed -n 1p "$T/out")" '200 v1.0.0\n' "1st: the list as it was"
 is "$(sed -n 2p "$T/out")" '200 v1.0.0\nv1.1.0\n' "2nd: the version another process uploaded meanwhile"
 is "$(sed -n 3p "$T/out")" '200 v1.1.0\n' "3rd: the rebuilt index (a new file), with the delete made in it"
 like "$(sed -n 4p "$T/out")" '^401 ' "4th: the token revoked meanwhile is refused"
+
+# goreg-httpd keeps the records it read (the owner's, the version's) for
+# the next request while goreg.tdb's and the index's sequence numbers
+# stay: an owner made private between two anonymous requests, and the
+# kept owner record must not answer the second
+anon="GET /api/packages/acme/go/$M/@v/v1.1.0.info HTTP/1.1\r\nHost: x\r\n\r\n"
+raws "send:$anon" "head:5" "send:$anon" "head:5" "sleep:2" "send:$anon" "head:5" "shut" "wait:5" > "$T/out" &
+rp=$!
+sleep 1
+admin "$R" owner private acme
+wait "$rp"
+is "$(wc -l < "$T/out")" 3 "three answers on one connection"
+like "$(sed -n 1p "$T/out")" '^200 ' "1st: the public owner's .info, read anonymously"
+like "$(sed -n 2p "$T/out")" '^200 ' "2nd: the same, from the kept records"
+like "$(sed -n 3p "$T/out")" '^401 ' "3rd: the owner made private meanwhile: authentication required"
 done_testing

@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 #include <unistd.h>
+#include <tdb.h>
 
 #include "base/util.h"
 #include "gomod/modpath.h"
@@ -192,6 +194,31 @@ int fetch_sum_lines(const struct store *st, const char *owner, const char *modul
 	return updb_lookup(&d, module, version, text);
 }
 
+/* Add the verified lines under the owner's index lock, as a publish does:
+ * every change to the owner (and goreg-admin backup's copy of it) is
+ * serialised by that lock; the log looked at again under it. */
+static int log_locked(const struct store *st, const char *owner, struct sumlog *l, const char *module,
+                      const char *version, const struct buf *text, char *err, size_t errsz)
+{
+	struct buf old = {0};
+	struct tdb_context *idx = store_index_lock(st, owner, INDEX_CREATE);
+	if (!idx)
+		return ERR(500, "unable to lock the index of '%s': %s", owner, strerror(errno));
+	int code = sumlog_begin(l, err, errsz);
+	if (code == 200)
+		code = sumlog_find(l, module, version, &old, err, errsz);
+	if (code == 200 && (old.len != text->len || memcmp(old.p, text->p, text->len)))
+		code = ERR(409, "%s@%s: the log has other hashes than the upstream database", module, version);
+	else if (code == 404 && (code = sumlog_add(l, module, version, text->p, text->len, err, errsz)) == 200 &&
+	         (code = sumlog_commit(l, err, errsz)) == 200)
+		code = 201;
+	sumlog_close(l);
+	tdb_transaction_cancel(idx);
+	tdb_close(idx);
+	buf_free(&old);
+	return code;
+}
+
 int fetch_sum_log(const struct store *st, const char *owner, const char *module, const char *version,
                   const struct fetch_client *c, char *err, size_t errsz)
 {
@@ -199,16 +226,8 @@ int fetch_sum_log(const struct store *st, const char *owner, const char *module,
 	struct buf text = {0}, old = {0};
 	int code = sumlog_open(st, owner, 1, &l, err, errsz);
 	if (code == 200 && (code = sumlog_find(&l, module, version, &old, err, errsz)) == 404 &&
-	    (code = fetch_sum_lines(st, owner, module, version, c, &text, err, errsz)) == 200 &&
-	    (code = sumlog_begin(&l, err, errsz)) == 200) {
-		/* looked up afresh under the lock: a publish may have logged it */
-		code = sumlog_find(&l, module, version, &old, err, errsz);
-		if (code == 200 && (old.len != text.len || memcmp(old.p, text.p, text.len)))
-			code = ERR(409, "%s@%s: the log has other hashes than the upstream database", module, version);
-		else if (code == 404 && (code = sumlog_add(&l, module, version, text.p, text.len, err, errsz)) == 200 &&
-		         (code = sumlog_commit(&l, err, errsz)) == 200)
-			code = 201;
-	}
+	    (code = fetch_sum_lines(st, owner, module, version, c, &text, err, errsz)) == 200)
+		code = log_locked(st, owner, &l, module, version, &text, err, errsz);
 	sumlog_close(&l);
 	buf_free(&text);
 	buf_free(&old);

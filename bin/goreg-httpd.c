@@ -208,7 +208,8 @@ int main(int argc, char **argv)
 	struct store st;
 	struct store_cache cache = {0};
 	char err[MSG_MAX];
-	int st_ok = store_init(&st, root, err, sizeof err) == 200 && store_check_root(&st, err, sizeof err) == 200;
+	int st_init = store_init(&st, root, err, sizeof err) == 200;
+	int st_ok = st_init && store_check_root(&st, err, sizeof err) == 200;
 	if (!st_ok) {
 		/* said once at start; each request then gets a 500 */
 		char line[ERR_LINE_MAX];
@@ -241,7 +242,7 @@ int main(int argc, char **argv)
 		if (status > 0) {
 			reply_error(&r, status, "%s", conn.why ? conn.why : http_reason(status));
 			rq.keep_alive = 0;
-		} else if (!st_ok) {
+		} else if (!st_ok && !(st_init && strcmp(rq.path, "/healthz") == 0)) {   /* /healthz: 503 itself */
 			/* never die silently: a complete 500 first */
 			reply_error(&r, 500, "%s", err);
 			rq.keep_alive = 0;

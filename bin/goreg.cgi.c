@@ -58,8 +58,8 @@ int main(int argc, char **argv)
 	struct reply r;
 	char err[MSG_MAX];
 	const char *why = NULL;
-	int st_ok = store_init(&st, store_default_root(), err, sizeof err) == 200 &&
-	            store_check_root(&st, err, sizeof err) == 200;
+	int st_init = store_init(&st, store_default_root(), err, sizeof err) == 200;
+	int st_ok = st_init && store_check_root(&st, err, sizeof err) == 200;
 	/* the web server's error log says it before anything else */
 	if (!st_ok)
 		warnx_("%s", err);
@@ -72,7 +72,7 @@ int main(int argc, char **argv)
 		prog_cpu_budget(PROG_CPU_SECS);
 	if (status)
 		reply_error(&r, status, "%s", why ? why : http_reason(status));
-	else if (!st_ok)
+	else if (!st_ok && !(st_init && strcmp(rq.path, "/healthz") == 0))   /* /healthz says 503 itself */
 		reply_error(&r, 500, "%s", err);
 	else {
 		web_dispatch(&st, &rq, now, &r);

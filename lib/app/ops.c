@@ -21,6 +21,7 @@
 #include "app/sumdb.h"
 #include "upstream/upstream.h"
 #include "gomod/semver.h"
+#include "store/refusal.h"
 #include "store/store.h"
 #include "base/util.h"
 #include "base/utf8.h"
@@ -593,6 +594,69 @@ static void upstream_miss(const struct store *st, const struct op_def *def, cons
 	def->run(st, a, r);
 }
 
+/* A refused write against an owner that exists is counted for /metrics
+ * (refusal.h); one against an unknown owner is not, so that the counts
+ * say nothing about which owners exist. */
+static void count_refusal(const struct store *st, const struct op_def *def, const char *owner,
+                          const struct reply *r)
+{
+	struct owner_info oi;
+	char err[MSG_MAX];
+	if (r->status >= 400 && def && def->access == ACCESS_WRITE && owner[0] &&
+	    auth_owner_get(st, owner, &oi, err, sizeof err) == 200)
+		store_refusal_add(st, owner, def->tool + strlen("goreg-"), r->status);
+}
+
+/* The route's op, run once credentials and the owner are checked. */
+static void dispatch(const struct store *st, const struct request *rq, int64_t now, const struct route *rt,
+                     const struct op_def *def, struct reply *r)
+{
+	char err[MSG_MAX];
+	struct principal who;
+	struct owner_info oi;
+	int code = auth_identify(st, rq, now, &who, err, sizeof err);
+	if (code == 200)
+		code = auth_check(st, &who, rt->owner, def->access, &oi, err, sizeof err);
+	if (code != 200) {
+		reply_error(r, code, "%s", err);
+		r->www_authenticate = code == 401;
+		return;
+	}
+	struct actor actor = {who.user, rq->remote_addr[0] ? rq->remote_addr : "-"};
+	char qmod[MODPATH_MAX + 1], qver[VERSION_MAX + 1];
+	struct modzip_want want = {NULL, NULL, 0};
+	if (rt->op == OP_UPLOAD && (code = upload_query(rq->target, &want, qmod, qver, err, sizeof err)) != 200) {
+		reply_error(r, code, "%s", err);
+		return;
+	}
+	struct op_args a = {
+		.owner = rt->owner,
+		.module = rt->module,
+		.version = rt->version,
+		.body = &rq->body,
+		.declared_len = rq->chunked ? -1 : rq->content_length,
+		.who = &actor,
+		.want = &want,
+		.now = now,
+		.published = now,
+		.upstream = 1,
+		.sumdb_name = rt->sumdb_name,
+		.sumdb_path = rt->sumdb_path,
+	};
+	def->run(st, &a, r);
+	if (r->status == 404 && (rt->op == OP_INFO || rt->op == OP_MOD || rt->op == OP_ZIP))
+		upstream_miss(st, def, &a, r);
+	if (r->status < 300 && def->access == ACCESS_READ) {
+		/* RFC 9111 section 5.2.2.7: caches shared between users must not
+		 * keep a private owner's files */
+		if (!r->cache_control)
+			r->cache_control = oi.private_ ? CACHE_SHORT_PRIVATE : CACHE_SHORT_PUBLIC;
+		else if (oi.private_)
+			r->cache_control = strcmp(r->cache_control, CACHE_SHORT_PUBLIC) == 0 ? CACHE_SHORT_PRIVATE
+			                                                                      : CACHE_IMMUTABLE_PRIVATE;
+	}
+}
+
 void ops_dispatch(const struct store *st, const struct request *rq, int64_t now, struct reply *r)
 {
 	char err[MSG_MAX];
@@ -612,47 +676,6 @@ void ops_dispatch(const struct store *st, const struct request *rq, int64_t now,
 		reply_error(r, 404, "not found");
 		return;
 	}
-	struct principal who;
-	struct owner_info oi;
-	code = auth_identify(st, rq, now, &who, err, sizeof err);
-	if (code == 200)
-		code = auth_check(st, &who, rt.owner, def->access, &oi, err, sizeof err);
-	if (code != 200) {
-		reply_error(r, code, "%s", err);
-		r->www_authenticate = code == 401;
-		return;
-	}
-	struct actor actor = {who.user, rq->remote_addr[0] ? rq->remote_addr : "-"};
-	char qmod[MODPATH_MAX + 1], qver[VERSION_MAX + 1];
-	struct modzip_want want = {NULL, NULL, 0};
-	if (rt.op == OP_UPLOAD && (code = upload_query(rq->target, &want, qmod, qver, err, sizeof err)) != 200) {
-		reply_error(r, code, "%s", err);
-		return;
-	}
-	struct op_args a = {
-		.owner = rt.owner,
-		.module = rt.module,
-		.version = rt.version,
-		.body = &rq->body,
-		.declared_len = rq->chunked ? -1 : rq->content_length,
-		.who = &actor,
-		.want = &want,
-		.now = now,
-		.published = now,
-		.upstream = 1,
-		.sumdb_name = rt.sumdb_name,
-		.sumdb_path = rt.sumdb_path,
-	};
-	def->run(st, &a, r);
-	if (r->status == 404 && (rt.op == OP_INFO || rt.op == OP_MOD || rt.op == OP_ZIP))
-		upstream_miss(st, def, &a, r);
-	if (r->status < 300 && def->access == ACCESS_READ) {
-		/* RFC 9111 section 5.2.2.7: caches shared between users must not
-		 * keep a private owner's files */
-		if (!r->cache_control)
-			r->cache_control = oi.private_ ? CACHE_SHORT_PRIVATE : CACHE_SHORT_PUBLIC;
-		else if (oi.private_)
-			r->cache_control = strcmp(r->cache_control, CACHE_SHORT_PUBLIC) == 0 ? CACHE_SHORT_PRIVATE
-			                                                                      : CACHE_IMMUTABLE_PRIVATE;
-	}
+	dispatch(st, rq, now, &rt, def, r);
+	count_refusal(st, def, rt.owner, r);
 }

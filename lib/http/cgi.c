@@ -72,6 +72,35 @@ static ssize_t cgi_read(void *ctx, void *buf, size_t n, int *status)
 	}
 }
 
+/* The paths goreg answers at its root: the API's (every layout's base
+ * begins with /api/), the pages' and the operators' (goreg(7); the front
+ * page is also "/-/", and "/" alone is left out: under a SCRIPT_NAME of
+ * /api it is the API's path "/api/").  After a SCRIPT_NAME, such a path
+ * is the one routed: the program is mounted there.  Otherwise the whole
+ * path is (the program mapped onto /api). */
+static int root_path(const char *p, size_t n)
+{
+	static const char *const exact[] = {"/healthz", "/metrics"};
+	if ((n >= 5 && memcmp(p, "/api/", 5) == 0) || (n >= 3 && memcmp(p, "/-/", 3) == 0))
+		return 1;
+	for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
+		if (n == strlen(exact[i]) && memcmp(p, exact[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+/* A SCRIPT_NAME fit to be a mount: it begins with '/', fits, and is
+ * visible ASCII (it goes into a Location field and the pages' links). */
+static int mount_ok(const char *script, size_t sl)
+{
+	if (!sl || sl >= MOUNT_MAX || script[0] != '/')
+		return 0;
+	for (size_t i = 0; i < sl; i++)
+		if ((unsigned char)script[i] <= 0x20 || (unsigned char)script[i] >= 0x7f)
+			return 0;
+	return 1;
+}
+
 static int api_path(const char *p, size_t n)
 {
 	return n >= 5 && memcmp(p, "/api/", 5) == 0;
@@ -104,18 +133,22 @@ static int encode_path(char *out, size_t outsz, const char *a, const char *b)
 }
 
 /* The request path, still percent-encoded: see cgi.h. */
-static int cgi_path(char *out, size_t outsz, const char **why)
+static int cgi_path(char *out, size_t outsz, char *mount, const char **why)
 {
 	const char *uri = getenv("REQUEST_URI"), *script = env("SCRIPT_NAME"), *pinfo = env("PATH_INFO");
+	size_t sl = strlen(script);
 	*why = "request target too long";
+	mount[0] = 0;
 	if (uri && uri[0] == '/') {
 		/* REQUEST_URI (Apache, nginx, lighttpd) is the raw target: a
 		 * "%2F" inside a segment is still one */
-		size_t ul = strcspn(uri, "?"), sl = strlen(script);
+		size_t ul = strcspn(uri, "?");
 		const char *p = uri;
-		if (sl && ul > sl && strncmp(uri, script, sl) == 0 && uri[sl] == '/' &&
-		    api_path(uri + sl, ul - sl))
+		if (mount_ok(script, sl) && ul > sl && strncmp(uri, script, sl) == 0 && uri[sl] == '/' &&
+		    root_path(uri + sl, ul - sl)) {
 			p = uri + sl;
+			memcpy(mount, script, sl + 1);
+		}
 		size_t pl = ul - (size_t)(p - uri);
 		if (pl >= outsz)
 			return 414;
@@ -128,8 +161,11 @@ static int cgi_path(char *out, size_t outsz, const char **why)
 		out[pl] = 0;
 		return 0;
 	}
-	if (pinfo[0] == '/' && api_path(pinfo, strlen(pinfo)))
+	if (pinfo[0] == '/' && root_path(pinfo, strlen(pinfo)) && (sl || api_path(pinfo, strlen(pinfo)))) {
+		if (mount_ok(script, sl))
+			memcpy(mount, script, sl + 1);
 		return encode_path(out, outsz, pinfo, "") < 0 ? 414 : 0;
+	}
 	/* each is empty or begins with '/' (RFC 3875 sections 4.1.5 and
 	 * 4.1.13): SCRIPT_NAME "x" would make a path without its '/' */
 	if ((script[0] && script[0] != '/') || (pinfo[0] && pinfo[0] != '/')) {
@@ -167,7 +203,7 @@ int cgi_read_request(struct request *rq, struct cgi_body *cb, int fd, const char
 	memcpy(rq->method, m, ml + 1);
 	rq->http_minor = strcmp(env("SERVER_PROTOCOL"), "HTTP/1.0") == 0 ? 0 : 1;
 
-	int s = cgi_path(rq->path, sizeof rq->path, why);
+	int s = cgi_path(rq->path, sizeof rq->path, rq->mount, why);
 	if (s)
 		return s;
 	const char *q = env("QUERY_STRING");

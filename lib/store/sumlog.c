@@ -158,6 +158,16 @@ static int64_t find_id(struct tdb_context *db, const char *module, const char *v
 	return id;
 }
 
+int64_t sumlog_size(struct sumlog *l)
+{
+	return size_of(l->db);
+}
+
+int64_t sumlog_id(struct sumlog *l, const char *module, const char *version)
+{
+	return find_id(l->db, module, version);
+}
+
 static int record_text(struct tdb_context *db, int64_t id, struct buf *text)
 {
 	char k[32];

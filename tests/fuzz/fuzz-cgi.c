@@ -117,6 +117,13 @@ static void check_fields(const struct request *rq)
 	}
 }
 
+/* goreg's root paths, as goreg.cgi(8) lists them */
+static int model_root(const char *p, size_t n)
+{
+	return (n >= 5 && strncmp(p, "/api/", 5) == 0) || (n >= 3 && strncmp(p, "/-/", 3) == 0) ||
+	       (n == 8 && strncmp(p, "/healthz", 8) == 0) || (n == 8 && strncmp(p, "/metrics", 8) == 0);
+}
+
 static void check_path(const struct request *rq)
 {
 	const char *uri = getenv("REQUEST_URI"), *script = var("SCRIPT_NAME"), *pinfo = var("PATH_INFO");
@@ -131,12 +138,15 @@ static void check_path(const struct request *rq)
 		size_t ul = strcspn(uri, "?"), pl = strlen(rq->path), sl = strlen(script);
 		int whole = pl == ul && strncmp(rq->path, uri, ul) == 0;
 		int after = sl > 0 && pl + sl == ul && strncmp(uri, script, sl) == 0 &&
-		            strncmp(uri + sl, rq->path, pl) == 0 && strncmp(rq->path, "/api/", 5) == 0;
+		            strncmp(uri + sl, rq->path, pl) == 0 && model_root(rq->path, pl);
 		CHECK(whole || after, "the path is neither REQUEST_URI's nor what follows SCRIPT_NAME", rq->path);
+		CHECK(after ? strcmp(rq->mount, script) == 0 : rq->mount[0] == 0,
+		      "the mount is not SCRIPT_NAME exactly when the path is what follows it", rq->mount);
 		return;
 	}
+	CHECK(rq->mount[0] == 0 || strcmp(rq->mount, script) == 0, "a mount that is not SCRIPT_NAME", rq->mount);
 	CHECK(pct_decode(rq->path, strlen(rq->path), dec, sizeof dec) == 0, "the path does not decode", rq->path);
-	if (strncmp(pinfo, "/api/", 5) == 0)
+	if (strncmp(pinfo, "/api/", 5) == 0 || (script[0] && model_root(pinfo, strlen(pinfo))))
 		snprintf(want, sizeof want, "%s", pinfo);
 	else
 		snprintf(want, sizeof want, "%s%s", script, pinfo);

@@ -221,3 +221,39 @@ CONF
 	done
 	bail "could not start nginx (see $T/nginx/error.log)"
 }
+
+# start_lighttpd_cgi ROOT: lighttpd (stopped at exit) on a free 127.0.0.1
+# port with goreg.cgi on store ROOT, configured as etc/lighttpd/goreg.conf
+# ships it (the root's /api/, pages and operators' paths) and mounted as
+# /cgi-bin/goreg.cgi too; sets LPORT and L (its URL)
+start_lighttpd_cgi() {
+	mkdir -p "$T/www" "$T/cgi-bin"
+	cp "$B/goreg.cgi" "$T/cgi-bin/goreg.cgi"
+	sed -e "s|/usr/local/bin/goreg.cgi|$T/cgi-bin/goreg.cgi|g" -e "s|/var/lib/goreg|$1|" \
+		"$GOREG_TOP/etc/lighttpd/goreg.conf" > "$T/goreg.conf"
+	for _try in 1 2 3 4 5; do
+		LPORT=$(free_port)
+		cat > "$T/lighttpd.conf" <<CONF
+server.document-root = "$T/www"
+server.bind = "127.0.0.1"
+server.port = $LPORT
+server.errorlog = "$T/lighttpd.err"
+include "$T/goreg.conf"
+alias.url += ("/cgi-bin/" => "$T/cgi-bin/")
+\$HTTP["url"] =~ "^/cgi-bin/" {
+	cgi.assign = (".cgi" => "")
+	setenv.add-environment = ("GOREG_ROOT" => "$1")
+}
+CONF
+		lighttpd -D -f "$T/lighttpd.conf" 2>>"$T/lighttpd.err" &
+		_lpid=$!
+		if wait_port "$LPORT" && kill -0 $_lpid 2>/dev/null; then
+			_pids="$_pids $_lpid"
+			L=http://127.0.0.1:$LPORT
+			return 0
+		fi
+		kill $_lpid 2>/dev/null
+		wait $_lpid 2>/dev/null
+	done
+	bail "could not start lighttpd (see $T/lighttpd.err)"
+}

@@ -54,14 +54,14 @@ int store_owner_modules(const struct store *st, const char *owner, char **out, s
 {
 	*out = NULL;
 	*versions = 0;
-	struct tdb_context *db = store_index_read(st, owner);
+	struct tdb_context *db = store_index_open(st, owner, INDEX_SCAN);
 	if (!db && errno != ENOENT)
 		return ERR(500, "unable to open '%s/%s/" STORE_INDEX_FILE "': %s", st->root, owner, strerror(errno));
 	struct modules_ctx c = {0};
 	if (db) {
 		if (tdb_traverse_read(db, modules_one, &c) < 0 && !c.fail)
 			c.fail = 2;
-		store_index_read_done(st, db);
+		tdb_close(db);
 	}
 	if (c.n)
 		qsort(c.v, c.n, sizeof *c.v, cmp_line);

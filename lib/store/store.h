@@ -211,9 +211,11 @@ struct tdb_context *store_tdb_open(const char *path, int hash_size, int how, mod
 /* Is db's open file the one path names now (not replaced meanwhile)? */
 int store_same_file(struct tdb_context *db, const char *path);
 /* Open OWNER/index.tdb.  INDEX_READ and INDEX_WRITE open an existing index
- * (errno ENOENT if there is none), INDEX_CREATE creates it if needed.  See
- * store.c for why readers open it read-write. */
-enum { INDEX_READ, INDEX_WRITE, INDEX_CREATE };
+ * (errno ENOENT if there is none), INDEX_CREATE creates it if needed,
+ * INDEX_SCAN opens it to read with the file mapped, for a walk of every
+ * record (tdb_traverse_read).  See store.c for why readers open it
+ * read-write. */
+enum { INDEX_READ, INDEX_WRITE, INDEX_CREATE, INDEX_SCAN };
 struct tdb_context *store_index_open(const struct store *st, const char *owner, int how);
 /* Open the index and start a transaction: the owner's lock.  When the
  * file was replaced while this process waited for the lock (goreg-fsck

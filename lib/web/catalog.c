@@ -87,11 +87,11 @@ int catalog_modules(const struct store *st, const char *owner, struct cat_module
 	struct mods ms = {0};
 	*m = NULL;
 	*n = 0;
-	struct tdb_context *db = store_index_read(st, owner);
+	struct tdb_context *db = store_index_open(st, owner, INDEX_SCAN);
 	if (!db)
 		return errno == ENOENT ? 200 : ERR(500, "unable to open index of '%s': %s", owner, strerror(errno));
 	tdb_traverse_read(db, module_one, &ms);
-	store_index_read_done(st, db);
+	tdb_close(db);
 	if (ms.fail) {
 		catalog_modules_free(ms.m, ms.n);
 		return ERR(500, "out of memory");
@@ -140,11 +140,11 @@ int catalog_versions(const struct store *st, const char *owner, catalog_fn *fn, 
                      size_t errsz)
 {
 	struct walk w = {owner, fn, ctx};
-	struct tdb_context *db = store_index_read(st, owner);
+	struct tdb_context *db = store_index_open(st, owner, INDEX_SCAN);
 	if (!db)
 		return errno == ENOENT ? 200 : ERR(500, "unable to open index of '%s': %s", owner, strerror(errno));
 	tdb_traverse_read(db, version_one, &w);
-	store_index_read_done(st, db);
+	tdb_close(db);
 	return 200;
 }
 

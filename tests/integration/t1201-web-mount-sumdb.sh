@@ -10,6 +10,8 @@
 #   line gives GOSUMDB with the owner's key (the go command verifies with
 #   exactly that line) and each version's record; an owner without one
 #   gets GONOSUMDB.
+# - The front page and /metrics walk the owners' indexes mapped (counted
+#   in system calls when strace is at hand).
 # - /metrics: the records of each owner's database, and refused writes per
 #   owner, operation and status, shown only to callers who may read the
 #   owner; a refusal for an unknown owner is not counted.
@@ -118,6 +120,21 @@ line=$(install_line)
 is "$line" "GOPROXY=$L$MNT/api/packages/pub/go GOSUMDB=$KEY go get example.com/hello@v1.2.0" \
 	"  its install line names the mount"
 run_line "mounted" "$line"
+
+# ---- the cost of a walk: each index is read mapped, not a pread(2) for
+# each of its 10007 hash chains (20 000 for these two owners) ----
+if command -v strace >/dev/null 2>&1; then
+	for p in / /metrics; do
+		env REQUEST_METHOD=GET REQUEST_URI=$p GOREG_ROOT="$R" GOREG_SECCOMP=0 \
+			strace -f -c -o "$T/strace.out" "$B/goreg.cgi" > /dev/null 2>&1
+		n=$(awk '$NF == "pread64" { print $4 }' "$T/strace.out")
+		[ "${n:-0}" -lt 1000 ]
+		ok $? "$p reads the indexes in ${n:-0} pread(2) calls, fewer than 1000"
+	done
+else
+	echo "ok # SKIP no strace: the walk's system calls"
+	echo "ok # SKIP no strace: the walk's system calls"
+fi
 
 # ---- /metrics: the databases and refused writes ----
 BAD=$T/bad.zip

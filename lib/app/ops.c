@@ -594,17 +594,18 @@ static void upstream_miss(const struct store *st, const struct op_def *def, cons
 	def->run(st, a, r);
 }
 
-/* A refused write against an owner that exists is counted for /metrics
- * (refusal.h); one against an unknown owner is not, so that the counts
- * say nothing about which owners exist. */
+/* A write refused with a 4xx is counted for /metrics (refusal.h), under
+ * its owner when it exists, else alike under none: the counts shown, and
+ * the work done, say nothing about which owners exist. */
 static void count_refusal(const struct store *st, const struct op_def *def, const char *owner,
                           const struct reply *r)
 {
 	struct owner_info oi;
 	char err[MSG_MAX];
-	if (r->status >= 400 && def && def->access == ACCESS_WRITE && owner[0] &&
-	    auth_owner_get(st, owner, &oi, err, sizeof err) == 200)
-		store_refusal_add(st, owner, def->tool + strlen("goreg-"), r->status);
+	if (r->status < 400 || r->status >= 500 || def->access != ACCESS_WRITE || !owner[0])
+		return;
+	int known = auth_owner_get(st, owner, &oi, err, sizeof err) == 200;
+	store_refusal_add(st, known ? owner : NULL, def->tool + strlen("goreg-"), r->status);
 }
 
 /* The route's op, run once credentials and the owner are checked. */

@@ -89,15 +89,35 @@ static int root_path(const char *p, size_t n)
 	return 0;
 }
 
-/* A SCRIPT_NAME fit to be a mount: it begins with '/', fits, and is
- * visible ASCII (it goes into a Location field and the pages' links). */
+/* A SCRIPT_NAME fit to be the mount of the pages' links and redirects:
+ * it begins with '/', fits, and is a plain path (RFC 3986 section 3.3:
+ * segments of unreserved and sub-delims characters, ':' and '@'; no
+ * percent-encoding, no empty, "." or ".." segment, so no "//host" or
+ * "/\host" a browser would take for another site), and it is not
+ * itself below one of the root paths (mapped onto /api, the program must
+ * not answer /api/metrics or /api/-/: a server that shows only /api
+ * shows only the API). */
 static int mount_ok(const char *script, size_t sl)
 {
-	if (!sl || sl >= MOUNT_MAX || script[0] != '/')
+	static const char *const roots[] = {"/api", "/-", "/healthz", "/metrics"};
+	if (!sl || sl >= MOUNT_MAX || script[0] != '/' || script[sl - 1] == '/')
 		return 0;
-	for (size_t i = 0; i < sl; i++)
-		if ((unsigned char)script[i] <= 0x20 || (unsigned char)script[i] >= 0x7f)
+	for (size_t i = 0; i < sl; i++) {
+		unsigned char c = (unsigned char)script[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      strchr("-._~!$&'()*+,;=:@/", c)))
 			return 0;
+		if (c == '/') {
+			size_t n = strcspn(script + i + 1, "/");
+			if (n == 0 || (n == 1 && script[i + 1] == '.') || (n == 2 && !strncmp(script + i + 1, "..", 2)))
+				return 0;
+		}
+	}
+	for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++) {
+		size_t n = strlen(roots[i]);
+		if (sl >= n && memcmp(script, roots[i], n) == 0 && (script[n] == 0 || script[n] == '/'))
+			return 0;
+	}
 	return 1;
 }
 
@@ -144,10 +164,12 @@ static int cgi_path(char *out, size_t outsz, char *mount, const char **why)
 		 * "%2F" inside a segment is still one */
 		size_t ul = strcspn(uri, "?");
 		const char *p = uri;
-		if (mount_ok(script, sl) && ul > sl && strncmp(uri, script, sl) == 0 && uri[sl] == '/' &&
-		    root_path(uri + sl, ul - sl)) {
+		int m = mount_ok(script, sl);
+		if (sl && ul > sl && strncmp(uri, script, sl) == 0 && uri[sl] == '/' &&
+		    (api_path(uri + sl, ul - sl) || (m && root_path(uri + sl, ul - sl)))) {
 			p = uri + sl;
-			memcpy(mount, script, sl + 1);
+			if (m)
+				memcpy(mount, script, sl + 1);
 		}
 		size_t pl = ul - (size_t)(p - uri);
 		if (pl >= outsz)
@@ -161,8 +183,9 @@ static int cgi_path(char *out, size_t outsz, char *mount, const char **why)
 		out[pl] = 0;
 		return 0;
 	}
-	if (pinfo[0] == '/' && root_path(pinfo, strlen(pinfo)) && (sl || api_path(pinfo, strlen(pinfo)))) {
-		if (mount_ok(script, sl))
+	int m = mount_ok(script, sl);
+	if (api_path(pinfo, strlen(pinfo)) || (m && root_path(pinfo, strlen(pinfo)))) {
+		if (m)
 			memcpy(mount, script, sl + 1);
 		return encode_path(out, outsz, pinfo, "") < 0 ? 414 : 0;
 	}

@@ -54,7 +54,7 @@ int store_owner_modules(const struct store *st, const char *owner, char **out, s
 {
 	*out = NULL;
 	*versions = 0;
-	struct tdb_context *db = store_index_open(st, owner, INDEX_SCAN);
+	struct tdb_context *db = store_index_scan(st, owner);
 	if (!db && errno != ENOENT)
 		return ERR(500, "unable to open '%s/%s/" STORE_INDEX_FILE "': %s", st->root, owner, strerror(errno));
 	struct modules_ctx c = {0};

@@ -16,26 +16,32 @@ static int refusal_path(const struct store *st, char *out, size_t outsz)
 	return fmt(out, outsz, "%s/" REFUSAL_FILE, st->root);
 }
 
-/* "OWNER OP STATUS": the key; its value is the count, 8 bytes, host order */
+/* "OWNER OP STATUS": the key; its value is the count, 8 bytes, host
+ * order.  Each count is added in a transaction (a process killed half-way
+ * leaves the file whole), without fsync (TDB_NOSYNC: a count may be lost
+ * to a crash of the machine, nothing else). */
 void store_refusal_add(const struct store *st, const char *owner, const char *op, int status)
 {
 	char path[ROOT_PATH_MAX], k[OWNER_MAX + 40];
-	int kn = snprintf(k, sizeof k, "%s %s %d", owner, op, status);
+	int kn = snprintf(k, sizeof k, "%s %s %d", owner ? owner : "-", op, status);
 	if (refusal_path(st, path, sizeof path) < 0 || kn < 0 || (size_t)kn >= sizeof k)
 		return;
 	struct tdb_context *db = store_tdb_open(path, 0, INDEX_CREATE, STORE_MODE_FILE);
 	if (!db)
 		return;
+	tdb_add_flags(db, TDB_NOSYNC);
 	TDB_DATA key = {(unsigned char *)k, (size_t)kn};
-	if (tdb_chainlock(db, key) == 0) {
+	if (tdb_transaction_start(db) == 0) {
 		uint64_t n = 0;
 		TDB_DATA v = tdb_fetch(db, key);
 		if (v.dptr && v.dsize == sizeof n)
 			memcpy(&n, v.dptr, sizeof n);
 		free(v.dptr);
 		n++;
-		tdb_store(db, key, (TDB_DATA){(unsigned char *)&n, sizeof n}, TDB_REPLACE);
-		tdb_chainunlock(db, key);
+		if (tdb_store(db, key, (TDB_DATA){(unsigned char *)&n, sizeof n}, TDB_REPLACE) == 0)
+			tdb_transaction_commit(db);
+		else
+			tdb_transaction_cancel(db);
 	}
 	tdb_close(db);
 }

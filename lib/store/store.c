@@ -127,8 +127,10 @@ const char *store_check_owner(const char *owner)
 	}
 	/* the store's own entries are no owner trees ("lost+found" cannot
 	 * be an owner name anyway) */
-	if (strcmp(owner, "tmp") == 0 || strcmp(owner, "goreg.tdb") == 0 || strcmp(owner, "audit.log") == 0)
-		return "owner name is reserved";
+	static const char *const reserved[] = {"tmp", "goreg.tdb", "audit.log", "refusals.tdb"};
+	for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
+		if (strcmp(owner, reserved[i]) == 0)
+			return "owner name is reserved";
 	return NULL;
 }
 
@@ -284,6 +286,14 @@ struct tdb_context *store_index_read(const struct store *st, const char *owner)
 		snprintf(c->index_owner, sizeof c->index_owner, "%s", owner);
 	}
 	return db;
+}
+
+/* A mapped handle on owner's index for a walk: tdb opens a file once per
+ * process, so the connection's kept handle on an index goes first. */
+struct tdb_context *store_index_scan(const struct store *st, const char *owner)
+{
+	drop_index(st);
+	return store_index_open(st, owner, INDEX_SCAN);
 }
 
 void store_cache_close(struct store *st)

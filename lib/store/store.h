@@ -217,6 +217,9 @@ int store_same_file(struct tdb_context *db, const char *path);
  * read-write. */
 enum { INDEX_READ, INDEX_WRITE, INDEX_CREATE, INDEX_SCAN };
 struct tdb_context *store_index_open(const struct store *st, const char *owner, int how);
+/* Open it INDEX_SCAN (closed with tdb_close), dropping the connection's
+ * kept handle on an index first (tdb opens a file once per process). */
+struct tdb_context *store_index_scan(const struct store *st, const char *owner);
 /* Open the index and start a transaction: the owner's lock.  When the
  * file was replaced while this process waited for the lock (goreg-fsck
  * --repair sets a corrupt index aside), it opens the new one.  NULL with

@@ -87,7 +87,7 @@ int catalog_modules(const struct store *st, const char *owner, struct cat_module
 	struct mods ms = {0};
 	*m = NULL;
 	*n = 0;
-	struct tdb_context *db = store_index_open(st, owner, INDEX_SCAN);
+	struct tdb_context *db = store_index_scan(st, owner);
 	if (!db)
 		return errno == ENOENT ? 200 : ERR(500, "unable to open index of '%s': %s", owner, strerror(errno));
 	tdb_traverse_read(db, module_one, &ms);
@@ -140,7 +140,7 @@ int catalog_versions(const struct store *st, const char *owner, catalog_fn *fn, 
                      size_t errsz)
 {
 	struct walk w = {owner, fn, ctx};
-	struct tdb_context *db = store_index_open(st, owner, INDEX_SCAN);
+	struct tdb_context *db = store_index_scan(st, owner);
 	if (!db)
 		return errno == ENOENT ? 200 : ERR(500, "unable to open index of '%s': %s", owner, strerror(errno));
 	tdb_traverse_read(db, version_one, &w);

@@ -144,8 +144,10 @@ static int refusals(const struct store *st, const struct cat_owner *o, size_t n,
 	struct refusals rf = {o, n, out, 0};
 	rf.fail = buf_printf(out, "# HELP goreg_refusals_total Write requests refused, per owner, operation and "
 	                          "HTTP status.\n# TYPE goreg_refusals_total counter\n") < 0;
-	int code = store_refusals(st, refusal_one, &rf, err, errsz);
-	return code == 200 && rf.fail ? ERR(500, "out of memory") : code;
+	/* counts that cannot be read are left out, not the other families */
+	char why[MSG_MAX];
+	store_refusals(st, refusal_one, &rf, why, sizeof why);
+	return rf.fail ? ERR(500, "out of memory") : 200;
 }
 
 /* the size of the owner's own checksum database, 0 for none */

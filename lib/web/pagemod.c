@@ -10,6 +10,7 @@
 #include "gomod/modfile.h"
 #include "store/store.h"
 #include "store/sumlog.h"
+#include "upstream/upstream.h"
 #include "base/util.h"
 #include "web/catalog.h"
 #include "web/html.h"
@@ -119,23 +120,26 @@ static void netrc_host(struct html *h, const char *base)
 	html_textn(h, p, n);
 }
 
-/* go.dev/ref/mod#environment-variables: GOPROXY names this owner's base;
- * when the owner's own checksum database logs the version (every version
- * it published, and those from its upstream checked in the upstream's
- * database), GOSUMDB names its key (the go command asks the proxy
- * first, <base>/sumdb/NAME/); else a module the public checksum database
- * cannot know (uploaded here) needs GONOSUMDB, one fetched from the
- * owner's upstream does not. */
+/* go.dev/ref/mod#environment-variables: GOPROXY names this owner's base.
+ * GOSUMDB makes the go command check every module it downloads in one
+ * database (it asks the proxy first, <base>/sumdb/NAME/): the owner's
+ * own one serves for that when it logs this version and, through an
+ * upstream checksum database, the public modules too.  Else a module the
+ * public checksum database cannot know (uploaded here) needs GONOSUMDB,
+ * one fetched from the owner's upstream does not. */
 static void install(struct modpage *mp, struct html *h)
 {
+	struct upstream u;
+	char why[MSG_MAX];
 	int upstream = strcmp(mp->lvi.source, "upstream") == 0;
-	int own = mp->vkey[0] && sumlog_id(&mp->log, mp->module, mp->latest) >= 0;
+	int logged = mp->vkey[0] && sumlog_id(&mp->log, mp->module, mp->latest) >= 0;
+	int whole = logged && upstream_get(mp->pq->st, mp->owner, &u, why, sizeof why) == 200 && u.sumdb_key[0];
 	html_raw(h, "<section>\n<h2>Install</h2>\n<pre class=\"install\"><code>GOPROXY=");
 	html_text(h, mp->pq->base);
 	html_raw(h, "/api/packages/");
 	html_url(h, mp->owner);
 	html_raw(h, "/go");
-	if (own) {
+	if (whole) {
 		html_raw(h, " GOSUMDB=");
 		html_text(h, mp->vkey);
 	} else if (!upstream) {
@@ -147,14 +151,21 @@ static void install(struct modpage *mp, struct html *h)
 	html_raw(h, "@");
 	html_text(h, mp->latest);
 	html_raw(h, "</code></pre>\n<p>");
-	if (own)
-		html_raw(h, "GOSUMDB: this owner's checksum database, served here, logs every version it "
-		            "published, and the go command checks each download against it.</p>\n");
-	else
+	if (whole)
+		html_raw(h, "GOSUMDB: this owner's checksum database, served here, logs every version published "
+		            "here and every public one fetched through it, checked in the upstream's checksum "
+		            "database; the go command checks each download against it.</p>\n");
+	else if (logged) {
+		html_raw(h, "This owner's checksum database logs this version. It has no upstream checksum "
+		            "database to check public modules through, so it knows only what is published here: "
+		            "when every dependency is, the go command can check them all with <code>GOSUMDB=");
+		html_text(h, mp->vkey);
+		html_raw(h, "</code> in place of GONOSUMDB.</p>\n");
+	} else
 		html_raw(h, upstream ? "This version came from the owner's upstream: the public checksum database "
-	                       "checks it.</p>\n"
-	                     : "GONOSUMDB: the public checksum database does not know modules uploaded here "
-	                       "(or set GOPRIVATE to the module's path prefix).</p>\n");
+		                       "checks it.</p>\n"
+		                     : "GONOSUMDB: the public checksum database does not know modules uploaded here "
+		                       "(or set GOPRIVATE to the module's path prefix).</p>\n");
 	if (mp->oi.private_) {
 		html_raw(h, "<p>This owner is private: the go command sends the credentials of a line like this "
 		            "one in <code>~/.netrc</code> (a token from <code>goreg-admin token add</code>):</p>\n"

@@ -25,7 +25,7 @@ is "$?" 1 "delete of an absent version refused with exit 1"
 [ ! -e "$R/audit.log" ]
 ok $? "no audit.log created by a refused delete"
 is "$(snap)" "$before" "the store is byte for byte unchanged"
-for name in tmp goreg.tdb audit.log; do
+for name in tmp goreg.tdb audit.log refusals.tdb; do
 	"$B/goreg-upload" -r "$R" "$name" "$T/garbage.zip" 2>"$T/err"
 	is "$?" 1 "the store's own entry '$name' is no owner for goreg-upload"
 	like "$(cat "$T/err")" "reserved" "and the reason says it is reserved"

@@ -6,15 +6,17 @@
 #   form of the front, owner and module pages stays under the mount and
 #   answers; the install line names the mount, and the go command runs it
 #   as it is; signing in goes back below the mount.
-# - An owner with its own checksum database: the module page's install
-#   line gives GOSUMDB with the owner's key (the go command verifies with
-#   exactly that line) and each version's record; an owner without one
-#   gets GONOSUMDB.
+# - An owner with its own checksum database: the module page shows each
+#   version's record and GOSUMDB with the owner's key, in the install line
+#   once an upstream checksum database lets it check public modules too,
+#   else offered beside GONOSUMDB (the go command verifies with exactly
+#   those lines); an owner without one gets GONOSUMDB.
 # - The front page and /metrics walk the owners' indexes mapped (counted
 #   in system calls when strace is at hand).
 # - /metrics: the records of each owner's database, and refused writes per
 #   owner, operation and status, shown only to callers who may read the
-#   owner; a refusal for an unknown owner is not counted.
+#   owner; a refusal for an unknown owner is shown to nobody.
+# - Pages on one keep-alive connection, after API reads and again.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/lib-auth.sh"
 command -v lighttpd >/dev/null 2>&1 || skip_all "lighttpd is not installed"
@@ -83,6 +85,21 @@ is "$(http --user "alice:$TOK" "$L$MNT/-/owner/alice")" 200 "  and shows with on
 is "$(http -D "$T/hdr.raw" --user "alice:$TOK" "$L$MNT/-/login")" 303 "mounted: signing in"
 is "$(tr -d '\r' < "$T/hdr.raw" | sed -n 's/^Location: //Ip')" "$MNT/-/" "  goes back to the front page under the mount"
 is "$(http "$L$MNT/api/packages/pub/go/example.com/hello/@v/list")" 200 "mounted: the API still answers"
+# mapped onto /api (SCRIPT_NAME /api), the program answers the API alone
+is "$(http "$L/api/metrics")" 404 "/api/metrics is no way around the server's mapping: 404"
+is "$(http "$L/api/-/owner/pub")" 404 "  nor /api/-/owner/pub"
+is "$(http "$L/api/healthz")" 404 "  nor /api/healthz"
+
+# one connection for pages after API reads and pages again (a browser's
+# reload): goreg-httpd keeps an index open between requests
+urls=
+for p in /-/owner/pub /-/owner/pub /api/packages/pub/go/example.com/hello/@v/v1.0.0.info /-/ /metrics \
+	/-/module/pub/example.com/hello /-/module/pub/example.com/hello /-/search?q=hello /-/owner/pub; do
+	urls="$urls -o /dev/null $BASE$p"
+done
+# shellcheck disable=SC2086
+got=$(curl -sS --max-time 60 -w '%{http_code} %{num_connects}\n' $urls | awk '{ s = s $1 " "; c += $2 } END { print s c }')
+is "$got" "200 200 200 200 200 200 200 200 200 1" "nine pages and reads on one keep-alive connection: all 200"
 
 # the install line of a module page, as a shell would see it
 install_line() {
@@ -100,21 +117,30 @@ run_line() {
 
 # ---- the checksum database on the pages ----
 is "$(http "$BASE/-/module/pub/example.com/hello")" 200 "the module page of an owner with a database"
-line=$(install_line)
-is "$line" "GOPROXY=$BASE/api/packages/pub/go GOSUMDB=$KEY go get example.com/hello@v1.2.0" \
-	"  its install line gives GOSUMDB with the owner's key"
+is "$(install_line)" "GOPROXY=$BASE/api/packages/pub/go GONOSUMDB=example.com/hello go get example.com/hello@v1.2.0" \
+	"  without an upstream database, its install line still says GONOSUMDB (public dependencies)"
+grep -qF "check them all with <code>GOSUMDB=$KEY</code> in place of GONOSUMDB" "$T/body"
+ok $? "  and it offers GOSUMDB with the owner's key for modules whose dependencies are all here"
 grep -q '<th>checksum database</th>' "$T/body" && grep -q '<td>record 0</td>' "$T/body" &&
 	grep -q '<td>record 2</td>' "$T/body"
-ok $? "  and each version's record in the database"
-run_line "with GOSUMDB" "$line"
+ok $? "  each version shows its record in the database"
+run_line "GOSUMDB in place of GONOSUMDB" "$(install_line | sed "s| GONOSUMDB=example.com/hello | GOSUMDB=$KEY |")"
 grep -q '^example.com/hello v1.2.0 h1:' "$T/use/go.sum" &&
 	is "$(grep -c 'h1:' "$T/use/go.sum")" 2 "  go.sum has the lines the database logged"
+# an upstream checksum database makes the owner's one whole
+admin "$R" user add up > /dev/null && UPKEY=$(admin "$R" sumdb init up up.test) &&
+	admin "$R" upstream sumdb pub "$UPKEY" http://127.0.0.1:9/ > /dev/null || bail "upstream sumdb failed"
+is "$(http "$BASE/-/module/pub/example.com/hello")" 200 "with an upstream database"
+line=$(install_line)
+is "$line" "GOPROXY=$BASE/api/packages/pub/go GOSUMDB=$KEY go get example.com/hello@v1.2.0" \
+	"  the install line gives GOSUMDB with the owner's key"
+run_line "with GOSUMDB" "$line"
 is "$(http --user "alice:$TOK" "$BASE/-/module/alice/example.com/secret")" 200 \
 	"the module page of an owner without one"
 is "$(install_line)" "GOPROXY=$BASE/api/packages/alice/go GONOSUMDB=example.com/secret go get example.com/secret@v1.0.0" \
 	"  says GONOSUMDB"
-grep -q 'checksum database</th>' "$T/body"
-ok $((!$?)) "  and has no records column"
+grep -q 'checksum database</th>\|GOSUMDB' "$T/body"
+ok $((!$?)) "  and neither records nor GOSUMDB"
 is "$(http "$L$MNT/-/module/pub/example.com/hello")" 200 "mounted: the module page"
 line=$(install_line)
 is "$line" "GOPROXY=$L$MNT/api/packages/pub/go GOSUMDB=$KEY go get example.com/hello@v1.2.0" \
@@ -148,10 +174,8 @@ is "$(http --upload-file "$BAD" "$BASE/api/packages/alice/go/upload")" 401 "no c
 is "$(http --user "pub:$PTOK" -X DELETE "$BASE/api/v1/packages/pub/go/example.com%2Fhello/v9.9.9")" 404 \
 	"a delete of no version: 404"
 is "$(http "$BASE/api/packages/pub/go/example.com/hello/@v/v9.9.9.info")" 404 "a read of no version: 404"
-sum=$(cksum < "$R/refusals.tdb")
 is "$(http --user "pub:$PTOK" --upload-file "$BAD" "$BASE/api/packages/nosuchowner/go/upload")" 404 \
 	"a write to an unknown owner: 404"
-is "$(cksum < "$R/refusals.tdb")" "$sum" "  is not counted: the counts say nothing of which owners exist"
 
 is "$(http "$BASE/metrics")" 200 "metrics, anonymous"
 perl "$GOREG_TOP/tests/integration/promcheck.pl" < "$T/body" > "$T/promcheck.out"
@@ -166,6 +190,8 @@ ok $? "  refused writes per owner, operation and status; reads are not counted"
 sed 's/^/# /' "$T/diff"
 grep -q 'alice' "$T/body"
 ok $((!$?)) "  nothing of the private owner"
+grep -q 'nosuchowner\|owner="-"' "$T/body"
+ok $((!$?)) "  nor of the unknown one (its refusal is counted apart, and shown to nobody)"
 grep -qx 'goreg_sumdb_records{owner="pub"} 3' "$T/body"
 ok $? "  the records of pub's database"
 is "$(http --user "alice:$TOK" "$BASE/metrics")" 200 "metrics, as alice"

@@ -79,6 +79,26 @@ int main(void)
 	is_str(rq.mount, "", "  at the root");
 	is_int(cgi("REQUEST_METHOD=GET", "SCRIPT_NAME=/api", "REQUEST_URI=/api/", NULL), 0, "/api/ alone");
 	is_str(rq.path, "/api/", "  stays the API's path, not the front page");
+	/* SCRIPT_NAMEs that are no mount: below a root path, or not a plain path */
+	is_int(cgi("REQUEST_METHOD=GET", "SCRIPT_NAME=/api", "REQUEST_URI=/api/metrics", "PATH_INFO=/metrics", NULL), 0,
+	       "mapped onto /api: /api/metrics");
+	is_str(rq.path, "/api/metrics", "  is the API's path (404 there), not /metrics");
+	is_int(cgi("REQUEST_METHOD=GET", "SCRIPT_NAME=/api", "PATH_INFO=/-/owner/acme", NULL), 0,
+	       "mapped onto /api, no REQUEST_URI: /api/-/owner/acme");
+	is_str(rq.path, "/api/-/owner/acme", "  is the API's path, not a page");
+	is_int(cgi("REQUEST_METHOD=GET", "SCRIPT_NAME=//evil.example", "REQUEST_URI=//evil.example/-/", NULL), 0,
+	       "a SCRIPT_NAME of //host");
+	is_str(rq.mount, "", "  is no mount (a link to another site)");
+	is_str(rq.path, "//evil.example/-/", "  and the whole path is routed");
+	is_int(cgi("REQUEST_METHOD=GET", "SCRIPT_NAME=/\\evil.example", "PATH_INFO=/-/", NULL), 0,
+	       "a SCRIPT_NAME of /\\host, no REQUEST_URI");
+	is_str(rq.mount, "", "  is no mount");
+	is_int(cgi("REQUEST_METHOD=GET", "SCRIPT_NAME=/x/../y", "REQUEST_URI=/x/../y/api/packages/acme/go/x.org/y/@v/list",
+	           NULL), 0, "a SCRIPT_NAME with a '..' segment");
+	is_str(rq.path, "/api/packages/acme/go/x.org/y/@v/list", "  still has the API below it");
+	is_str(rq.mount, "", "  but is no mount");
+	is_int(cgi("REQUEST_METHOD=GET", "SCRIPT_NAME=x", "PATH_INFO=/-/", NULL), 400,
+	       "a SCRIPT_NAME without '/' before a page's PATH_INFO: 400");
 	is_int(cgi("REQUEST_METHOD=GET", "SCRIPT_NAME=/a\001b", "REQUEST_URI=/a\001b/-/", NULL), 400,
 	       "a SCRIPT_NAME with a control character is no mount: the whole path, refused");
 

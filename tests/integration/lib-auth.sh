@@ -111,15 +111,8 @@ setup_store() {
 	"$B/goreg-upload" -r "$R" -u pub pub "$T/open-v1.0.0.zip" 2>/dev/null || bail "upload"
 }
 
-# snapshot: a listing of every file under $R with its size and checksum
-# (to show a refused request changed nothing on disk), but refusals.tdb:
-# the counts of refused writes for /metrics are what a refusal adds to
-# (goreg-store(5)); t1200 checks those
-snapshot() {
-	(cd "$R" && find . -type f ! -path ./refusals.tdb | LC_ALL=C sort | while read -r f; do
-		printf '%s %s\n' "$f" "$(cksum < "$f")"
-	done)
-}
+# snapshot: the store's files and their hashes (lib.sh's store_snap)
+snapshot() { store_snap; }
 
 LIGHTTPD_MODDIR=/usr/lib/lighttpd
 

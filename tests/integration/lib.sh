@@ -167,6 +167,14 @@ go_oracle() {
 		bail "could not build tests/oracle/$1"
 }
 
+# store_snap: every file under $R with its SHA-256, in a stable order, to
+# show that a refused request changed nothing on disk; but refusals.tdb,
+# the counts of refused writes for /metrics: the one file a refused
+# request writes (goreg-store(5); t0021 and t1201 check the counts)
+store_snap() {
+	(cd "$R" && find . -type f ! -path ./refusals.tdb -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum)
+}
+
 # admin ROOT ARGS...: goreg-admin on a store
 admin() {
 	r=$1

@@ -231,12 +231,10 @@ static int user_delete(int argc, char **argv, int64_t now)
 	if (store_check_owner(user))
 		die(1, "no such user '%s'", user);
 	char moved[ROOT_PATH_MAX + OWNER_MAX + 64], detail[ROOT_PATH_MAX + OWNER_MAX + 128];
-	size_t versions = 0, tokens, orgs, n;
-	struct store_module *m;
-	check(store_owner_modules(&st, user, &m, &n, err, sizeof err));
-	for (size_t i = 0; i < n; i++)
-		versions += m[i].nv;
-	store_owner_modules_free(m, n);
+	size_t versions, tokens, orgs;
+	/* held to the end (the process's exit lets go on every die) */
+	struct tdb_context *lock;
+	check(store_owner_lock(&st, user, &lock, &versions, err, sizeof err));
 	if (versions && !force)
 		die(1, "'%s' still has %zu version%s (goreg-admin owner modules %s): delete them, or pass --force "
 		    "to set them aside", user, versions, versions == 1 ? "" : "s", user);
@@ -257,6 +255,7 @@ static int user_delete(int argc, char **argv, int64_t now)
 	if (*rel)
 		fprintf(stderr, ", its files set aside in %s (%zu versions)", moved, versions);
 	fputc('\n', stderr);
+	store_owner_unlock(lock);
 	return 0;
 }
 

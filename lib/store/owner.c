@@ -67,6 +67,35 @@ int store_owner_modules(const struct store *st, const char *owner, struct store_
 	return 200;
 }
 
+int store_owner_lock(const struct store *st, const char *owner, struct tdb_context **db, size_t *versions,
+                     char *err, size_t errsz)
+{
+	*versions = 0;
+	if (!(*db = store_index_lock(st, owner, INDEX_WRITE)))
+		return errno == ENOENT ? 200
+		       : ERR(500, "unable to lock the index of '%s': %s", owner, strerror(errno));
+	struct modules_ctx c = {0};
+	if (tdb_traverse_read(*db, modules_one, &c) < 0 && !c.fail)
+		c.fail = 2;
+	for (size_t i = 0; i < c.n; i++)
+		*versions += c.m[i].nv;
+	store_owner_modules_free(c.m, c.n);
+	if (c.fail) {
+		store_owner_unlock(*db);
+		*db = NULL;
+		return ERR(500, "unable to read the index of '%s'%s", owner, c.fail == 2 ? "" : ": out of memory");
+	}
+	return 200;
+}
+
+void store_owner_unlock(struct tdb_context *db)
+{
+	if (db) {
+		tdb_transaction_cancel(db);
+		tdb_close(db);
+	}
+}
+
 void store_owner_modules_free(struct store_module *m, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {

@@ -174,6 +174,15 @@ int store_owner_modules(const struct store *st, const char *owner, struct store_
                         char *err, size_t errsz);
 void store_owner_modules_free(struct store_module *m, size_t n);
 
+/* The owner's index lock, held by goreg-admin user delete from the count
+ * of the owner's versions (*versions) to the end of store_owner_set_aside,
+ * so that no publish or delete lands in between; a publish that waited
+ * for it finds the tree gone and is refused (409).  *db is NULL when the
+ * owner has no index.  200 or 500; store_owner_unlock lets go. */
+int store_owner_lock(const struct store *st, const char *owner, struct tdb_context **db, size_t *versions,
+                     char *err, size_t errsz);
+void store_owner_unlock(struct tdb_context *db);
+
 /* Move ROOT/OWNER, all of it, to ROOT/lost+found/OWNER.deleted.NOW (its
  * path into dst): 200, 204 when there is no ROOT/OWNER, or 500. */
 int store_owner_set_aside(const struct store *st, const char *owner, int64_t now, char *dst, size_t dstsz,

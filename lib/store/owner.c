@@ -1,5 +1,6 @@
 /* An owner's modules as a whole (store.h): what goreg-admin owner
- * modules lists, and counts before a user is deleted. */
+ * modules, the HTTP listing, the pages and /metrics list, and what is
+ * counted before a user is deleted. */
 #include "store/store.h"
 
 #include <errno.h>
@@ -12,48 +13,40 @@
 #include "base/util.h"
 
 struct modules_ctx {
-	char **v;
+	struct store_module *m;
 	size_t n, cap;
-	size_t versions;
 	int fail;
 };
 
-/* "l:MODULE" -> "MODULE V1 V2 ..." (the record's versions, in order) */
+/* "l:MODULE" -> the module and its list record's versions, in order */
 static int modules_one(struct tdb_context *db, TDB_DATA key, TDB_DATA val, void *p)
 {
 	struct modules_ctx *c = p;
 	size_t kl = strlen(STORE_KEY_LIST);
+	(void)db;
 	if (key.dsize <= kl || memcmp(key.dptr, STORE_KEY_LIST, kl) != 0)
 		return 0;
-	struct buf b = {0};
-	int fail = buf_add(&b, key.dptr + kl, key.dsize - kl) < 0;
-	size_t n = val.dsize;
-	while (n && val.dptr[n - 1] == '\n')
-		n--;
-	fail = fail || (n && buf_add(&b, " ", 1) < 0);
-	for (size_t i = 0; i < n && !fail; i++)
-		fail = buf_add(&b, val.dptr[i] == '\n' ? " " : (const char *)val.dptr + i, 1) < 0;
-	for (size_t i = 0; i < n; i++)
-		c->versions += val.dptr[i] == '\n' || i + 1 == n;
-	if (fail || buf_add(&b, "", 1) < 0 || grow(&c->v, &c->cap, c->n + 1, sizeof *c->v) < 0) {
-		buf_free(&b);
+	struct store_module m = {0};
+	if (grow(&c->m, &c->cap, c->n + 1, sizeof *c->m) < 0 || !(m.path = strndup((const char *)key.dptr + kl,
+	    key.dsize - kl)) || store_list_split((const char *)val.dptr, val.dsize, &m.v, &m.nv) < 0) {
+		free(m.path);
 		c->fail = 1;
 		return -1;
 	}
-	c->v[c->n++] = b.p;
+	c->m[c->n++] = m;
 	return 0;
 }
 
-static int cmp_line(const void *a, const void *b)
+static int by_path(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const struct store_module *)a)->path, ((const struct store_module *)b)->path);
 }
 
-int store_owner_modules(const struct store *st, const char *owner, char **out, size_t *versions, char *err,
-                        size_t errsz)
+int store_owner_modules(const struct store *st, const char *owner, struct store_module **m, size_t *n,
+                        char *err, size_t errsz)
 {
-	*out = NULL;
-	*versions = 0;
+	*m = NULL;
+	*n = 0;
 	struct tdb_context *db = store_index_scan(st, owner);
 	if (!db && errno != ENOENT)
 		return ERR(500, "unable to open '%s/%s/" STORE_INDEX_FILE "': %s", st->root, owner, strerror(errno));
@@ -63,23 +56,53 @@ int store_owner_modules(const struct store *st, const char *owner, char **out, s
 			c.fail = 2;
 		tdb_close(db);
 	}
-	if (c.n)
-		qsort(c.v, c.n, sizeof *c.v, cmp_line);
-	struct buf b = {0};
-	int fail = c.fail || buf_add(&b, "", 0) < 0;
-	for (size_t i = 0; i < c.n; i++) {
-		if (!fail)
-			fail = buf_printf(&b, "%s\n", c.v[i]) < 0;
-		free(c.v[i]);
-	}
-	free(c.v);
-	if (fail) {
-		buf_free(&b);
+	if (c.fail) {
+		store_owner_modules_free(c.m, c.n);
 		return ERR(500, "unable to read the index of '%s'%s", owner, c.fail == 2 ? "" : ": out of memory");
 	}
-	*out = b.p;
-	*versions = c.versions;
+	if (c.n)
+		qsort(c.m, c.n, sizeof *c.m, by_path);
+	*m = c.m;
+	*n = c.n;
 	return 200;
+}
+
+int store_owner_lock(const struct store *st, const char *owner, struct tdb_context **db, size_t *versions,
+                     char *err, size_t errsz)
+{
+	*versions = 0;
+	if (!(*db = store_index_lock(st, owner, INDEX_WRITE)))
+		return errno == ENOENT ? 200
+		       : ERR(500, "unable to lock the index of '%s': %s", owner, strerror(errno));
+	struct modules_ctx c = {0};
+	if (tdb_traverse_read(*db, modules_one, &c) < 0 && !c.fail)
+		c.fail = 2;
+	for (size_t i = 0; i < c.n; i++)
+		*versions += c.m[i].nv;
+	store_owner_modules_free(c.m, c.n);
+	if (c.fail) {
+		store_owner_unlock(*db);
+		*db = NULL;
+		return ERR(500, "unable to read the index of '%s'%s", owner, c.fail == 2 ? "" : ": out of memory");
+	}
+	return 200;
+}
+
+void store_owner_unlock(struct tdb_context *db)
+{
+	if (db) {
+		tdb_transaction_cancel(db);
+		tdb_close(db);
+	}
+}
+
+void store_owner_modules_free(struct store_module *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(m[i].path);
+		store_list_free(m[i].v, m[i].nv);
+	}
+	free(m);
 }
 
 int store_owner_set_aside(const struct store *st, const char *owner, int64_t now, char *dst, size_t dstsz,

@@ -41,6 +41,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <tdb.h>
@@ -241,8 +243,13 @@ static int pub_lock(struct pub *p)
 	char ipath[INDEX_PATH_MAX];
 	snprintf(ipath, sizeof ipath, "%s/index.tdb", p->ownerdir);
 	int fresh = store_path_exists(ipath) == 0;
-	if (!(p->db = store_index_lock(p->st, p->owner, INDEX_CREATE)))
+	if (!(p->db = store_index_lock(p->st, p->owner, INDEX_CREATE))) {
+		/* the owner's tree went while this waited for its lock:
+		 * goreg-admin user delete set it aside */
+		if (errno == ENOENT)
+			return PERR(409, "'%s' was deleted while this upload waited: not published", p->owner);
 		return PERR(-1, "unable to lock the index of '%s': %s", p->owner, strerror(errno));
+	}
 	p->in_txn = 1;
 	if (fresh && fsync_path(p->ownerdir) < 0)
 		return PERR(-1, "unable to sync '%s': %s", p->ownerdir, strerror(errno));
@@ -407,7 +414,8 @@ int store_publish(const struct store *st, const char *owner, const char *zippath
 	if (pub_record(&p, vi, uploader, now) < 0)
 		return 500;
 	code = 500;
-	if (pub_spool_small(&p) == 0 && pub_lock(&p) == 0 && (code = pub_once(&p)) == 200 &&
+	int lk = -1;
+	if (pub_spool_small(&p) == 0 && (lk = pub_lock(&p)) == 0 && (code = pub_once(&p)) == 200 &&
 	    (code = pub_logged(&p)) == 200) {
 		if (pub_place(&p) == 0 && pub_commit(&p) == 0) {
 			*vi = p.rec;
@@ -418,7 +426,7 @@ int store_publish(const struct store *st, const char *owner, const char *zippath
 		}
 	}
 	pub_end(&p);
-	return code;
+	return lk > 0 ? lk : code;
 }
 
 /* One delete in progress (the steps above): 0, or -1 with d->err
@@ -546,18 +554,41 @@ int store_delete(const struct store *st, const char *owner, const char *module,
 			return ERR(404, "%s@%s: not found", module, version);
 	snprintf(d.dir, sizeof d.dir, "%s", d.path[0]);
 	*strrchr(d.dir, '/') = 0;
+	/* One delete of the owner at a time, from start to end: the index
+	 * lock is let go between the two steps, and a second delete of the
+	 * version that took it there would find the record marked, finish
+	 * the delete and answer 204 as the first one does.  Under this lock a
+	 * marked record is a delete that died, which a delete finishes (204);
+	 * a delete that waited finds the version gone (404).  flock(2), not
+	 * fcntl(2): closing this descriptor must not drop tdb's locks. */
+	char odir[OWNER_PATH_MAX];
+	int lfd = fmt(odir, sizeof odir, "%s/%s", st->root, owner) < 0 ? -1
+	          : open(odir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (lfd < 0)
+		return errno == ENOENT || errno == ENAMETOOLONG ? ERR(404, "%s@%s: not found", module, version)
+		       : ERR(500, "unable to open '%s': %s", odir, strerror(errno));
+	int code;
+	while ((code = flock(lfd, LOCK_EX)) < 0 && errno == EINTR)
+		;
+	if (code < 0) {
+		code = ERR(500, "unable to lock '%s': %s", odir, strerror(errno));
+		close(lfd);
+		return code;
+	}
 	if (!(d.db = store_index_lock(st, owner, INDEX_WRITE))) {
-		if (errno == ENOENT)
-			return ERR(404, "%s@%s: not found", module, version);
-		return ERR(500, "unable to lock the index of '%s': %s", owner, strerror(errno));
+		code = errno == ENOENT ? ERR(404, "%s@%s: not found", module, version)
+		       : ERR(500, "unable to lock the index of '%s': %s", owner, strerror(errno));
+		close(lfd);
+		return code;
 	}
 	d.in_txn = 1;
-	int code = del_run(&d);
+	code = del_run(&d);
 	if (d.db && d.in_txn)
 		tdb_transaction_cancel(d.db);
 	buf_free(&d.k);
 	store_list_free(d.list, d.n);
 	if (d.db)
 		tdb_close(d.db);
+	close(lfd);
 	return code;
 }

@@ -161,11 +161,27 @@ int store_versions(const struct store *st, const char *owner, const char *module
                    char ***versions, size_t *n, char *err, size_t errsz);
 void store_list_free(char **versions, size_t n);
 
-/* owner's modules, one line each, sorted: "MODULE V1 V2 ..." with the
- * versions of its list record (semver order), into *out (malloc'd);
- * *versions counts them.  An owner with no index has none: 200. */
-int store_owner_modules(const struct store *st, const char *owner, char **out, size_t *versions, char *err,
-                        size_t errsz);
+/* An owner's modules, sorted by path, each with the versions of its
+ * list record (semver order): the one walk of the index's list records
+ * that goreg-admin owner modules, the HTTP listing, the pages and
+ * /metrics share.  An owner with no index has none: 200; else 500. */
+struct store_module {
+	char *path;
+	char **v;
+	size_t nv;
+};
+int store_owner_modules(const struct store *st, const char *owner, struct store_module **m, size_t *n,
+                        char *err, size_t errsz);
+void store_owner_modules_free(struct store_module *m, size_t n);
+
+/* The owner's index lock, held by goreg-admin user delete from the count
+ * of the owner's versions (*versions) to the end of store_owner_set_aside,
+ * so that no publish or delete lands in between; a publish that waited
+ * for it finds the tree gone and is refused (409).  *db is NULL when the
+ * owner has no index.  200 or 500; store_owner_unlock lets go. */
+int store_owner_lock(const struct store *st, const char *owner, struct tdb_context **db, size_t *versions,
+                     char *err, size_t errsz);
+void store_owner_unlock(struct tdb_context *db);
 
 /* Move ROOT/OWNER, all of it, to ROOT/lost+found/OWNER.deleted.NOW (its
  * path into dst): 200, 204 when there is no ROOT/OWNER, or 500. */

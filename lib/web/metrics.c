@@ -188,11 +188,11 @@ int metrics_text(const struct store *st, const struct principal *p, struct buf *
 	if (!s)
 		code = ERR(500, "out of memory");
 	for (size_t i = 0; i < n && code == 200; i++) {
-		struct cat_module *m;
+		struct store_module *m;
 		size_t nm;
-		code = catalog_modules(st, o[i].name, &m, &nm, err, errsz);
+		code = store_owner_modules(st, o[i].name, &m, &nm, err, errsz);
 		if (code == 200)
-			catalog_modules_free(m, nm);
+			store_owner_modules_free(m, nm);
 		s[i].v[F_MODULES] = nm;
 		if (code == 200)
 			code = catalog_versions(st, o[i].name, count_version, &s[i], err, errsz);

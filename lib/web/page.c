@@ -199,7 +199,7 @@ int page_index(const struct page_req *pq, struct html *h, char *err, size_t errs
 
 /* one row of an owner's module table, or of the search results */
 static void module_row(const struct page_req *pq, struct html *h, const char *owner,
-                       const struct cat_module *m, int with_owner)
+                       const struct store_module *m, int with_owner)
 {
 	const char *latest = catalog_latest(m->v, m->nv);
 	struct verinfo vi;
@@ -219,7 +219,7 @@ static void module_row(const struct page_req *pq, struct html *h, const char *ow
 }
 
 static void module_table(const struct page_req *pq, struct html *h, const char *owner,
-                         const struct cat_module *m, size_t n)
+                         const struct store_module *m, size_t n)
 {
 	if (!n) {
 		html_raw(h, "<p>No modules yet.</p>\n");
@@ -236,9 +236,9 @@ int page_owner(const struct page_req *pq, const char *owner, struct html *h, cha
 {
 	struct owner_info oi;
 	int code = auth_check(pq->st, pq->who, owner, ACCESS_READ, &oi, err, errsz);
-	struct cat_module *m;
+	struct store_module *m;
 	size_t n;
-	if (code != 200 || (code = catalog_modules(pq->st, owner, &m, &n, err, errsz)) != 200)
+	if (code != 200 || (code = store_owner_modules(pq->st, owner, &m, &n, err, errsz)) != 200)
 		return code;
 	page_begin(pq, h, owner);
 	html_raw(h, "<h1>");
@@ -248,7 +248,7 @@ int page_owner(const struct page_req *pq, const char *owner, struct html *h, cha
 	         n == 1 ? "" : "s");
 	module_table(pq, h, owner, m, n);
 	page_end(pq, h);
-	catalog_modules_free(m, n);
+	store_owner_modules_free(m, n);
 	return 200;
 }
 
@@ -256,9 +256,9 @@ int page_owner(const struct page_req *pq, const char *owner, struct html *h, cha
 static int search_owner(const struct page_req *pq, struct html *h, const char *owner, size_t *found,
                         char *err, size_t errsz)
 {
-	struct cat_module *m;
+	struct store_module *m;
 	size_t n;
-	int code = catalog_modules(pq->st, owner, &m, &n, err, errsz);
+	int code = store_owner_modules(pq->st, owner, &m, &n, err, errsz);
 	if (code != 200)
 		return code;
 	for (size_t i = 0; i < n; i++)
@@ -268,7 +268,7 @@ static int search_owner(const struct page_req *pq, struct html *h, const char *o
 				            "<th>versions</th></tr></thead>\n<tbody>\n");
 			module_row(pq, h, owner, &m[i], 1);
 		}
-	catalog_modules_free(m, n);
+	store_owner_modules_free(m, n);
 	return 200;
 }
 

@@ -123,6 +123,25 @@ start_httpd() {
 	bail "could not start goreg-httpd (see $HTTPD_LOG)"
 }
 
+# racer OUT CMD...: CMD in the background, started when the starting gun
+# ($T/go, made by fire) goes off, its standard output to OUT; its pid is
+# added to $racers.  fire: the gun, then wait for every racer.
+racer() {
+	_out=$1
+	shift
+	(
+		while [ ! -e "$T/go" ]; do sleep 0.01; done
+		"$@" > "$_out"
+	) &
+	racers="${racers:-} $!"
+}
+fire() {
+	touch "$T/go"
+	for _p in ${racers:-}; do wait "$_p"; done
+	racers=
+	rm -f "$T/go"
+}
+
 # make_module DIR MODULE [PACKAGE-NAME]: a tiny module source tree
 make_module() {
 	mkdir -p "$1/sub"

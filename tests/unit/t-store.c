@@ -703,6 +703,40 @@ static void test_fsck_damage(void)
 		free(z[i]);
 }
 
+/* store_owner_modules: every module of an owner with its versions, by
+ * path; store_owner_lock counts them under the owner's lock, which is
+ * held while the tree is set aside (t0508 races uploads against it) */
+static void test_owner_modules(void)
+{
+	char *a = mkzip("example.com/own/b", "v1.1.0", "x"), *b = mkzip("example.com/own/b", "v1.0.0", "x");
+	char *c = mkzip("example.com/own", "v0.1.0", "x");
+	struct store_module *m;
+	size_t n, versions;
+	is_int(store_owner_modules(&st, "nobody", &m, &n, err, sizeof err), 200, "modules of an owner without index: 200");
+	is_int(n, 0, "  none");
+	store_owner_modules_free(m, n);
+	if (publish("own", a, "") != 201 || publish("own", b, "") != 201 || publish("own", c, "") != 201)
+		bail("publish own");
+	is_int(store_owner_modules(&st, "own", &m, &n, err, sizeof err), 200, "modules: 200");
+	ok(n == 2 && strcmp(m[0].path, "example.com/own") == 0 && strcmp(m[1].path, "example.com/own/b") == 0,
+	   "  both, by path");
+	ok(n == 2 && m[0].nv == 1 && m[1].nv == 2 && strcmp(m[1].v[0], "v1.0.0") == 0 &&
+	   strcmp(m[1].v[1], "v1.1.0") == 0, "  each with its versions in semver order");
+	store_owner_modules_free(m, n);
+	struct tdb_context *db;
+	is_int(store_owner_lock(&st, "own", &db, &versions, err, sizeof err), 200, "owner lock: 200");
+	ok(db != NULL && versions == 3, "  held, counting 3 versions");
+	char moved[600];
+	is_int(store_owner_set_aside(&st, "own", 1, moved, sizeof moved, err, sizeof err), 200,
+	       "the tree set aside under it");
+	store_owner_unlock(db);
+	is_int(store_owner_lock(&st, "gone", &db, &versions, err, sizeof err), 200, "lock of an owner without index: 200");
+	ok(db == NULL && versions == 0, "  nothing held, nothing counted");
+	free(a);
+	free(b);
+	free(c);
+}
+
 int main(void)
 {
 	snprintf(dir, sizeof dir, "%s/t-store.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -713,6 +747,7 @@ int main(void)
 		bail("store_init");
 	test_names();
 	test_publish();
+	test_owner_modules();
 	test_races();
 	test_readers();
 	test_crash_publish();

@@ -233,7 +233,7 @@ static int user_delete(int argc, char **argv, int64_t now)
 	char moved[ROOT_PATH_MAX + OWNER_MAX + 64], detail[ROOT_PATH_MAX + OWNER_MAX + 128];
 	size_t versions, tokens, orgs;
 	/* held to the end (the process's exit lets go on every die) */
-	struct tdb_context *lock;
+	struct store_owner_hold lock;
 	check(store_owner_lock(&st, user, &lock, &versions, err, sizeof err));
 	if (versions && !force)
 		die(1, "'%s' still has %zu version%s (goreg-admin owner modules %s): delete them, or pass --force "
@@ -255,7 +255,7 @@ static int user_delete(int argc, char **argv, int64_t now)
 	if (*rel)
 		fprintf(stderr, ", its files set aside in %s (%zu versions)", moved, versions);
 	fputc('\n', stderr);
-	store_owner_unlock(lock);
+	store_owner_unlock(&lock);
 	return 0;
 }
 

@@ -345,11 +345,23 @@ fail:
 	return -1;
 }
 
+/* store_publish's question: does the owner still have its account? */
+static int owner_known(const struct store *st, const char *owner)
+{
+	struct owner_info oi;
+	char err[MSG_MAX];
+	return auth_owner_get(st, owner, &oi, err, sizeof err) == 200;
+}
+
 void ops_upload(const struct store *st, const struct op_args *a, struct reply *r)
 {
 	char path[OWNER_PATH_MAX], err[MSG_MAX];
 	struct verinfo vi;
 	memset(&vi, 0, sizeof vi);
+	/* an owner with an account when the upload began must still have it
+	 * when the version lands (a tool may also publish into an owner that
+	 * has none yet: goreg-import, goreg-upload on a new store) */
+	int known = owner_known(st, a->owner);
 	if (a->source)
 		snprintf(vi.source, sizeof vi.source, "%s", a->source);
 	if (a->declared_len > MODZIP_MAX_ZIP) {
@@ -384,7 +396,8 @@ void ops_upload(const struct store *st, const struct op_args *a, struct reply *r
 		reply_error(r, 500, "%s", err);
 		return;
 	}
-	int code = store_publish(st, a->owner, path, &mi, a->who->user, a->published, &vi, err, sizeof err);
+	int code = store_publish(st, a->owner, path, &mi, a->who->user, a->published, known ? owner_known : NULL,
+	                         &vi, err, sizeof err);
 	if (code == 201) {
 		char msg[MODPATH_MAX + VERSION_MAX + 64];
 		snprintf(msg, sizeof msg, "created %s@%s\n", mi.module, mi.version);

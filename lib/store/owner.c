@@ -4,11 +4,15 @@
 #include "store/store.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <tdb.h>
+#include <unistd.h>
 
 #include "base/util.h"
 
@@ -67,33 +71,76 @@ int store_owner_modules(const struct store *st, const char *owner, struct store_
 	return 200;
 }
 
-int store_owner_lock(const struct store *st, const char *owner, struct tdb_context **db, size_t *versions,
+int store_owner_flock(const struct store *st, const char *owner, int *fd, char *err, size_t errsz)
+{
+	char dir[OWNER_PATH_MAX];
+	struct stat a, b;
+	*fd = -1;
+	if (fmt(dir, sizeof dir, "%s/%s", st->root, owner) < 0)
+		return ERR(404, "no such owner");
+	/* a tree set aside and made again meanwhile: the new one's lock */
+	for (int tries = 0; tries < 8; tries++) {
+		int d = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (d < 0)
+			return errno == ENOENT ? ERR(404, "no tree for '%s'", owner)
+			                       : ERR(500, "unable to open '%s': %s", dir, strerror(errno));
+		int rc;
+		while ((rc = flock(d, LOCK_EX)) < 0 && errno == EINTR)
+			;
+		if (rc < 0) {
+			rc = ERR(500, "unable to lock '%s': %s", dir, strerror(errno));
+			close(d);
+			return rc;
+		}
+		if (fstat(d, &a) == 0 && stat(dir, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+			*fd = d;
+			return 200;
+		}
+		close(d);
+	}
+	return ERR(500, "'%s' keeps being replaced", dir);
+}
+
+int store_owner_lock(const struct store *st, const char *owner, struct store_owner_hold *h, size_t *versions,
                      char *err, size_t errsz)
 {
 	*versions = 0;
-	if (!(*db = store_index_lock(st, owner, INDEX_WRITE)))
-		return errno == ENOENT ? 200
-		       : ERR(500, "unable to lock the index of '%s': %s", owner, strerror(errno));
+	h->db = NULL;
+	int code = store_owner_flock(st, owner, &h->fd, err, errsz);
+	if (code == 404)
+		return 200;
+	if (code != 200)
+		return code;
+	if (!(h->db = store_index_lock(st, owner, INDEX_WRITE))) {
+		if (errno == ENOENT)
+			return 200;
+		code = ERR(500, "unable to lock the index of '%s': %s", owner, strerror(errno));
+		store_owner_unlock(h);
+		return code;
+	}
 	struct modules_ctx c = {0};
-	if (tdb_traverse_read(*db, modules_one, &c) < 0 && !c.fail)
+	if (tdb_traverse_read(h->db, modules_one, &c) < 0 && !c.fail)
 		c.fail = 2;
 	for (size_t i = 0; i < c.n; i++)
 		*versions += c.m[i].nv;
 	store_owner_modules_free(c.m, c.n);
 	if (c.fail) {
-		store_owner_unlock(*db);
-		*db = NULL;
+		store_owner_unlock(h);
 		return ERR(500, "unable to read the index of '%s'%s", owner, c.fail == 2 ? "" : ": out of memory");
 	}
 	return 200;
 }
 
-void store_owner_unlock(struct tdb_context *db)
+void store_owner_unlock(struct store_owner_hold *h)
 {
-	if (db) {
-		tdb_transaction_cancel(db);
-		tdb_close(db);
+	if (h->db) {
+		tdb_transaction_cancel(h->db);
+		tdb_close(h->db);
 	}
+	if (h->fd >= 0)
+		close(h->fd);
+	h->db = NULL;
+	h->fd = -1;
 }
 
 void store_owner_modules_free(struct store_module *m, size_t n)

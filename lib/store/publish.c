@@ -145,6 +145,7 @@ struct pub {
 	const struct store *st;
 	const char *owner, *zippath;
 	const struct modzip_info *mi;
+	store_owner_fn *still;          /* does the owner still exist? (NULL: not asked) */
 	char *err;
 	size_t errsz;
 	char dir[FILE_PATH_MAX], sub[ESCAPED_MAX + 8], ownerdir[OWNER_PATH_MAX];
@@ -232,9 +233,12 @@ static int pub_spool_small(struct pub *p)
 	return 0;
 }
 
-/* 2. the owner directory (it holds the lock), then the lock */
+/* 2. the owner directory (it holds the lock), then the lock; an owner
+ * deleted meanwhile gets no tree again (store_publish's still) */
 static int pub_lock(struct pub *p)
 {
+	if (p->still && !p->still(p->st, p->owner))
+		return PERR(409, "'%s' was deleted while this upload ran: not published", p->owner);
 	if (mkdir(p->ownerdir, STORE_MODE_DIR) == 0) {
 		if (fsync_path(p->st->root) < 0)
 			return PERR(-1, "unable to sync '%s': %s", p->st->root, strerror(errno));
@@ -247,10 +251,12 @@ static int pub_lock(struct pub *p)
 		/* the owner's tree went while this waited for its lock:
 		 * goreg-admin user delete set it aside */
 		if (errno == ENOENT)
-			return PERR(409, "'%s' was deleted while this upload waited: not published", p->owner);
+			return PERR(409, "'%s' was deleted while this upload ran: not published", p->owner);
 		return PERR(-1, "unable to lock the index of '%s': %s", p->owner, strerror(errno));
 	}
 	p->in_txn = 1;
+	if (p->still && !p->still(p->st, p->owner))
+		return PERR(409, "'%s' was deleted while this upload ran: not published", p->owner);
 	if (fresh && fsync_path(p->ownerdir) < 0)
 		return PERR(-1, "unable to sync '%s': %s", p->ownerdir, strerror(errno));
 	store_crash_point("publish-locked");
@@ -403,10 +409,10 @@ static void pub_end(struct pub *p)
 }
 
 int store_publish(const struct store *st, const char *owner, const char *zippath,
-                  const struct modzip_info *mi, const char *uploader, int64_t now,
+                  const struct modzip_info *mi, const char *uploader, int64_t now, store_owner_fn *still,
                   struct verinfo *vi, char *err, size_t errsz)
 {
-	struct pub p = {.st = st, .owner = owner, .zippath = zippath, .mi = mi, .err = err,
+	struct pub p = {.st = st, .owner = owner, .zippath = zippath, .mi = mi, .still = still, .err = err,
 	                .errsz = errsz, .tfd = {-1, -1}};
 	int code = pub_paths(&p);
 	if (code != 200)
@@ -559,22 +565,12 @@ int store_delete(const struct store *st, const char *owner, const char *module,
 	 * version that took it there would find the record marked, finish
 	 * the delete and answer 204 as the first one does.  Under this lock a
 	 * marked record is a delete that died, which a delete finishes (204);
-	 * a delete that waited finds the version gone (404).  flock(2), not
-	 * fcntl(2): closing this descriptor must not drop tdb's locks. */
-	char odir[OWNER_PATH_MAX];
-	int lfd = fmt(odir, sizeof odir, "%s/%s", st->root, owner) < 0 ? -1
-	          : open(odir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (lfd < 0)
-		return errno == ENOENT || errno == ENAMETOOLONG ? ERR(404, "%s@%s: not found", module, version)
-		       : ERR(500, "unable to open '%s': %s", odir, strerror(errno));
-	int code;
-	while ((code = flock(lfd, LOCK_EX)) < 0 && errno == EINTR)
-		;
-	if (code < 0) {
-		code = ERR(500, "unable to lock '%s': %s", odir, strerror(errno));
-		close(lfd);
+	 * a delete that waited finds the version gone (404). */
+	int lfd, code = store_owner_flock(st, owner, &lfd, err, errsz);
+	if (code == 404)
+		return ERR(404, "%s@%s: not found", module, version);
+	if (code != 200)
 		return code;
-	}
 	if (!(d.db = store_index_lock(st, owner, INDEX_WRITE))) {
 		code = errno == ENOENT ? ERR(404, "%s@%s: not found", module, version)
 		       : ERR(500, "unable to lock the index of '%s': %s", owner, strerror(errno));

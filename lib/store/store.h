@@ -174,14 +174,26 @@ int store_owner_modules(const struct store *st, const char *owner, struct store_
                         char *err, size_t errsz);
 void store_owner_modules_free(struct store_module *m, size_t n);
 
-/* The owner's index lock, held by goreg-admin user delete from the count
- * of the owner's versions (*versions) to the end of store_owner_set_aside,
- * so that no publish or delete lands in between; a publish that waited
- * for it finds the tree gone and is refused (409).  *db is NULL when the
- * owner has no index.  200 or 500; store_owner_unlock lets go. */
-int store_owner_lock(const struct store *st, const char *owner, struct tdb_context **db, size_t *versions,
+/* The owner's tree locked against deletes: flock(2) on ROOT/OWNER (the
+ * directory open now, checked to be the one the path names once locked).
+ * 200 and *fd, 404 when there is no tree, 500.  A delete holds it from
+ * start to end, so of racing deletes of a version one finds it. */
+int store_owner_flock(const struct store *st, const char *owner, int *fd, char *err, size_t errsz);
+
+/* The owner's locks, held by goreg-admin user delete from the count of
+ * the owner's versions (*versions) to the end of store_owner_set_aside,
+ * so that no publish or delete lands in between: the tree's flock (as a
+ * delete takes it, first) and the index lock.  A publish that waited for
+ * it finds the tree or the owner gone and is refused (409).  Either may
+ * be absent (-1, NULL) when the owner has no tree or no index.  200 or
+ * 500; store_owner_unlock lets go. */
+struct store_owner_hold {
+	int fd;
+	struct tdb_context *db;
+};
+int store_owner_lock(const struct store *st, const char *owner, struct store_owner_hold *h, size_t *versions,
                      char *err, size_t errsz);
-void store_owner_unlock(struct tdb_context *db);
+void store_owner_unlock(struct store_owner_hold *h);
 
 /* Move ROOT/OWNER, all of it, to ROOT/lost+found/OWNER.deleted.NOW (its
  * path into dst): 200, 204 when there is no ROOT/OWNER, or 500. */
@@ -204,8 +216,14 @@ int store_backup(const struct store *st, const char *dst, struct store_backup_co
  * as owner's mi->module@mi->version.  201, or 409 if it exists.  On input
  * vi->zip_sha256 holds the zip's SHA-256 (hex; computed while spooling);
  * on output *vi is the stored record. */
+typedef int store_owner_fn(const struct store *st, const char *owner);
+/* still, when not NULL, says whether the owner still exists (the
+ * accounts' word, which the store does not read): asked before the
+ * owner's tree is made and again under its lock, so that an upload that
+ * began before goreg-admin user delete cannot make the tree again after
+ * it (409). */
 int store_publish(const struct store *st, const char *owner, const char *zippath,
-                  const struct modzip_info *mi, const char *uploader, int64_t now,
+                  const struct modzip_info *mi, const char *uploader, int64_t now, store_owner_fn *still,
                   struct verinfo *vi, char *err, size_t errsz);
 /* Remove a version: 204, or 404 if it does not exist. */
 int store_delete(const struct store *st, const char *owner, const char *module,

@@ -5,7 +5,8 @@
 # delete --force racing goreg-upload into the same owner: every upload
 # either landed before (its version in the tree set aside, whole) or
 # after (in a new tree), or was refused saying the owner was deleted, and
-# goreg-fsck finds both trees clean.
+# goreg-fsck finds both trees clean; an HTTP upload still sending its
+# body when its owner is deleted is refused, and makes no tree again.
 . "$(dirname "$0")/lib.sh"
 
 N=12
@@ -99,7 +100,7 @@ for u in 1 2 3; do
 		"0 1 0") before=$((before + 1)) ;;
 		"0 0 1") after=$((after + 1)) ;;
 		"1 0 0")
-			if grep -q "'acme' was deleted while this upload waited: not published" "$T/up.$u.$k.err"; then
+			if grep -q "'acme' was deleted while this upload ran: not published" "$T/up.$u.$k.err"; then
 				refused=$((refused + 1))
 			else
 				bad="$bad $v:refused:$(cat "$T/up.$u.$k.err")"
@@ -113,4 +114,21 @@ is "$bad" "" "every upload landed whole before the delete or after it, or was re
 diag "uploads: $before before the delete (set aside), $after after it, $refused refused while waiting"
 [ $before -ge 1 ]
 ok $? "some landed before the delete (in the set-aside tree)"
+
+# an upload over HTTP still sending its body when the owner is deleted:
+# it must not make the owner's tree again (409, nothing under ROOT/slow)
+admin "$R" user add slow >/dev/null && STOK=$(admin "$R" token add slow) || bail "user add slow"
+mkdir -p "$T/big" && printf 'module example.com/big\n\ngo 1.19\n' > "$T/big/go.mod" &&
+	head -c 3000000 /dev/urandom > "$T/big/data.bin" && pack example.com/big v1.0.0 "$T/big" "$T/big.zip" ||
+	bail "big zip"
+curl -sS -o "$T/slow.body" -w '%{http_code}' --limit-rate 1M --user "slow:$STOK" --upload-file "$T/big.zip" \
+	"$BASE/api/packages/slow/go/upload" > "$T/slow.code" &
+cpid=$!
+sleep 1
+admin "$R" user delete slow --force 2>/dev/null
+wait $cpid
+is "$(cat "$T/slow.code")" 409 "an upload under way when its owner is deleted: 409"
+like "$(cat "$T/slow.body")" "'slow' was deleted while this upload ran: not published" "  saying why"
+[ ! -e "$R/slow" ]
+ok $? "  and the owner's tree is not made again"
 done_testing

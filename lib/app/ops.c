@@ -610,27 +610,41 @@ static int upload_query(const char *query, struct modzip_want *want, char *qmod,
 	return 200;
 }
 
-/* GET /api/v1/packages/{owner}[?type=go][&q=TEXT], and goreg-list OWNER:
- * the owner's versions as Gitea's package API lists an owner's packages,
- * a JSON array of objects with the fields of its Package that goreg has
- * (type, name, version, created_at), by module path, then in semver
- * order.  q keeps the modules whose path holds it (ASCII case ignored); a
- * type other than go lists nothing.  Module paths and versions are made
- * of characters JSON strings take as they are (go.dev/ref/mod#go-mod-file-ident,
- * semver.org), and every one here passed modpath_check on its way in. */
+/* GET /api/v1/packages/{owner}[?type=go][&q=TEXT][&page=P&limit=N], and
+ * goreg-list OWNER: the owner's versions as Gitea's package API lists an
+ * owner's packages, a JSON array of objects with the fields of its
+ * Package that goreg has (type, name, version, created_at), by module
+ * path, then in semver order.  q keeps the modules whose path holds it
+ * (ASCII case ignored); a type other than go (or "", every type) lists
+ * nothing; limit takes N at most, from the (P-1)*N-th on (P 1 without
+ * page), as Gitea pages; without limit, all of them. */
+static int query_count(const struct qparam *p, long *out)
+{
+	char *end;
+	long v = strtol(p->val, &end, 10);
+	if (p->pr || !p->val[0] || *end || v < 1 || v > 1000000)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 void ops_packages(const struct store *st, const struct op_args *a, struct reply *r)
 {
 	char err[MSG_MAX], q[sizeof ((struct qparam *)0)->val] = "";
 	const char *query = a->query;
 	int go = 1, code = 200;
+	long page = 1, limit = -1;
 	struct qparam p;
 	while (code == 200 && query_next(&query, &p)) {
 		if (query_is(&p, "type") && p.pr == 0)
-			go = strcmp(p.val, "go") == 0;
+			go = strcmp(p.val, "go") == 0 || !p.val[0];
 		else if (query_is(&p, "q") && p.pr == 0)
 			strcpy(q, p.val);
+		else if ((query_is(&p, "page") && query_count(&p, &page) == 0) ||
+		         (query_is(&p, "limit") && query_count(&p, &limit) == 0))
+			;
 		else if (p.l)
-			code = query_refuse(&p, "the listing takes type, q", err, sizeof err);
+			code = query_refuse(&p, "the listing takes type, q, page, limit", err, sizeof err);
 	}
 	struct store_module *m = NULL;
 	size_t n = 0;
@@ -639,8 +653,9 @@ void ops_packages(const struct store *st, const struct op_args *a, struct reply 
 	struct buf b = {0};
 	int fail = buf_add(&b, "[", 1) < 0;
 	const char *sep = "";
-	for (size_t i = 0; i < n && go && !fail && code == 200; i++)
-		for (size_t j = 0; j < m[i].nv && strcasestr(m[i].path, q) && !fail; j++) {
+	long skip = limit > 0 ? (page - 1) * limit : 0, left = limit;
+	for (size_t i = 0; i < n && go && !fail && code == 200 && left != 0; i++)
+		for (size_t j = 0; j < m[i].nv && strcasestr(m[i].path, q) && !fail && left != 0; j++) {
 			struct verinfo vi;
 			char t[32];
 			/* a version a delete has begun on is gone already: 404 */
@@ -650,10 +665,17 @@ void ops_packages(const struct store *st, const struct op_args *a, struct reply 
 			}
 			if (code != 200)
 				break;
+			if (skip > 0) {
+				skip--;
+				continue;
+			}
 			time_rfc3339(vi.time, t);
-			fail = buf_printf(&b, "%s\n{\"type\":\"go\",\"name\":\"%s\",\"version\":\"%s\",\"created_at\":\"%s\"}",
-			                  sep, m[i].path, m[i].v[j], t) < 0;
+			fail = buf_printf(&b, "%s\n{\"type\":\"go\",\"name\":", sep) < 0 ||
+			       buf_json_string(&b, m[i].path) < 0 || buf_add(&b, ",\"version\":", 11) < 0 ||
+			       buf_json_string(&b, m[i].v[j]) < 0 ||
+			       buf_printf(&b, ",\"created_at\":\"%s\"}", t) < 0;
 			sep = ",";
+			left -= left > 0;
 		}
 	store_owner_modules_free(m, n);
 	if (code != 200)

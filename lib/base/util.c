@@ -430,3 +430,19 @@ char **dir_names(const char *dir, size_t *n)
 	errno = e;
 	return v;
 }
+
+int buf_json_string(struct buf *b, const char *s)
+{
+	int fail = buf_add(b, "\"", 1) < 0;
+	for (const char *p = s; *p && !fail; p++) {
+		size_t n = strcspn(p, "\"\\\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f"
+		                      "\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f");
+		fail = buf_add(b, p, n) < 0;
+		p += n;
+		if (!*p || fail)
+			break;
+		unsigned char c = (unsigned char)*p;
+		fail = c == '"' || c == '\\' ? buf_printf(b, "\\%c", c) < 0 : buf_printf(b, "\\u%04x", c) < 0;
+	}
+	return fail || buf_add(b, "\"", 1) < 0 ? -1 : 0;
+}

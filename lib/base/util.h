@@ -14,6 +14,9 @@ struct buf {
 int buf_add(struct buf *b, const void *data, size_t n);     /* 0 or -1 (ENOMEM) */
 int buf_puts(struct buf *b, const char *s);
 int buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* s as a JSON string, quotes included (RFC 8259 section 7: '"', '\\' and
+ * the control characters escaped): 0 or -1 (ENOMEM). */
+int buf_json_string(struct buf *b, const char *s);
 void buf_free(struct buf *b);
 
 int write_all(int fd, const void *data, size_t n);          /* 0, or -1 with errno */

@@ -40,9 +40,20 @@ for FE in httpd cgi; do
 	is "$code $(cat "$T/body")" "200 []" "$FE: ?type=npm lists nothing"
 	code=$(fetch $FE GET '/api/v1/packages/pub?q=OPEN&type=go')
 	is "$code $(jsonl "$T/body")" "200 example.com/open v1.0.0 go time 4" "$FE: ?q=OPEN keeps the paths that hold it"
-	code=$(fetch $FE GET '/api/v1/packages/pub?page=2')
+	code=$(fetch $FE GET '/api/v1/packages/pub?type=')
+	is "$code $(jsonl "$T/body")" "200 $PUB" "$FE: ?type= (every type, as Gitea has it) lists the same"
+	code=$(fetch $FE GET '/api/v1/packages/pub?limit=1')
+	is "$code $(jsonl "$T/body")" "200 example.com/open v1.0.0 go time 4" "$FE: ?limit=1: the first"
+	code=$(fetch $FE GET '/api/v1/packages/pub?limit=1&page=2')
+	is "$code $(jsonl "$T/body")" "200 example.com/secret v1.2.0 go time 4" "$FE: ?limit=1&page=2: the second"
+	code=$(fetch $FE GET '/api/v1/packages/pub?page=3&limit=1')
+	is "$code $(cat "$T/body")" "200 []" "$FE: a page past the end: []"
+	code=$(fetch $FE GET '/api/v1/packages/pub?page=0&limit=1')
+	is "$code" 400 "$FE: page=0 is 400"
+	code=$(fetch $FE GET '/api/v1/packages/pub?sort=name')
 	is "$code" 400 "$FE: an unknown query parameter is 400"
-	like "$(cat "$T/body")" 'unknown or malformed query parameter "page=2" \(the listing takes type, q\)' "$FE:   naming it"
+	like "$(cat "$T/body")" 'unknown or malformed query parameter "sort=name" \(the listing takes type, q, page, limit\)' \
+		"$FE:   naming it"
 	code=$(fetch $FE GET '/api/v1/packages/pub?q=%zz')
 	is "$code" 400 "$FE: malformed percent-encoding is 400"
 	code=$(fetch $FE HEAD /api/v1/packages/pub)

@@ -106,9 +106,31 @@ static void nofollow(void)
 		printf("# unable to remove %s\n", dir);
 }
 
+/* RFC 8259 section 7: '"', '\\' and U+0000..U+001F escaped, the rest as is */
+static void json_strings(void)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{"example.com/hello", "\"example.com/hello\""},
+		{"", "\"\""},
+		{"a\"b\\c", "\"a\\\"b\\\\c\""},
+		{"\x01\n\x1f\x7f", "\"\\u0001\\u000a\\u001f\x7f\""},
+		{"caf\xc3\xa9 <x>", "\"caf\xc3\xa9 <x>\""},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct buf b = {0};
+		ok(buf_json_string(&b, cases[i].in) == 0 && b.len == strlen(cases[i].want) &&
+		       memcmp(b.p, cases[i].want, b.len) == 0,
+		   "buf_json_string case %zu", i);
+		buf_free(&b);
+	}
+}
+
 int main(void)
 {
 	nofollow();
+	json_strings();
 	int *v = NULL;
 	size_t cap = 0;
 	is_int(grow(&v, &cap, 1, sizeof *v), 0, "first element: room made");

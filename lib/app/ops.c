@@ -12,7 +12,6 @@
 #include "auth/auth.h"
 #include "base/limits.h"
 #include "base/prog.h"
-#include "base/sha256.h"
 #include "gomod/modzip.h"
 #include "http/field.h"
 #include "app/route.h"
@@ -282,11 +281,11 @@ static void audit_done(struct audit *au, int64_t now, const struct actor *who, c
 		warnx_("%s %s %s@%s done but not audited: %s", action, owner, module, version, err);
 }
 
-/* Spool the body into ROOT/tmp, hashing it on the way.  Returns the open,
- * locked spool file (the caller closes it once the file is published or
- * removed), or -1 with the reply filled. */
+/* Spool the body into ROOT/tmp.  Returns the open, locked spool file (the
+ * caller closes it once the file is published or removed), or -1 with the
+ * reply filled. */
 static int spool(const struct store *st, const struct body_source *body, long long declared,
-                 char *path, size_t pathsz, char sha_hex[65], struct reply *r)
+                 char *path, size_t pathsz, struct reply *r)
 {
 	/* locked until the spool file is renamed away or removed, so that a
 	 * concurrent goreg-fsck --repair never takes it for a leftover */
@@ -294,8 +293,6 @@ static int spool(const struct store *st, const struct body_source *body, long lo
 	if (fd < 0)
 		return reply_error(r, errno == ENOSPC ? 503 : 500, "unable to create a spool file in '%s/tmp': %s",
 		                   st->root, strerror(errno)), -1;
-	struct sha256 h;
-	sha256_init(&h);
 	static char chunk[IO_CHUNK];
 	long long total = 0;
 	for (;;) {
@@ -315,7 +312,6 @@ static int spool(const struct store *st, const struct body_source *body, long lo
 			reply_error(r, 413, "module zip larger than %lld bytes", (long long)MODZIP_MAX_ZIP);
 			goto fail;
 		}
-		sha256_update(&h, chunk, (size_t)got);
 		if (write_all(fd, chunk, (size_t)got) < 0) {
 			reply_error(r, errno == ENOSPC ? 503 : 500, "unable to write '%s': %s", path,
 			            strerror(errno));
@@ -334,9 +330,6 @@ static int spool(const struct store *st, const struct body_source *body, long lo
 		reply_error(r, 500, "unable to sync '%s': %s", path, strerror(errno));
 		goto fail;
 	}
-	unsigned char sum[32];
-	sha256_final(&h, sum);
-	hex_encode(sum, 32, sha_hex);
 	return fd;
 fail:
 	close(fd);
@@ -355,11 +348,20 @@ void ops_upload(const struct store *st, const struct op_args *a, struct reply *r
 		reply_error(r, 413, "module zip larger than %lld bytes", (long long)MODZIP_MAX_ZIP);
 		return;
 	}
-	int sfd = spool(st, a->body, a->declared_len, path, sizeof path, vi.zip_sha256, r);
+	int sfd = spool(st, a->body, a->declared_len, path, sizeof path, r);
 	if (sfd < 0)
 		return;
+	/* the zip's SHA-256 (its ETag) is read with the entries, which is
+	 * faster than hashing it as it comes (sha256_update2) */
+	struct modzip_want want = {NULL, NULL, 0, 1};
+	if (a->want) {
+		want = *a->want;
+		want.file_sha256 = 1;
+	}
 	struct modzip_info mi;
-	int v = modzip_check_as(path, a->want, &mi, err, sizeof err);
+	int v = modzip_check_as(path, &want, &mi, err, sizeof err);
+	if (v == 0)
+		hex_encode(mi.file_sha256, 32, vi.zip_sha256);
 	const char *why = v == 0 ? store_check_module(mi.module) : NULL;
 	if (why) {
 		fmt(err, sizeof err, "%.400s: %s", mi.module, why);
@@ -624,7 +626,7 @@ void ops_dispatch(const struct store *st, const struct request *rq, int64_t now,
 	}
 	struct actor actor = {who.user, rq->remote_addr[0] ? rq->remote_addr : "-"};
 	char qmod[MODPATH_MAX + 1], qver[VERSION_MAX + 1];
-	struct modzip_want want = {NULL, NULL, 0};
+	struct modzip_want want = {NULL, NULL, 0, 0};
 	if (rt.op == OP_UPLOAD && (code = upload_query(rq->target, &want, qmod, qver, err, sizeof err)) != 200) {
 		reply_error(r, code, "%s", err);
 		return;

@@ -295,11 +295,28 @@ static int spool(const struct store *st, const struct body_source *body, long lo
 		                   st->root, strerror(errno)), -1;
 	static char chunk[IO_CHUNK];
 	long long total = 0;
+	int copy = body->copy != NULL;
 	for (;;) {
 		int status = 500;
-		ssize_t got = body->read(body->ctx, chunk, sizeof chunk, &status);
+		/* never much past the limit: at most one byte over */
+		long long room = MODZIP_MAX_ZIP + 1 - total;
+		ssize_t got = copy ? body->copy(body->ctx, fd, room < SPOOL_COPY ? (size_t)room : SPOOL_COPY, &status)
+		                   : -2;
+		if (got == -2) {
+			copy = 0;
+			if ((got = body->read(body->ctx, chunk, sizeof chunk, &status)) > 0 &&
+			    write_all(fd, chunk, (size_t)got) < 0) {
+				reply_error(r, errno == ENOSPC ? 503 : 500, "unable to write '%s': %s", path,
+				            strerror(errno));
+				goto fail;
+			}
+		}
 		if (got == 0)
 			break;
+		if (got < 0 && copy && errno == ENOSPC) {
+			reply_error(r, 503, "unable to write '%s': %s", path, strerror(ENOSPC));
+			goto fail;
+		}
 		if (got < 0) {
 			reply_error(r, status, status == 413 ? "module zip larger than %lld bytes"
 			                      : status == 408 ? "request body too slow"
@@ -310,11 +327,6 @@ static int spool(const struct store *st, const struct body_source *body, long lo
 		total += got;
 		if (total > MODZIP_MAX_ZIP) {
 			reply_error(r, 413, "module zip larger than %lld bytes", (long long)MODZIP_MAX_ZIP);
-			goto fail;
-		}
-		if (write_all(fd, chunk, (size_t)got) < 0) {
-			reply_error(r, errno == ENOSPC ? 503 : 500, "unable to write '%s': %s", path,
-			            strerror(errno));
 			goto fail;
 		}
 	}

@@ -129,10 +129,80 @@ static int versions(const struct store *st, const struct op_args *a, char ***v, 
 	return 0;
 }
 
+/* The module's list record ("VERSION\n" lines in semver order; with nul,
+ * a copy with NULs for the newlines), when no upstream's list merges in
+ * (the owner has no upstream, or the module is private); else 0 and the
+ * caller takes versions().  2 with a record the caller frees, 1 with one
+ * kept (store_fetch_ref), -1 with the reply filled. */
+static int raw_versions(const struct store *st, const struct op_args *a, char **data, size_t *len,
+                        struct reply *r, int nul)
+{
+	char err[MSG_MAX];
+	struct upstream up;
+	if (a->upstream && fetch_eligible(st, a->owner, a->module, &up, err, sizeof err) == 200)
+		return 0;
+	const char *rec;
+	int owned;
+	int code = store_versions_raw(st, a->owner, a->module, &rec, len, &owned, err, sizeof err);
+	if (code != 200)
+		return reply_error(r, code, "%s", err), -1;
+	*data = (char *)rec;
+	/* a copy of ours to change; every line ends, the last one too */
+	if (nul || rec[*len - 1] != '\n') {
+		char *d = owned ? realloc((char *)rec, *len + 1) : malloc(*len + 1);
+		if (!d) {
+			if (owned)
+				free((char *)rec);
+			return reply_error(r, 500, "out of memory"), -1;
+		}
+		if (!owned)
+			memcpy(d, rec, *len);
+		if (d[*len - 1] != '\n')
+			d[(*len)++] = '\n';
+		*data = d;
+		owned = 1;
+	}
+	for (size_t i = 0; nul && i < *len; i++)
+		if ((*data)[i] == '\n')
+			(*data)[i] = 0;
+	return owned ? 2 : 1;
+}
+
+/* the next version in a raw record from *at, NULL at its end */
+static const char *raw_next(const char *data, size_t len, size_t *at)
+{
+	while (*at < len && data[*at] == 0)
+		++*at;
+	if (*at >= len)
+		return NULL;
+	const char *v = data + *at;
+	*at += strnlen(v, len - *at) + 1;
+	return v;
+}
+
 void ops_list(const struct store *st, const struct op_args *a, struct reply *r)
 {
-	char **v;
-	size_t n;
+	char **v, *data;
+	size_t n, len;
+	int raw = raw_versions(st, a, &data, &len, r, 1);
+	if (raw < 0)
+		return;
+	if (raw) {
+		/* the record less its pseudo-versions, in place; a version
+		 * with no '-' is none (go.dev/ref/mod#pseudo-versions) */
+		size_t out = 0, at = 0, l;
+		for (const char *p; (p = raw_next(data, len, &at));) {
+			l = strlen(p);
+			if (memchr(p, '-', l) && semver_classify(p) == SEMVER_PSEUDO)
+				continue;
+			if (p != data + out)
+				memmove(data + out, p, l);
+			out += l;
+			data[out++] = '\n';
+		}
+		reply_take(r, 200, "text/plain; charset=utf-8", data, out);
+		return;
+	}
 	if (versions(st, a, &v, &n, r) < 0)
 		return;
 	struct buf b = {0};
@@ -239,22 +309,38 @@ void ops_zip(const struct store *st, const struct op_args *a, struct reply *r)
 
 void ops_latest(const struct store *st, const struct op_args *a, struct reply *r)
 {
-	char **v;
-	size_t n;
-	if (versions(st, a, &v, &n, r) < 0)
+	char **v = NULL, *data = NULL;
+	size_t n = 0, len = 0;
+	int raw = raw_versions(st, a, &data, &len, r, 0);
+	if (raw < 0 || (!raw && versions(st, a, &v, &n, r) < 0))
 		return;
 	/* The version go would pick (go.dev/ref/mod#version-queries, "latest"):
 	 * the highest release, else the highest pre-release, else the highest
-	 * pseudo-version.  v is in semver order, so scan from the top. */
-	const char *pick = NULL;
-	for (int want = SEMVER_RELEASE; want <= SEMVER_PSEUDO && !pick; want++)
-		for (size_t i = n; i-- > 0;)
-			if ((int)semver_classify(v[i]) == want) {
-				pick = v[i];
-				break;
+	 * pseudo-version.  The versions are in semver order, so scan from the
+	 * top: the first release found ends it, which with a record of
+	 * thousands is mostly the first line looked at. */
+	char pick[SEMVER_PSEUDO + 1][VERSION_MAX + 1] = {"", "", ""}, top[VERSION_MAX + 1] = "", line[VERSION_MAX + 1];
+	for (size_t i = raw ? len : n, end = i; i-- > 0 && !pick[SEMVER_RELEASE][0];) {
+		const char *p = v ? v[i] : line;
+		if (!v) {
+			/* the record's line data[i, end), found from its end */
+			if (data[i] == '\n' || (i > 0 && data[i - 1] != '\n')) {
+				end = data[i] == '\n' ? i : end;
+				continue;
 			}
-	char ver[VERSION_MAX + 1];
-	snprintf(ver, sizeof ver, "%s", pick ? pick : v[n - 1]);
+			snprintf(line, sizeof line, "%.*s", (int)(end - i), data + i);
+		}
+		enum semver_class c = semver_classify(p);
+		if (!pick[c][0])
+			snprintf(pick[c], sizeof pick[c], "%s", p);
+		if (!top[0])
+			snprintf(top, sizeof top, "%s", p);
+	}
+	const char *ver = pick[SEMVER_RELEASE][0] ? pick[SEMVER_RELEASE]
+	                : pick[SEMVER_PRERELEASE][0] ? pick[SEMVER_PRERELEASE]
+	                : pick[SEMVER_PSEUDO][0] ? pick[SEMVER_PSEUDO] : top;
+	if (raw == 2)
+		free(data);
 	store_list_free(v, n);
 	struct op_args info = *a;
 	info.version = ver;

@@ -29,12 +29,17 @@ int reply_bytes(struct reply *r, int status, const char *ctype, const void *data
 	if (!p)
 		return -1;
 	memcpy(p, data, n);
+	reply_take(r, status, ctype, p, n);
+	return 0;
+}
+
+void reply_take(struct reply *r, int status, const char *ctype, char *p, size_t n)
+{
 	free(r->mem);
 	r->mem = p;
 	r->mem_len = n;
 	r->status = status;
 	r->content_type = ctype;
-	return 0;
 }
 
 int reply_error(struct reply *r, int status, const char *f, ...)

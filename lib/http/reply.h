@@ -32,6 +32,8 @@ void reply_free(struct reply *r);
 int reply_error(struct reply *r, int status, const char *f, ...) __attribute__((format(printf, 3, 4)));
 /* Memory body: takes a copy. */
 int reply_bytes(struct reply *r, int status, const char *ctype, const void *data, size_t n);
+/* Memory body: takes p itself (malloc'd, freed with the reply). */
+void reply_take(struct reply *r, int status, const char *ctype, char *p, size_t n);
 const char *http_reason(int status);
 
 #endif

@@ -502,13 +502,20 @@ int store_list_split(const char *data, size_t len, char ***out, size_t *n)
 	return 0;
 }
 
-/* store_get_list, through st's kept records when st is not NULL */
-static int get_list(const struct store *st, struct tdb_context *db, const char *module, char ***v, size_t *n)
+/* a module's list record, through st's kept records when st is not NULL */
+static TDB_DATA fetch_list(const struct store *st, struct tdb_context *db, const char *module)
 {
 	struct buf k = {0};
 	TDB_DATA key = key_of(&k, STORE_KEY_LIST, module, NULL);
 	TDB_DATA val = !key.dptr ? (TDB_DATA){NULL, 0} : st ? store_fetch(st, db, key) : tdb_fetch(db, key);
 	buf_free(&k);
+	return val;
+}
+
+/* store_get_list, through st's kept records when st is not NULL */
+static int get_list(const struct store *st, struct tdb_context *db, const char *module, char ***v, size_t *n)
+{
+	TDB_DATA val = fetch_list(st, db, module);
 	int r = store_list_split(val.dptr ? (const char *)val.dptr : "", val.dptr ? val.dsize : 0, v, n);
 	free(val.dptr);
 	return r;
@@ -539,6 +546,37 @@ int store_versions(const struct store *st, const char *owner, const char *module
 		*versions = NULL;
 		return ERR(404, "%s: no such module", module);
 	}
+	return 200;
+}
+
+int store_versions_raw(const struct store *st, const char *owner, const char *module, const char **data,
+                       size_t *len, int *owned, char *err, size_t errsz)
+{
+	*data = NULL;
+	*len = 0;
+	*owned = 0;
+	struct tdb_context *db = store_index_read(st, owner);
+	if (!db) {
+		if (errno == ENOENT)
+			return ERR(404, "%s: no such module", module);
+		return ERR(500, "unable to open index of '%s': %s", owner, strerror(errno));
+	}
+	struct buf k = {0};
+	TDB_DATA key = key_of(&k, STORE_KEY_LIST, module, NULL);
+	TDB_DATA val = key.dptr ? store_fetch_ref(st, db, key, owned) : (TDB_DATA){NULL, 0};
+	buf_free(&k);
+	store_index_read_done(st, db);
+	size_t i = 0;
+	while (val.dptr && i < val.dsize && val.dptr[i] == '\n')
+		i++;
+	if (!val.dptr || i == val.dsize) {
+		if (*owned)
+			free(val.dptr);
+		*owned = 0;
+		return ERR(404, "%s: no such module", module);
+	}
+	*data = (const char *)val.dptr;
+	*len = val.dsize;
 	return 200;
 }
 

@@ -102,6 +102,10 @@ void store_cache_drop(struct store_cache *c, struct store_handle *h);
  * sequence number has not moved since the record was read: then without
  * a lock or a read of the record, whatever its chain. */
 struct TDB_DATA store_fetch(const struct store *st, struct tdb_context *db, struct TDB_DATA key);
+/* store_fetch, but a kept record is not copied: *owned 0 and the value is
+ * the cache's, good until the next store call; *owned 1: the caller's to
+ * free */
+struct TDB_DATA store_fetch_ref(const struct store *st, struct tdb_context *db, struct TDB_DATA key, int *owned);
 
 /* The store is private (goreg-store(5)): nothing in it has a world bit,
  * nor a group write bit; a group (a static web server's) may read the
@@ -160,6 +164,12 @@ int store_present(const struct store *st, const char *owner, const char *module,
 int store_versions(const struct store *st, const char *owner, const char *module,
                    char ***versions, size_t *n, char *err, size_t errsz);
 void store_list_free(char **versions, size_t n);
+/* The same versions as the record holds them, "VERSION\n" lines (*len
+ * bytes at *data, the caller's to free if *owned, else goreg-httpd's kept
+ * record, good until the next store call): no array of strings for a list
+ * or @latest. */
+int store_versions_raw(const struct store *st, const char *owner, const char *module, const char **data,
+                       size_t *len, int *owned, char *err, size_t errsz);
 
 /* owner's modules, one line each, sorted: "MODULE V1 V2 ..." with the
  * versions of its list record (semver order), into *out (malloc'd);

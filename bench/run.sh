@@ -354,7 +354,7 @@ grow() {
 		else
 			"$B/goreg-pack" -o "$T/c.zip" example.com/many v1.$i.0 "$T/src/many"
 			"$B/goreg-upload" -r "$R" bench "$T/c.zip" >/dev/null 2>&1
-		fi || { note "bench: publishing $i ($3) failed"; exit 1; }
+		fi || { note "bench: publishing $i (${3:-}) failed"; exit 1; }
 		i=$((i + 1))
 	done
 }

@@ -231,13 +231,16 @@ int store_tmp_locked(int fd)
  * TDB_NOMMAP: a process looks up one or two records and exits, and
  * mapping the file is the larger cost: open+fetch+close measured 18.6 us
  * without mmap against 44 us with it on a 1000-version index, 26 against
- * 121 us on a 60 MB one. */
+ * 121 us on a 60 MB one.  But a handle goreg-httpd keeps for a
+ * connection's next requests (INDEX_READ_MAP) reads the sequence number
+ * of each request (cache.c) from the map, not with a pread(2). */
 struct tdb_context *store_tdb_open(const char *path, int hash_size, int how, mode_t mode)
 {
 	int fl = O_RDWR | O_CLOEXEC | (how == INDEX_CREATE ? O_CREAT : 0);
-	struct tdb_context *db = tdb_open(path, hash_size, TDB_NOMMAP | TDB_SEQNUM, fl, mode);
-	if (!db && how == INDEX_READ && (errno == EACCES || errno == EROFS))
-		db = tdb_open(path, 0, TDB_NOMMAP | TDB_SEQNUM, O_RDONLY | O_CLOEXEC, 0);
+	int tf = TDB_SEQNUM | (how == INDEX_READ_MAP ? 0 : TDB_NOMMAP);
+	struct tdb_context *db = tdb_open(path, hash_size, tf, fl, mode);
+	if (!db && (how == INDEX_READ || how == INDEX_READ_MAP) && (errno == EACCES || errno == EROFS))
+		db = tdb_open(path, 0, tf, O_RDONLY | O_CLOEXEC, 0);
 	return db;
 }
 
@@ -274,7 +277,7 @@ struct tdb_context *store_index_read(const struct store *st, const char *owner)
 	    store_cache_get(c, &c->index, path))
 		return c->index.db;
 	drop_index(st);
-	struct tdb_context *db = store_index_open(st, owner, INDEX_READ);
+	struct tdb_context *db = store_index_open(st, owner, c && !c->last ? INDEX_READ_MAP : INDEX_READ);
 	if (db && c) {
 		store_cache_keep(c, &c->index, db);
 		snprintf(c->index_owner, sizeof c->index_owner, "%s", owner);

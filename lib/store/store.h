@@ -216,14 +216,16 @@ int verinfo_decode(const char *data, size_t len, struct verinfo *vi);
 /* Open any of the store's tdb files the way store_index_open does (see
  * store.c: readers open read-write so that tdb takes its read locks, no
  * mmap; INDEX_READ falls back to O_RDONLY where the store is not
- * writable).  how is INDEX_READ, INDEX_WRITE or INDEX_CREATE. */
+ * writable).  how is INDEX_READ, INDEX_WRITE or INDEX_CREATE; or
+ * INDEX_READ_MAP, INDEX_READ with the file mapped, for goreg-httpd's
+ * handles kept for a connection's next requests. */
 struct tdb_context *store_tdb_open(const char *path, int hash_size, int how, mode_t mode);
 /* Is db's open file the one path names now (not replaced meanwhile)? */
 int store_same_file(struct tdb_context *db, const char *path);
 /* Open OWNER/index.tdb.  INDEX_READ and INDEX_WRITE open an existing index
  * (errno ENOENT if there is none), INDEX_CREATE creates it if needed.  See
  * store.c for why readers open it read-write. */
-enum { INDEX_READ, INDEX_WRITE, INDEX_CREATE };
+enum { INDEX_READ, INDEX_WRITE, INDEX_CREATE, INDEX_READ_MAP };
 struct tdb_context *store_index_open(const struct store *st, const char *owner, int how);
 /* Open the index and start a transaction: the owner's lock.  When the
  * file was replaced while this process waited for the lock (goreg-fsck

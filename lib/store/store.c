@@ -590,10 +590,11 @@ static int join_list(char **v, size_t n, struct buf *out, int public_only)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		/* the file-tree @v/list, like the HTTP one, leaves out
-		 * pseudo-versions (go.dev/ref/mod#goproxy-protocol) */
-		if (public_only && semver_classify(v[i]) == SEMVER_PSEUDO)
+		 * pseudo-versions (go.dev/ref/mod#goproxy-protocol), which
+		 * all have a '-' */
+		if (public_only && strchr(v[i], '-') && semver_classify(v[i]) == SEMVER_PSEUDO)
 			continue;
-		if (buf_printf(out, "%s\n", v[i]) < 0)
+		if (buf_add(out, v[i], strlen(v[i])) < 0 || buf_add(out, "\n", 1) < 0)
 			return -1;
 	}
 	return 0;

@@ -364,6 +364,9 @@ grow() {
 # example.com/xI (owner wide)
 one_more_ms() {
 	best=
+	# what the bulk publishing before left unwritten is not this one's
+	# cost: its fsyncs would wait for it
+	sync
 	for k in 1 2 3; do
 		c=$(($2 * 10 + k))
 		if [ "$1" = wide ]; then

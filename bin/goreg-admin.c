@@ -230,10 +230,11 @@ static int user_delete(int argc, char **argv, int64_t now)
 		bad_usage(argc, argv);
 	if (store_check_owner(user))
 		die(1, "no such user '%s'", user);
-	char *mods, moved[ROOT_PATH_MAX + OWNER_MAX + 64], detail[ROOT_PATH_MAX + OWNER_MAX + 128];
+	char moved[ROOT_PATH_MAX + OWNER_MAX + 64], detail[ROOT_PATH_MAX + OWNER_MAX + 128];
 	size_t versions, tokens, orgs;
-	check(store_owner_modules(&st, user, &mods, &versions, err, sizeof err));
-	free(mods);
+	/* held to the end (the process's exit lets go on every die) */
+	struct store_owner_hold lock;
+	check(store_owner_lock(&st, user, &lock, &versions, err, sizeof err));
 	if (versions && !force)
 		die(1, "'%s' still has %zu version%s (goreg-admin owner modules %s): delete them, or pass --force "
 		    "to set them aside", user, versions, versions == 1 ? "" : "s", user);
@@ -254,6 +255,7 @@ static int user_delete(int argc, char **argv, int64_t now)
 	if (*rel)
 		fprintf(stderr, ", its files set aside in %s (%zu versions)", moved, versions);
 	fputc('\n', stderr);
+	store_owner_unlock(&lock);
 	return 0;
 }
 
@@ -275,12 +277,20 @@ static int user_owner_cmd(int argc, char **argv, int64_t now)
 	if (is(what, "user") && is(verb, "delete") && (argc == 3 || argc == 4))
 		return user_delete(argc, argv, now);
 	if (is(what, "owner") && is(verb, "modules") && argc == 3) {
-		char *out;
+		struct store_module *m;
 		size_t n;
 		if (store_check_owner(argv[2]))
 			die(1, "no such owner '%s'", argv[2]);
-		int code = store_owner_modules(&st, argv[2], &out, &n, err, sizeof err);
-		return print(code, out);
+		check(store_owner_modules(&st, argv[2], &m, &n, err, sizeof err));
+		/* "MODULE V1 V2 ...", one line each */
+		for (size_t i = 0; i < n; i++) {
+			fputs(m[i].path, stdout);
+			for (size_t j = 0; j < m[i].nv; j++)
+				printf(" %s", m[i].v[j]);
+			putchar('\n');
+		}
+		store_owner_modules_free(m, n);
+		return fflush(stdout) == 0 ? 0 : (die(111, "unable to write to stdout"), 111);
 	}
 	if (is(what, "owner") && (is(verb, "private") || is(verb, "public")) && argc == 3) {
 		audit_begin();

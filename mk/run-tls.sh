@@ -6,7 +6,7 @@
 # on a unix socket, until Ctrl-C.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
-root=$1 addr=$2 token=$3
+root=$1 addr=$2 token=$3 key=$4
 tls=${GOREG_TLS_DIR:?}
 bin=$top/bin
 for c in openssl nginx; do
@@ -71,8 +71,8 @@ Make it private, and give the go command the token in ~/.netrc:
   $bin/goreg-admin -r $root owner private demo
   printf 'machine $host login demo password $token\n' >> ~/.netrc
 
-Use it from the go command:
-  SSL_CERT_FILE=$tls/ca.pem GOPROXY=$base GONOSUMDB=example.com GOFLAGS=-mod=mod go mod download -json example.com/hello@v1.0.0
+Use it from the go command, which checks what it downloads in demo's own checksum database:
+  SSL_CERT_FILE=$tls/ca.pem GOPROXY=$base GOSUMDB=$key GOFLAGS=-mod=mod go mod download -json example.com/hello@v1.0.0
 
 MSG
 nginx -p "$tls" -e "$tls/error.log" -c "$tls/nginx.conf" </dev/null

@@ -20,6 +20,7 @@
 #include "app/sumdb.h"
 #include "upstream/upstream.h"
 #include "gomod/semver.h"
+#include "store/refusal.h"
 #include "store/store.h"
 #include "base/util.h"
 #include "base/utf8.h"
@@ -449,11 +450,23 @@ fail:
 	return -1;
 }
 
+/* store_publish's question: does the owner still have its account? */
+static int owner_known(const struct store *st, const char *owner)
+{
+	struct owner_info oi;
+	char err[MSG_MAX];
+	return auth_owner_get(st, owner, &oi, err, sizeof err) == 200;
+}
+
 void ops_upload(const struct store *st, const struct op_args *a, struct reply *r)
 {
 	char path[OWNER_PATH_MAX], err[MSG_MAX];
 	struct verinfo vi;
 	memset(&vi, 0, sizeof vi);
+	/* an owner with an account when the upload began must still have it
+	 * when the version lands (a tool may also publish into an owner that
+	 * has none yet: goreg-import, goreg-upload on a new store) */
+	int known = owner_known(st, a->owner);
 	if (a->source)
 		snprintf(vi.source, sizeof vi.source, "%s", a->source);
 	if (a->declared_len > MODZIP_MAX_ZIP) {
@@ -497,7 +510,8 @@ void ops_upload(const struct store *st, const struct op_args *a, struct reply *r
 		reply_error(r, 500, "%s", err);
 		return;
 	}
-	int code = store_publish(st, a->owner, path, &mi, a->who->user, a->published, &vi, err, sizeof err);
+	int code = store_publish(st, a->owner, path, &mi, a->who->user, a->published, known ? owner_known : NULL,
+	                         &vi, err, sizeof err);
 	if (code == 201) {
 		char msg[MODPATH_MAX + VERSION_MAX + 64];
 		snprintf(msg, sizeof msg, "created %s@%s\n", mi.module, mi.version);
@@ -611,7 +625,7 @@ struct actor ops_local_actor(const char *user, char *origin, size_t originsz)
  * an entry of this table.  The router (route.c) finds the op from the URL
  * and checks the method against the entry's methods. */
 static const struct op_def table[] = {
-	{OP_LIST, "goreg-list", "GET, HEAD", ACCESS_READ, 1, "[-r root] owner module", ops_list},
+	{OP_LIST, "goreg-list", "GET, HEAD", ACCESS_READ, 1, "[-r root] owner [module]", ops_list},
 	{OP_INFO, "goreg-info", "GET, HEAD", ACCESS_READ, 2, "[-r root] owner module version", ops_info},
 	{OP_MOD, "goreg-mod", "GET, HEAD", ACCESS_READ, 2, "[-r root] owner module version", ops_mod},
 	{OP_ZIP, "goreg-zip", "GET, HEAD", ACCESS_READ, 2, "[-r root] owner module version", ops_zip},
@@ -620,6 +634,8 @@ static const struct op_def table[] = {
 	 "[-r root] [-u uploader] [-m module -V version] [-R] owner file.zip|-", ops_upload},
 	{OP_DELETE, "goreg-delete", "DELETE", ACCESS_WRITE, 2, "[-r root] owner module version", ops_delete},
 	{OP_SUMDB, NULL, "GET, HEAD", ACCESS_READ, 0, NULL, ops_sumdb},
+	/* goreg-list with no module */
+	{OP_PACKAGES, "goreg-list", "GET, HEAD", ACCESS_READ, 0, "[-r root] owner [module]", ops_packages},
 };
 
 int ops_method_allowed(const struct op_def *def, const char *method)
@@ -643,45 +659,122 @@ const struct op_def *ops_find(enum op op)
 	return NULL;
 }
 
+/* One parameter of a request's query (RFC 3986 section 3.4), its value
+ * percent-decoded: pr is pct_decode's result, val "" unless it is 0. */
+struct qparam {
+	const char *name;
+	size_t nl, l;
+	int pr;
+	char val[MODPATH_MAX + 1];
+};
+
+/* The parameter at *q, which then moves past it; 0 at the query's end. */
+static int query_next(const char **q, struct qparam *p)
+{
+	if (!*q || !**q)
+		return 0;
+	p->name = *q;
+	p->l = strcspn(*q, "&");
+	const char *eq = memchr(*q, '=', p->l);
+	p->nl = eq ? (size_t)(eq - *q) : p->l;
+	const char *v = eq ? eq + 1 : *q + p->l;
+	if ((p->pr = pct_decode(v, (size_t)(*q + p->l - v), p->val, sizeof p->val)) != 0)
+		p->val[0] = 0;
+	*q += p->l;
+	*q += **q == '&';
+	return 1;
+}
+
+static int query_is(const struct qparam *p, const char *name)
+{
+	return p->nl == strlen(name) && memcmp(p->name, name, p->nl) == 0;
+}
+
+/* A parameter a request does not take is refused rather than ignored, so
+ * that a misspelt one is not silently without effect: 400 naming it. */
+static int query_refuse(const struct qparam *p, const char *takes, char *err, size_t errsz)
+{
+	char qbuf[2 * QUOTE_MAX];
+	if (p->pr == PCT_MALFORMED)
+		return ERR(400, "malformed percent-encoding in the query");
+	return ERR(400, "unknown or malformed query parameter %s (%s)", utf8_quote(p->name, p->l, qbuf, sizeof qbuf),
+	           takes);
+}
+
 /* PUT .../upload?module=M&version=V&renamed=1 (each optional, module and
- * version together): the query's parameters, percent-decoded (RFC 3986
- * section 3.4); anything else is refused rather than ignored, so that a
- * misspelt one is not silently without effect.  200, or 400. */
-static int upload_query(const char *target, struct modzip_want *want, char *qmod, char *qver, char *err,
+ * version together).  200, or 400. */
+static int upload_query(const char *query, struct modzip_want *want, char *qmod, char *qver, char *err,
                         size_t errsz)
 {
-	const char *q = strchr(target, '?');
-	if (!q)
-		return 200;
-	for (q++; *q;) {
-		size_t l = strcspn(q, "&");
-		const char *eq = memchr(q, '=', l);
-		size_t nl = eq ? (size_t)(eq - q) : l;
-		const char *v = eq ? eq + 1 : q + l;
-		size_t vl = (size_t)(q + l - v);
-		char val[MODPATH_MAX + 1];
-		int pr = pct_decode(v, vl, val, sizeof val);
-		if (pr == PCT_MALFORMED)
-			return ERR(400, "malformed percent-encoding in the query");
-		if (nl == 6 && memcmp(q, "module", 6) == 0 && pr == 0) {
-			strcpy(qmod, val);
+	struct qparam p;
+	while (query_next(&query, &p)) {
+		if (query_is(&p, "module") && p.pr == 0) {
+			strcpy(qmod, p.val);
 			want->module = qmod;
-		} else if (nl == 7 && memcmp(q, "version", 7) == 0 && pr == 0 && strlen(val) <= VERSION_MAX) {
-			strcpy(qver, val);
+		} else if (query_is(&p, "version") && p.pr == 0 && strlen(p.val) <= VERSION_MAX) {
+			strcpy(qver, p.val);
 			want->version = qver;
-		} else if (nl == 7 && memcmp(q, "renamed", 7) == 0 && (strcmp(val, "1") == 0 || strcmp(val, "0") == 0)) {
-			want->renamed = val[0] == '1';
-		} else if (l) {
-			char qbuf[2 * QUOTE_MAX];
-			return ERR(400, "unknown or malformed query parameter %s (upload takes module, version, renamed=1)",
-			           utf8_quote(q, l, qbuf, sizeof qbuf));
-		}
-		q += l;
-		q += *q == '&';
+		} else if (query_is(&p, "renamed") && (strcmp(p.val, "1") == 0 || strcmp(p.val, "0") == 0)) {
+			want->renamed = p.val[0] == '1';
+		} else if (p.l)
+			return query_refuse(&p, "upload takes module, version, renamed=1", err, errsz);
 	}
 	if (!want->module != !want->version)
 		return ERR(400, "module and version go together in the query");
 	return 200;
+}
+
+/* GET /api/v1/packages/{owner}[?type=go][&q=TEXT], and goreg-list OWNER:
+ * the owner's versions as Gitea's package API lists an owner's packages,
+ * a JSON array of objects with the fields of its Package that goreg has
+ * (type, name, version, created_at), by module path, then in semver
+ * order.  q keeps the modules whose path holds it (ASCII case ignored); a
+ * type other than go lists nothing.  Module paths and versions are made
+ * of characters JSON strings take as they are (go.dev/ref/mod#go-mod-file-ident,
+ * semver.org), and every one here passed modpath_check on its way in. */
+void ops_packages(const struct store *st, const struct op_args *a, struct reply *r)
+{
+	char err[MSG_MAX], q[sizeof ((struct qparam *)0)->val] = "";
+	const char *query = a->query;
+	int go = 1, code = 200;
+	struct qparam p;
+	while (code == 200 && query_next(&query, &p)) {
+		if (query_is(&p, "type") && p.pr == 0)
+			go = strcmp(p.val, "go") == 0;
+		else if (query_is(&p, "q") && p.pr == 0)
+			strcpy(q, p.val);
+		else if (p.l)
+			code = query_refuse(&p, "the listing takes type, q", err, sizeof err);
+	}
+	struct store_module *m = NULL;
+	size_t n = 0;
+	if (code == 200)
+		code = store_owner_modules(st, a->owner, &m, &n, err, sizeof err);
+	struct buf b = {0};
+	int fail = buf_add(&b, "[", 1) < 0;
+	const char *sep = "";
+	for (size_t i = 0; i < n && go && !fail && code == 200; i++)
+		for (size_t j = 0; j < m[i].nv && strcasestr(m[i].path, q) && !fail; j++) {
+			struct verinfo vi;
+			char t[32];
+			/* a version a delete has begun on is gone already: 404 */
+			if ((code = store_get(st, a->owner, m[i].path, m[i].v[j], &vi, err, sizeof err)) == 404) {
+				code = 200;
+				continue;
+			}
+			if (code != 200)
+				break;
+			time_rfc3339(vi.time, t);
+			fail = buf_printf(&b, "%s\n{\"type\":\"go\",\"name\":\"%s\",\"version\":\"%s\",\"created_at\":\"%s\"}",
+			                  sep, m[i].path, m[i].v[j], t) < 0;
+			sep = ",";
+		}
+	store_owner_modules_free(m, n);
+	if (code != 200)
+		reply_error(r, code, "%s", err);
+	else if (fail || buf_add(&b, "]\n", 2) < 0 || reply_bytes(r, 200, "application/json", b.p, b.len) < 0)
+		reply_error(r, 500, "out of memory");
+	buf_free(&b);
 }
 
 /* A version the owner lacks: fetched from its upstream, when it has one
@@ -707,6 +800,73 @@ static void upstream_miss(const struct store *st, const struct op_def *def, cons
 	def->run(st, a, r);
 }
 
+/* A write refused with a 4xx is counted for /metrics (refusal.h), under
+ * its owner when it exists, else alike under none: the counts shown, and
+ * the work done, say nothing about which owners exist. */
+static void count_refusal(const struct store *st, const struct op_def *def, const char *owner,
+                          const struct reply *r)
+{
+	struct owner_info oi;
+	char err[MSG_MAX];
+	if (r->status < 400 || r->status >= 500 || def->access != ACCESS_WRITE || !owner[0])
+		return;
+	int known = auth_owner_get(st, owner, &oi, err, sizeof err) == 200;
+	store_refusal_add(st, known ? owner : NULL, def->tool + strlen("goreg-"), r->status);
+}
+
+/* The route's op, run once credentials and the owner are checked. */
+static void dispatch(const struct store *st, const struct request *rq, int64_t now, const struct route *rt,
+                     const struct op_def *def, struct reply *r)
+{
+	char err[MSG_MAX];
+	struct principal who;
+	struct owner_info oi;
+	int code = auth_identify(st, rq, now, &who, err, sizeof err);
+	if (code == 200)
+		code = auth_check(st, &who, rt->owner, def->access, &oi, err, sizeof err);
+	if (code != 200) {
+		reply_error(r, code, "%s", err);
+		r->www_authenticate = code == 401;
+		return;
+	}
+	struct actor actor = {who.user, rq->remote_addr[0] ? rq->remote_addr : "-"};
+	char qmod[MODPATH_MAX + 1], qver[VERSION_MAX + 1];
+	struct modzip_want want = {NULL, NULL, 0, 0};
+	const char *query = strchr(rq->target, '?');
+	query = query ? query + 1 : NULL;
+	if (rt->op == OP_UPLOAD && (code = upload_query(query, &want, qmod, qver, err, sizeof err)) != 200) {
+		reply_error(r, code, "%s", err);
+		return;
+	}
+	struct op_args a = {
+		.owner = rt->owner,
+		.module = rt->module,
+		.version = rt->version,
+		.body = &rq->body,
+		.declared_len = rq->chunked ? -1 : rq->content_length,
+		.who = &actor,
+		.want = &want,
+		.now = now,
+		.published = now,
+		.upstream = 1,
+		.sumdb_name = rt->sumdb_name,
+		.sumdb_path = rt->sumdb_path,
+		.query = query,
+	};
+	def->run(st, &a, r);
+	if (r->status == 404 && (rt->op == OP_INFO || rt->op == OP_MOD || rt->op == OP_ZIP))
+		upstream_miss(st, def, &a, r);
+	if (r->status < 300 && def->access == ACCESS_READ) {
+		/* RFC 9111 section 5.2.2.7: caches shared between users must not
+		 * keep a private owner's files */
+		if (!r->cache_control)
+			r->cache_control = oi.private_ ? CACHE_SHORT_PRIVATE : CACHE_SHORT_PUBLIC;
+		else if (oi.private_)
+			r->cache_control = strcmp(r->cache_control, CACHE_SHORT_PUBLIC) == 0 ? CACHE_SHORT_PRIVATE
+			                                                                      : CACHE_IMMUTABLE_PRIVATE;
+	}
+}
+
 void ops_dispatch(const struct store *st, const struct request *rq, int64_t now, struct reply *r)
 {
 	char err[MSG_MAX];
@@ -726,47 +886,6 @@ void ops_dispatch(const struct store *st, const struct request *rq, int64_t now,
 		reply_error(r, 404, "not found");
 		return;
 	}
-	struct principal who;
-	struct owner_info oi;
-	code = auth_identify(st, rq, now, &who, err, sizeof err);
-	if (code == 200)
-		code = auth_check(st, &who, rt.owner, def->access, &oi, err, sizeof err);
-	if (code != 200) {
-		reply_error(r, code, "%s", err);
-		r->www_authenticate = code == 401;
-		return;
-	}
-	struct actor actor = {who.user, rq->remote_addr[0] ? rq->remote_addr : "-"};
-	char qmod[MODPATH_MAX + 1], qver[VERSION_MAX + 1];
-	struct modzip_want want = {NULL, NULL, 0, 0};
-	if (rt.op == OP_UPLOAD && (code = upload_query(rq->target, &want, qmod, qver, err, sizeof err)) != 200) {
-		reply_error(r, code, "%s", err);
-		return;
-	}
-	struct op_args a = {
-		.owner = rt.owner,
-		.module = rt.module,
-		.version = rt.version,
-		.body = &rq->body,
-		.declared_len = rq->chunked ? -1 : rq->content_length,
-		.who = &actor,
-		.want = &want,
-		.now = now,
-		.published = now,
-		.upstream = 1,
-		.sumdb_name = rt.sumdb_name,
-		.sumdb_path = rt.sumdb_path,
-	};
-	def->run(st, &a, r);
-	if (r->status == 404 && (rt.op == OP_INFO || rt.op == OP_MOD || rt.op == OP_ZIP))
-		upstream_miss(st, def, &a, r);
-	if (r->status < 300 && def->access == ACCESS_READ) {
-		/* RFC 9111 section 5.2.2.7: caches shared between users must not
-		 * keep a private owner's files */
-		if (!r->cache_control)
-			r->cache_control = oi.private_ ? CACHE_SHORT_PRIVATE : CACHE_SHORT_PUBLIC;
-		else if (oi.private_)
-			r->cache_control = strcmp(r->cache_control, CACHE_SHORT_PUBLIC) == 0 ? CACHE_SHORT_PRIVATE
-			                                                                      : CACHE_IMMUTABLE_PRIVATE;
-	}
+	dispatch(st, rq, now, &rt, def, r);
+	count_refusal(st, def, rt.owner, r);
 }

@@ -36,6 +36,7 @@ struct op_args {
 	const char *source;             /* upload: recorded as where it came from; NULL: uploaded */
 	int upstream;                   /* reads: a front end's, which may ask the owner's upstream */
 	const char *sumdb_name, *sumdb_path; /* OP_SUMDB: route.h */
+	const char *query;              /* the request's query after '?', or NULL */
 	int64_t now, published;
 };
 
@@ -64,7 +65,7 @@ void ops_dispatch(const struct store *st, const struct request *rq, int64_t now,
 /* The handlers.  Every successful upload and delete appends an audit
  * record; when the audit log cannot be opened the change is refused with
  * 500 before anything is touched. */
-op_handler ops_list, ops_info, ops_mod, ops_zip, ops_latest, ops_upload, ops_delete, ops_sumdb;
+op_handler ops_list, ops_info, ops_mod, ops_zip, ops_latest, ops_upload, ops_delete, ops_sumdb, ops_packages;
 
 /* An actor for a change made on this machine: origin "local:UID", which
  * goes into origin (at least 32 bytes). */

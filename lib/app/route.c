@@ -302,5 +302,15 @@ int route_match(const char *method, const char *path, struct route *rt, char *er
 		rt->op = OP_DELETE;
 		return 200;
 	}
+	/* Gitea's package API: GET /api/v1/packages/{owner}, the owner's
+	 * packages; below /api/v1, so no owner name can collide with it */
+	if (seg_is(&sg, 0, "api") && seg_is(&sg, 1, "v1") && seg_is(&sg, 2, "packages") && sg.n == 4) {
+		if (!allowed(OP_PACKAGES, method, rt))
+			return ERR(405, "method not allowed");
+		int c = decode_owner(&sg, 3, rt, err, errsz);
+		if (c == 200)
+			rt->op = OP_PACKAGES;
+		return c;
+	}
 	return not_found_hint(method, &sg, err, errsz);
 }

@@ -1,6 +1,7 @@
 /* The URL grammar.  Three bases are matched by their literal segments
  * (Gitea's /api/packages/{owner}/go, GitLab's /api/v4/projects/{id}/
- * packages/go, Gitea's package API /api/v1/packages/{owner}/go), then
+ * packages/go, Gitea's package API /api/v1/packages/{owner}/go, and
+ * its listing /api/v1/packages/{owner}), then
  * below a GOPROXY base the protocol's endings: {module}/@v/list,
  * {module}/@v/{version}.info|.mod|.zip, {module}/@latest, upload, sumdb/.
  * The op found names an entry of the operations table (ops.h), whose
@@ -22,6 +23,7 @@ enum op {
 	OP_SUMDB,       /* GET {base}/sumdb/{name}/...: the proxied checksum database */
 	OP_UPLOAD,      /* PUT /api/packages/{owner}/go/upload (also under the GitLab base) */
 	OP_DELETE,      /* DELETE /api/v1/packages/{owner}/go/{module}/{version} */
+	OP_PACKAGES,    /* GET /api/v1/packages/{owner}: the owner's versions, JSON */
 };
 
 struct route {

@@ -45,6 +45,11 @@ int tool_main(const char *name, enum op op, int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	int nargs = 1 + def->operands;
+	/* goreg-list OWNER: the owner's listing (ops_packages) */
+	if (op == OP_LIST && argc == 1) {
+		def = ops_find(OP_PACKAGES);
+		nargs = 1;
+	}
 	if (argc != nargs)
 		usage(def->synopsis);
 	const char *owner = argv[0];
@@ -56,7 +61,7 @@ int tool_main(const char *name, enum op op, int argc, char **argv)
 	 * key=value lines of the version record */
 	if (*uploader && (why = store_check_owner(uploader)))
 		die(1, "invalid uploader '%s': %s", uploader, why);
-	if (op != OP_UPLOAD) {
+	if (op != OP_UPLOAD && nargs > 1) {
 		if ((why = modpath_check(argv[1])))
 			die(1, "invalid module path '%s': %s", argv[1], why);
 		if (strlen(argv[1]) > MODPATH_MAX)
@@ -79,7 +84,7 @@ int tool_main(const char *name, enum op op, int argc, char **argv)
 	int64_t now = unix_now();
 	struct op_args a = {
 		.owner = owner,
-		.module = op == OP_UPLOAD ? NULL : argv[1],
+		.module = op == OP_UPLOAD || nargs == 1 ? NULL : argv[1],
 		.version = nargs == 3 ? argv[2] : NULL,
 		.body = &bs,
 		.declared_len = -1,

@@ -21,6 +21,7 @@
 
 /* HTTP (tipidee/quark style: fixed caller buffers). */
 #define HTTP_LINE_MAX     8192   /* request line -> 414 */
+#define MOUNT_MAX         256    /* goreg.cgi's SCRIPT_NAME kept for the pages' links */
 #define HTTP_HEADERS_MAX  16384  /* all header bytes -> 431 */
 #define HTTP_NHEADERS_MAX 64     /* header fields -> 431 */
 #define HTTP_IDLE_SECS    30     /* keep-alive idle timeout */

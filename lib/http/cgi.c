@@ -72,6 +72,55 @@ static ssize_t cgi_read(void *ctx, void *buf, size_t n, int *status)
 	}
 }
 
+/* The paths goreg answers at its root: the API's (every layout's base
+ * begins with /api/), the pages' and the operators' (goreg(7); the front
+ * page is also "/-/", and "/" alone is left out: under a SCRIPT_NAME of
+ * /api it is the API's path "/api/").  After a SCRIPT_NAME, such a path
+ * is the one routed: the program is mounted there.  Otherwise the whole
+ * path is (the program mapped onto /api). */
+static int root_path(const char *p, size_t n)
+{
+	static const char *const exact[] = {"/healthz", "/metrics"};
+	if ((n >= 5 && memcmp(p, "/api/", 5) == 0) || (n >= 3 && memcmp(p, "/-/", 3) == 0))
+		return 1;
+	for (size_t i = 0; i < sizeof exact / sizeof exact[0]; i++)
+		if (n == strlen(exact[i]) && memcmp(p, exact[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+/* A SCRIPT_NAME fit to be the mount of the pages' links and redirects:
+ * it begins with '/', fits, and is a plain path (RFC 3986 section 3.3:
+ * segments of unreserved and sub-delims characters, ':' and '@'; no
+ * percent-encoding, no empty, "." or ".." segment, so no "//host" or
+ * "/\host" a browser would take for another site), and it is not
+ * itself below one of the root paths (mapped onto /api, the program must
+ * not answer /api/metrics or /api/-/: a server that shows only /api
+ * shows only the API). */
+static int mount_ok(const char *script, size_t sl)
+{
+	static const char *const roots[] = {"/api", "/-", "/healthz", "/metrics"};
+	if (!sl || sl >= MOUNT_MAX || script[0] != '/' || script[sl - 1] == '/')
+		return 0;
+	for (size_t i = 0; i < sl; i++) {
+		unsigned char c = (unsigned char)script[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      strchr("-._~!$&'()*+,;=:@/", c)))
+			return 0;
+		if (c == '/') {
+			size_t n = strcspn(script + i + 1, "/");
+			if (n == 0 || (n == 1 && script[i + 1] == '.') || (n == 2 && !strncmp(script + i + 1, "..", 2)))
+				return 0;
+		}
+	}
+	for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++) {
+		size_t n = strlen(roots[i]);
+		if (sl >= n && memcmp(script, roots[i], n) == 0 && (script[n] == 0 || script[n] == '/'))
+			return 0;
+	}
+	return 1;
+}
+
 static int api_path(const char *p, size_t n)
 {
 	return n >= 5 && memcmp(p, "/api/", 5) == 0;
@@ -104,18 +153,24 @@ static int encode_path(char *out, size_t outsz, const char *a, const char *b)
 }
 
 /* The request path, still percent-encoded: see cgi.h. */
-static int cgi_path(char *out, size_t outsz, const char **why)
+static int cgi_path(char *out, size_t outsz, char *mount, const char **why)
 {
 	const char *uri = getenv("REQUEST_URI"), *script = env("SCRIPT_NAME"), *pinfo = env("PATH_INFO");
+	size_t sl = strlen(script);
 	*why = "request target too long";
+	mount[0] = 0;
 	if (uri && uri[0] == '/') {
 		/* REQUEST_URI (Apache, nginx, lighttpd) is the raw target: a
 		 * "%2F" inside a segment is still one */
-		size_t ul = strcspn(uri, "?"), sl = strlen(script);
+		size_t ul = strcspn(uri, "?");
 		const char *p = uri;
+		int m = mount_ok(script, sl);
 		if (sl && ul > sl && strncmp(uri, script, sl) == 0 && uri[sl] == '/' &&
-		    api_path(uri + sl, ul - sl))
+		    (api_path(uri + sl, ul - sl) || (m && root_path(uri + sl, ul - sl)))) {
 			p = uri + sl;
+			if (m)
+				memcpy(mount, script, sl + 1);
+		}
 		size_t pl = ul - (size_t)(p - uri);
 		if (pl >= outsz)
 			return 414;
@@ -128,8 +183,12 @@ static int cgi_path(char *out, size_t outsz, const char **why)
 		out[pl] = 0;
 		return 0;
 	}
-	if (pinfo[0] == '/' && api_path(pinfo, strlen(pinfo)))
+	int m = mount_ok(script, sl);
+	if (api_path(pinfo, strlen(pinfo)) || (m && root_path(pinfo, strlen(pinfo)))) {
+		if (m)
+			memcpy(mount, script, sl + 1);
 		return encode_path(out, outsz, pinfo, "") < 0 ? 414 : 0;
+	}
 	/* each is empty or begins with '/' (RFC 3875 sections 4.1.5 and
 	 * 4.1.13): SCRIPT_NAME "x" would make a path without its '/' */
 	if ((script[0] && script[0] != '/') || (pinfo[0] && pinfo[0] != '/')) {
@@ -167,7 +226,7 @@ int cgi_read_request(struct request *rq, struct cgi_body *cb, int fd, const char
 	memcpy(rq->method, m, ml + 1);
 	rq->http_minor = strcmp(env("SERVER_PROTOCOL"), "HTTP/1.0") == 0 ? 0 : 1;
 
-	int s = cgi_path(rq->path, sizeof rq->path, why);
+	int s = cgi_path(rq->path, sizeof rq->path, rq->mount, why);
 	if (s)
 		return s;
 	const char *q = env("QUERY_STRING");

@@ -405,7 +405,7 @@ int http_read_request(struct conn *c, struct request *rq)
 	char remote[sizeof rq->remote_addr];
 	memcpy(remote, rq->remote_addr, sizeof remote);
 	memset(rq->method, 0, sizeof rq->method);
-	rq->target[0] = rq->path[0] = 0;
+	rq->target[0] = rq->path[0] = rq->mount[0] = 0;
 	memset(&rq->http_minor, 0, sizeof *rq - offsetof(struct request, http_minor));
 	memcpy(rq->remote_addr, remote, sizeof remote);
 	rq->content_length = -1;

@@ -30,6 +30,8 @@ struct request {
 	char method[16];
 	char target[HTTP_LINE_MAX];     /* raw request-target: path and query */
 	char path[HTTP_LINE_MAX];       /* target without the query, not decoded */
+	char mount[MOUNT_MAX];          /* where the front end is mounted: what goreg.cgi
+	                                   took off the path (SCRIPT_NAME), "" at the root */
 	int http_minor;                 /* HTTP/1.x; 0 for HTTP/1.0 */
 	int keep_alive;                 /* connection may be reused after this one */
 

@@ -3,6 +3,7 @@
  * half in the copy: goreg.tdb under its own lock, and each owner's whole
  * tree under its index's lock (publish and delete change an owner's
  * files only while they hold it).  Modes and times are kept. */
+#include "store/refusal.h"
 #include "store/store.h"
 
 #include <errno.h>
@@ -179,8 +180,9 @@ static int copy_top(struct bk *b)
 	char s[SCAN_PATH_MAX], d[SCAN_PATH_MAX];
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		const char *x = names[i];
-		/* tmp/ holds only what writers are in the middle of */
-		if (strcmp(x, "tmp") == 0 || strcmp(x, "goreg.tdb") == 0)
+		/* tmp/ holds only what writers are in the middle of; the
+		 * refusal counts are not worth a lock (they start again) */
+		if (strcmp(x, "tmp") == 0 || strcmp(x, "goreg.tdb") == 0 || strcmp(x, REFUSAL_FILE) == 0)
 			continue;
 		if (fmt(s, sizeof s, "%s/%s", b->st->root, x) < 0 || fmt(d, sizeof d, "%s/%s", b->dst, x) < 0) {
 			rc = ERR(-1, "path too long below '%s'", b->st->root);

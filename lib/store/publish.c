@@ -41,6 +41,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <tdb.h>
@@ -143,6 +145,7 @@ struct pub {
 	const struct store *st;
 	const char *owner, *zippath;
 	const struct modzip_info *mi;
+	store_owner_fn *still;          /* does the owner still exist? (NULL: not asked) */
 	char *err;
 	size_t errsz;
 	char dir[FILE_PATH_MAX], sub[ESCAPED_MAX + 8], ownerdir[OWNER_PATH_MAX];
@@ -230,9 +233,12 @@ static int pub_spool_small(struct pub *p)
 	return 0;
 }
 
-/* 2. the owner directory (it holds the lock), then the lock */
+/* 2. the owner directory (it holds the lock), then the lock; an owner
+ * deleted meanwhile gets no tree again (store_publish's still) */
 static int pub_lock(struct pub *p)
 {
+	if (p->still && !p->still(p->st, p->owner))
+		return PERR(409, "'%s' was deleted while this upload ran: not published", p->owner);
 	if (mkdir(p->ownerdir, STORE_MODE_DIR) == 0) {
 		if (fsync_path(p->st->root) < 0)
 			return PERR(-1, "unable to sync '%s': %s", p->st->root, strerror(errno));
@@ -241,9 +247,16 @@ static int pub_lock(struct pub *p)
 	char ipath[INDEX_PATH_MAX];
 	snprintf(ipath, sizeof ipath, "%s/index.tdb", p->ownerdir);
 	int fresh = store_path_exists(ipath) == 0;
-	if (!(p->db = store_index_lock(p->st, p->owner, INDEX_CREATE)))
+	if (!(p->db = store_index_lock(p->st, p->owner, INDEX_CREATE))) {
+		/* the owner's tree went while this waited for its lock:
+		 * goreg-admin user delete set it aside */
+		if (errno == ENOENT)
+			return PERR(409, "'%s' was deleted while this upload ran: not published", p->owner);
 		return PERR(-1, "unable to lock the index of '%s': %s", p->owner, strerror(errno));
+	}
 	p->in_txn = 1;
+	if (p->still && !p->still(p->st, p->owner))
+		return PERR(409, "'%s' was deleted while this upload ran: not published", p->owner);
 	if (fresh && fsync_path(p->ownerdir) < 0)
 		return PERR(-1, "unable to sync '%s': %s", p->ownerdir, strerror(errno));
 	store_crash_point("publish-locked");
@@ -403,10 +416,10 @@ static void pub_end(struct pub *p)
 }
 
 int store_publish(const struct store *st, const char *owner, const char *zippath,
-                  const struct modzip_info *mi, const char *uploader, int64_t now,
+                  const struct modzip_info *mi, const char *uploader, int64_t now, store_owner_fn *still,
                   struct verinfo *vi, char *err, size_t errsz)
 {
-	struct pub p = {.st = st, .owner = owner, .zippath = zippath, .mi = mi, .err = err,
+	struct pub p = {.st = st, .owner = owner, .zippath = zippath, .mi = mi, .still = still, .err = err,
 	                .errsz = errsz, .tfd = {-1, -1}};
 	int code = pub_paths(&p);
 	if (code != 200)
@@ -414,7 +427,8 @@ int store_publish(const struct store *st, const char *owner, const char *zippath
 	if (pub_record(&p, vi, uploader, now) < 0)
 		return 500;
 	code = 500;
-	if (pub_spool_small(&p) == 0 && pub_lock(&p) == 0 && (code = pub_once(&p)) == 200 &&
+	int lk = -1;
+	if (pub_spool_small(&p) == 0 && (lk = pub_lock(&p)) == 0 && (code = pub_once(&p)) == 200 &&
 	    (code = pub_logged(&p)) == 200) {
 		if (pub_place(&p) == 0 && pub_commit(&p) == 0) {
 			*vi = p.rec;
@@ -425,7 +439,7 @@ int store_publish(const struct store *st, const char *owner, const char *zippath
 		}
 	}
 	pub_end(&p);
-	return code;
+	return lk > 0 ? lk : code;
 }
 
 /* One delete in progress (the steps above): 0, or -1 with d->err
@@ -553,18 +567,31 @@ int store_delete(const struct store *st, const char *owner, const char *module,
 			return ERR(404, "%s@%s: not found", module, version);
 	snprintf(d.dir, sizeof d.dir, "%s", d.path[0]);
 	*strrchr(d.dir, '/') = 0;
+	/* One delete of the owner at a time, from start to end: the index
+	 * lock is let go between the two steps, and a second delete of the
+	 * version that took it there would find the record marked, finish
+	 * the delete and answer 204 as the first one does.  Under this lock a
+	 * marked record is a delete that died, which a delete finishes (204);
+	 * a delete that waited finds the version gone (404). */
+	int lfd, code = store_owner_flock(st, owner, &lfd, err, errsz);
+	if (code == 404)
+		return ERR(404, "%s@%s: not found", module, version);
+	if (code != 200)
+		return code;
 	if (!(d.db = store_index_lock(st, owner, INDEX_WRITE))) {
-		if (errno == ENOENT)
-			return ERR(404, "%s@%s: not found", module, version);
-		return ERR(500, "unable to lock the index of '%s': %s", owner, strerror(errno));
+		code = errno == ENOENT ? ERR(404, "%s@%s: not found", module, version)
+		       : ERR(500, "unable to lock the index of '%s': %s", owner, strerror(errno));
+		close(lfd);
+		return code;
 	}
 	d.in_txn = 1;
-	int code = del_run(&d);
+	code = del_run(&d);
 	if (d.db && d.in_txn)
 		tdb_transaction_cancel(d.db);
 	buf_free(&d.k);
 	store_list_free(d.list, d.n);
 	if (d.db)
 		tdb_close(d.db);
+	close(lfd);
 	return code;
 }

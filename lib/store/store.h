@@ -171,11 +171,39 @@ void store_list_free(char **versions, size_t n);
 int store_versions_raw(const struct store *st, const char *owner, const char *module, const char **data,
                        size_t *len, int *owned, char *err, size_t errsz);
 
-/* owner's modules, one line each, sorted: "MODULE V1 V2 ..." with the
- * versions of its list record (semver order), into *out (malloc'd);
- * *versions counts them.  An owner with no index has none: 200. */
-int store_owner_modules(const struct store *st, const char *owner, char **out, size_t *versions, char *err,
-                        size_t errsz);
+/* An owner's modules, sorted by path, each with the versions of its
+ * list record (semver order): the one walk of the index's list records
+ * that goreg-admin owner modules, the HTTP listing, the pages and
+ * /metrics share.  An owner with no index has none: 200; else 500. */
+struct store_module {
+	char *path;
+	char **v;
+	size_t nv;
+};
+int store_owner_modules(const struct store *st, const char *owner, struct store_module **m, size_t *n,
+                        char *err, size_t errsz);
+void store_owner_modules_free(struct store_module *m, size_t n);
+
+/* The owner's tree locked against deletes: flock(2) on ROOT/OWNER (the
+ * directory open now, checked to be the one the path names once locked).
+ * 200 and *fd, 404 when there is no tree, 500.  A delete holds it from
+ * start to end, so of racing deletes of a version one finds it. */
+int store_owner_flock(const struct store *st, const char *owner, int *fd, char *err, size_t errsz);
+
+/* The owner's locks, held by goreg-admin user delete from the count of
+ * the owner's versions (*versions) to the end of store_owner_set_aside,
+ * so that no publish or delete lands in between: the tree's flock (as a
+ * delete takes it, first) and the index lock.  A publish that waited for
+ * it finds the tree or the owner gone and is refused (409).  Either may
+ * be absent (-1, NULL) when the owner has no tree or no index.  200 or
+ * 500; store_owner_unlock lets go. */
+struct store_owner_hold {
+	int fd;
+	struct tdb_context *db;
+};
+int store_owner_lock(const struct store *st, const char *owner, struct store_owner_hold *h, size_t *versions,
+                     char *err, size_t errsz);
+void store_owner_unlock(struct store_owner_hold *h);
 
 /* Move ROOT/OWNER, all of it, to ROOT/lost+found/OWNER.deleted.NOW (its
  * path into dst): 200, 204 when there is no ROOT/OWNER, or 500. */
@@ -198,8 +226,14 @@ int store_backup(const struct store *st, const char *dst, struct store_backup_co
  * as owner's mi->module@mi->version.  201, or 409 if it exists.  On input
  * vi->zip_sha256 holds the zip's SHA-256 (hex; computed while spooling);
  * on output *vi is the stored record. */
+typedef int store_owner_fn(const struct store *st, const char *owner);
+/* still, when not NULL, says whether the owner still exists (the
+ * accounts' word, which the store does not read): asked before the
+ * owner's tree is made and again under its lock, so that an upload that
+ * began before goreg-admin user delete cannot make the tree again after
+ * it (409). */
 int store_publish(const struct store *st, const char *owner, const char *zippath,
-                  const struct modzip_info *mi, const char *uploader, int64_t now,
+                  const struct modzip_info *mi, const char *uploader, int64_t now, store_owner_fn *still,
                   struct verinfo *vi, char *err, size_t errsz);
 /* Remove a version: 204, or 404 if it does not exist. */
 int store_delete(const struct store *st, const char *owner, const char *module,
@@ -223,10 +257,16 @@ struct tdb_context *store_tdb_open(const char *path, int hash_size, int how, mod
 /* Is db's open file the one path names now (not replaced meanwhile)? */
 int store_same_file(struct tdb_context *db, const char *path);
 /* Open OWNER/index.tdb.  INDEX_READ and INDEX_WRITE open an existing index
- * (errno ENOENT if there is none), INDEX_CREATE creates it if needed.  See
- * store.c for why readers open it read-write. */
-enum { INDEX_READ, INDEX_WRITE, INDEX_CREATE, INDEX_READ_MAP };
+ * (errno ENOENT if there is none), INDEX_CREATE creates it if needed,
+ * INDEX_SCAN opens it to read with the file mapped, for a walk of every
+ * record (tdb_traverse_read), INDEX_READ_MAP too, for a handle
+ * goreg-httpd keeps for a connection's next requests.  See store.c for
+ * why readers open it read-write. */
+enum { INDEX_READ, INDEX_WRITE, INDEX_CREATE, INDEX_SCAN, INDEX_READ_MAP };
 struct tdb_context *store_index_open(const struct store *st, const char *owner, int how);
+/* Open it INDEX_SCAN (closed with tdb_close), dropping the connection's
+ * kept handle on an index first (tdb opens a file once per process). */
+struct tdb_context *store_index_scan(const struct store *st, const char *owner);
 /* Open the index and start a transaction: the owner's lock.  When the
  * file was replaced while this process waited for the lock (goreg-fsck
  * --repair sets a corrupt index aside), it opens the new one.  NULL with

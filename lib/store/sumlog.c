@@ -158,6 +158,16 @@ static int64_t find_id(struct tdb_context *db, const char *module, const char *v
 	return id;
 }
 
+int64_t sumlog_size(struct sumlog *l)
+{
+	return size_of(l->db);
+}
+
+int64_t sumlog_id(struct sumlog *l, const char *module, const char *version)
+{
+	return find_id(l->db, module, version);
+}
+
 static int record_text(struct tdb_context *db, int64_t id, struct buf *text)
 {
 	char k[32];
@@ -195,8 +205,9 @@ static int sign_tree(struct sumlog *l, int64_t n, char *err, size_t errsz)
 	return why ? ERR(500, "unable to sign the checksum database's tree: %s", why) : 200;
 }
 
-int sumlog_add(struct sumlog *l, const char *module, const char *version, const char *text, size_t len,
-               char *err, size_t errsz)
+/* Add a record, unsigned: 200 and *size the records now, 400, 500. */
+static int add_record(struct sumlog *l, const char *module, const char *version, const char *text, size_t len,
+                      int64_t *size, char *err, size_t errsz)
 {
 	char k[8 + MODPATH_MAX + VERSION_MAX], id[32];
 	unsigned char h[TLOG_HASH];
@@ -215,7 +226,16 @@ int sumlog_add(struct sumlog *l, const char *module, const char *version, const 
 	snprintf(id, sizeof id, "%lld", (long long)n + 1);
 	if (put(l->db, "n", id, strlen(id), TDB_REPLACE) != 0)
 		return ERR(500, "unable to add to the checksum database: %s", tdb_errorstr(l->db));
-	return sign_tree(l, n + 1, err, errsz);
+	*size = n + 1;
+	return 200;
+}
+
+int sumlog_add(struct sumlog *l, const char *module, const char *version, const char *text, size_t len,
+               char *err, size_t errsz)
+{
+	int64_t n;
+	int code = add_record(l, module, version, text, len, &n, err, errsz);
+	return code == 200 ? sign_tree(l, n, err, errsz) : code;
 }
 
 int sumlog_commit(struct sumlog *l, char *err, size_t errsz)
@@ -423,15 +443,19 @@ static int fill_log(struct sumlog *l, const char *name, const struct vers *vs, c
 	                    put(l->db, "n", "0", 1, TDB_INSERT) != 0))
 		code = ERR(500, "unable to write: %s", tdb_errorstr(l->db));
 	sodium_memzero(skey, sizeof skey);
+	int64_t n = 0;
 	for (size_t i = 0; i < vs->n && code == 200; i++) {
 		const struct ver *x = &vs->v[i];
 		rec.len = 0;
 		if (sumlog_record(x->module, x->vi.version, x->vi.h1_zip, x->vi.h1_mod, &rec) < 0)
 			code = ERR(500, "out of memory");
 		else
-			code = sumlog_add(l, x->module, x->vi.version, rec.p, rec.len, err, errsz);
+			code = add_record(l, x->module, x->vi.version, rec.p, rec.len, &n, err, errsz);
 	}
 	buf_free(&rec);
+	/* one signed head, of all the records (an empty tree is never signed) */
+	if (code == 200 && n > 0)
+		code = sign_tree(l, n, err, errsz);
 	if (code == 200 && tdb_transaction_commit(l->db) != 0)
 		code = ERR(500, "unable to commit: %s", tdb_errorstr(l->db));
 	return code;

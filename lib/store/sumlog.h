@@ -46,6 +46,11 @@ void sumlog_close(struct sumlog *l);
 /* Its verifier key line: 200 or 500. */
 int sumlog_vkey(struct sumlog *l, char vkey[NOTE_KEY_MAX + 1], char *err, size_t errsz);
 
+/* Readers: the number of records, or -1 when unreadable; the ID of
+ * M@V's record: >= 0, -1 not logged, -2 unreadable. */
+int64_t sumlog_size(struct sumlog *l);
+int64_t sumlog_id(struct sumlog *l, const char *module, const char *version);
+
 /* go.sum's lines for a version: the record text. */
 int sumlog_record(const char *module, const char *version, const char *h1_zip, const char *h1_mod,
                   struct buf *out);

@@ -51,67 +51,6 @@ int catalog_owners(const struct store *st, const struct principal *p, struct cat
 	return 200;
 }
 
-struct mods {
-	struct cat_module *m;
-	size_t n, cap;
-	int fail;
-};
-
-static int module_one(struct tdb_context *db, TDB_DATA key, TDB_DATA val, void *ctx)
-{
-	struct mods *ms = ctx;
-	size_t pl = strlen(STORE_KEY_LIST);
-	if (key.dsize <= pl || memcmp(key.dptr, STORE_KEY_LIST, pl) != 0)
-		return 0;
-	struct cat_module c = {0};
-	if (grow(&ms->m, &ms->cap, ms->n + 1, sizeof *ms->m) < 0 || !(c.path = malloc(key.dsize - pl + 1)) ||
-	    store_list_split((const char *)val.dptr, val.dsize, &c.v, &c.nv) < 0) {
-		free(c.path);
-		ms->fail = 1;
-		return -1;
-	}
-	memcpy(c.path, key.dptr + pl, key.dsize - pl);
-	c.path[key.dsize - pl] = 0;
-	ms->m[ms->n++] = c;
-	return 0;
-}
-
-static int by_path(const void *a, const void *b)
-{
-	return strcmp(((const struct cat_module *)a)->path, ((const struct cat_module *)b)->path);
-}
-
-int catalog_modules(const struct store *st, const char *owner, struct cat_module **m, size_t *n,
-                    char *err, size_t errsz)
-{
-	struct mods ms = {0};
-	*m = NULL;
-	*n = 0;
-	struct tdb_context *db = store_index_read(st, owner);
-	if (!db)
-		return errno == ENOENT ? 200 : ERR(500, "unable to open index of '%s': %s", owner, strerror(errno));
-	tdb_traverse_read(db, module_one, &ms);
-	store_index_read_done(st, db);
-	if (ms.fail) {
-		catalog_modules_free(ms.m, ms.n);
-		return ERR(500, "out of memory");
-	}
-	if (ms.n)
-		qsort(ms.m, ms.n, sizeof *ms.m, by_path);
-	*m = ms.m;
-	*n = ms.n;
-	return 200;
-}
-
-void catalog_modules_free(struct cat_module *m, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(m[i].path);
-		store_list_free(m[i].v, m[i].nv);
-	}
-	free(m);
-}
-
 struct walk {
 	const char *owner;
 	catalog_fn *fn;
@@ -140,11 +79,11 @@ int catalog_versions(const struct store *st, const char *owner, catalog_fn *fn, 
                      size_t errsz)
 {
 	struct walk w = {owner, fn, ctx};
-	struct tdb_context *db = store_index_read(st, owner);
+	struct tdb_context *db = store_index_scan(st, owner);
 	if (!db)
 		return errno == ENOENT ? 200 : ERR(500, "unable to open index of '%s': %s", owner, strerror(errno));
 	tdb_traverse_read(db, version_one, &w);
-	store_index_read_done(st, db);
+	tdb_close(db);
 	return 200;
 }
 

@@ -1,7 +1,8 @@
 /* What the pages and /metrics list, read from the store as a caller may
  * see it: the owners a principal may read (auth_check, the API's rule),
- * an owner's modules with their versions, every version record of an
- * owner.  Functions with err return 200 or 500 with a reason. */
+ * every version record of an owner (an owner's modules with their
+ * versions are store_owner_modules').  Functions with err return 200
+ * or 500 with a reason. */
 #ifndef GOREG_CATALOG_H
 #define GOREG_CATALOG_H
 #include <stddef.h>
@@ -19,17 +20,6 @@ struct cat_owner {
 /* The owners p may read, sorted by name (*o malloc'd, free()). */
 int catalog_owners(const struct store *st, const struct principal *p, struct cat_owner **o, size_t *n,
                    char *err, size_t errsz);
-
-struct cat_module {
-	char *path;
-	char **v;               /* its versions in semver order (store_list_free) */
-	size_t nv;
-};
-
-/* The owner's modules, sorted by path; an owner without an index has none. */
-int catalog_modules(const struct store *st, const char *owner, struct cat_module **m, size_t *n,
-                    char *err, size_t errsz);
-void catalog_modules_free(struct cat_module *m, size_t n);
 
 /* Each version record of the owner (but those a delete has begun on),
  * handed to fn with its module path; a nonzero return stops the walk. */

@@ -12,7 +12,9 @@
 
 #include "auth/audit.h"
 #include "auth/auth.h"
+#include "store/refusal.h"
 #include "store/store.h"
+#include "store/sumlog.h"
 #include "base/util.h"
 #include "web/catalog.h"
 
@@ -57,7 +59,7 @@ int metrics_health(const struct store *st, char *err, size_t errsz)
 }
 
 /* per owner, one value of each family (fams[] below) */
-enum { F_MODULES, F_VERSIONS, F_BYTES, F_UPLOADS, F_DELETES, F_LAST, F_N };
+enum { F_MODULES, F_VERSIONS, F_BYTES, F_UPLOADS, F_DELETES, F_LAST, F_SUMDB, F_N };
 struct ostat {
 	uint64_t v[F_N];
 };
@@ -115,7 +117,50 @@ static const struct {
 	[F_DELETES] = {"goreg_deletes_total", "counter", "Deletes in the audit log, per owner."},
 	[F_LAST] = {"goreg_last_publish_timestamp_seconds", "gauge",
 	            "Publish time of the owner's newest version (unix seconds, 0 for none)."},
+	[F_SUMDB] = {"goreg_sumdb_records", "gauge",
+	             "Records in the owner's own checksum database (0 for none)."},
 };
+
+/* the refused writes of the owners shown, as they come from refusals.tdb */
+struct refusals {
+	const struct cat_owner *o;
+	size_t n;
+	struct buf *out;
+	int fail;
+};
+
+static int refusal_one(void *ctx, const char *owner, const char *op, int status, uint64_t n)
+{
+	struct refusals *rf = ctx;
+	if (bsearch(owner, rf->o, rf->n, sizeof *rf->o, by_name))
+		rf->fail |= buf_printf(rf->out, "goreg_refusals_total{owner=\"%s\",op=\"%s\",code=\"%d\"} %llu\n",
+		                       owner, op, status, (unsigned long long)n) < 0;
+	return rf->fail;
+}
+
+static int refusals(const struct store *st, const struct cat_owner *o, size_t n, struct buf *out, char *err,
+                    size_t errsz)
+{
+	struct refusals rf = {o, n, out, 0};
+	rf.fail = buf_printf(out, "# HELP goreg_refusals_total Write requests refused, per owner, operation and "
+	                          "HTTP status.\n# TYPE goreg_refusals_total counter\n") < 0;
+	/* counts that cannot be read are left out, not the other families */
+	char why[MSG_MAX];
+	store_refusals(st, refusal_one, &rf, why, sizeof why);
+	return rf.fail ? ERR(500, "out of memory") : 200;
+}
+
+/* the size of the owner's own checksum database, 0 for none */
+static uint64_t sumdb_records(const struct store *st, const char *owner)
+{
+	struct sumlog l;
+	char why[MSG_MAX];
+	int64_t n = 0;
+	if (sumlog_open(st, owner, 0, &l, why, sizeof why) == 200)
+		n = sumlog_size(&l);
+	sumlog_close(&l);
+	return n > 0 ? (uint64_t)n : 0;
+}
 
 static int exposition(struct buf *out, const struct cat_owner *o, size_t n, const struct ostat *s)
 {
@@ -143,19 +188,22 @@ int metrics_text(const struct store *st, const struct principal *p, struct buf *
 	if (!s)
 		code = ERR(500, "out of memory");
 	for (size_t i = 0; i < n && code == 200; i++) {
-		struct cat_module *m;
+		struct store_module *m;
 		size_t nm;
-		code = catalog_modules(st, o[i].name, &m, &nm, err, errsz);
+		code = store_owner_modules(st, o[i].name, &m, &nm, err, errsz);
 		if (code == 200)
-			catalog_modules_free(m, nm);
+			store_owner_modules_free(m, nm);
 		s[i].v[F_MODULES] = nm;
 		if (code == 200)
 			code = catalog_versions(st, o[i].name, count_version, &s[i], err, errsz);
+		s[i].v[F_SUMDB] = sumdb_records(st, o[i].name);
 	}
 	if (code == 200)
 		code = count_audit(st, o, n, s, err, errsz);
 	if (code == 200 && exposition(out, o, n, s) < 0)
 		code = ERR(500, "out of memory");
+	if (code == 200)
+		code = refusals(st, o, n, out, err, errsz);
 	free(s);
 	free(o);
 	return code;

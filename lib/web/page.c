@@ -11,14 +11,25 @@
 #include "web/catalog.h"
 #include "web/html.h"
 
+/* a path of the site, under the front end's mount, for an attribute */
+void page_path(const struct page_req *pq, struct html *h, const char *path)
+{
+	html_url(h, pq->mount);
+	html_raw(h, path);
+}
+
 void page_begin(const struct page_req *pq, struct html *h, const char *title)
 {
 	html_raw(h, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
 	            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
 	html_text(h, title);
-	html_raw(h, " \xc2\xb7 goreg</title>\n<link rel=\"stylesheet\" href=\"/-/style.css\">\n</head>\n<body>\n"
-	            "<header><nav><a href=\"/-/\">goreg</a>\n"
-	            "<form action=\"/-/search\" method=\"get\" role=\"search\">"
+	html_raw(h, " \xc2\xb7 goreg</title>\n<link rel=\"stylesheet\" href=\"");
+	page_path(pq, h, "/-/style.css");
+	html_raw(h, "\">\n</head>\n<body>\n<header><nav><a href=\"");
+	page_path(pq, h, "/-/");
+	html_raw(h, "\">goreg</a>\n<form action=\"");
+	page_path(pq, h, "/-/search");
+	html_raw(h, "\" method=\"get\" role=\"search\">"
 	            "<label>Search modules <input type=\"search\" name=\"q\" value=\"");
 	html_text(h, pq->query);
 	html_raw(h, "\"></label> <button type=\"submit\">Search</button></form>\n");
@@ -26,16 +37,21 @@ void page_begin(const struct page_req *pq, struct html *h, const char *title)
 		html_raw(h, "<span class=\"who\">signed in as ");
 		html_text(h, pq->who->user);
 		html_raw(h, "</span>");
-	} else
-		html_raw(h, "<a class=\"who\" href=\"/-/login\">sign in</a>");
+	} else {
+		html_raw(h, "<a class=\"who\" href=\"");
+		page_path(pq, h, "/-/login");
+		html_raw(h, "\">sign in</a>");
+	}
 	html_raw(h, "</nav></header>\n<main>\n");
 }
 
-void page_end(struct html *h)
+void page_end(const struct page_req *pq, struct html *h)
 {
-	html_raw(h, "</main>\n<footer><p>goreg: a Go module registry. "
-	            "<a href=\"/healthz\">health</a> \xc2\xb7 <a href=\"/metrics\">metrics</a></p></footer>\n"
-	            "</body>\n</html>\n");
+	html_raw(h, "</main>\n<footer><p>goreg: a Go module registry. <a href=\"");
+	page_path(pq, h, "/healthz");
+	html_raw(h, "\">health</a> \xc2\xb7 <a href=\"");
+	page_path(pq, h, "/metrics");
+	html_raw(h, "\">metrics</a></p></footer>\n</body>\n</html>\n");
 }
 
 /* <time datetime="RFC 3339">RFC 3339</time> */
@@ -46,18 +62,20 @@ void page_time(struct html *h, int64_t t)
 	html_fmt(h, "<time datetime=\"%s\">%s</time>", ts, ts);
 }
 
-void page_owner_link(struct html *h, const char *owner)
+void page_owner_link(const struct page_req *pq, struct html *h, const char *owner)
 {
-	html_raw(h, "<a href=\"/-/owner/");
+	html_raw(h, "<a href=\"");
+	page_path(pq, h, "/-/owner/");
 	html_url(h, owner);
 	html_raw(h, "\">");
 	html_text(h, owner);
 	html_raw(h, "</a>");
 }
 
-static void module_link(struct html *h, const char *owner, const char *module)
+static void module_link(const struct page_req *pq, struct html *h, const char *owner, const char *module)
 {
-	html_raw(h, "<a href=\"/-/module/");
+	html_raw(h, "<a href=\"");
+	page_path(pq, h, "/-/module/");
 	html_url(h, owner);
 	html_raw(h, "/");
 	html_url(h, module);
@@ -115,7 +133,7 @@ static int recent_one(void *ctx, const char *owner, const char *module, const st
 	return 0;
 }
 
-static void recent_table(struct html *h, const struct recent *rc)
+static void recent_table(const struct page_req *pq, struct html *h, const struct recent *rc)
 {
 	html_raw(h, "<section>\n<h2>Latest uploads</h2>\n");
 	if (!rc->n) {
@@ -127,11 +145,11 @@ static void recent_table(struct html *h, const struct recent *rc)
 	for (size_t i = 0; i < rc->n; i++) {
 		const struct recent_one *o = &rc->v[i];
 		html_raw(h, "<tr><td>");
-		module_link(h, o->owner, o->module);
+		module_link(pq, h, o->owner, o->module);
 		html_raw(h, "</td><td>");
 		html_text(h, o->version);
 		html_raw(h, "</td><td>");
-		page_owner_link(h, o->owner);
+		page_owner_link(pq, h, o->owner);
 		html_raw(h, "</td><td>");
 		page_time(h, o->time);
 		html_raw(h, "</td></tr>\n");
@@ -139,7 +157,7 @@ static void recent_table(struct html *h, const struct recent *rc)
 	html_raw(h, "</tbody>\n</table>\n</section>\n");
 }
 
-static void owner_list(struct html *h, const struct cat_owner *o, size_t n)
+static void owner_list(const struct page_req *pq, struct html *h, const struct cat_owner *o, size_t n)
 {
 	html_raw(h, "<section>\n<h2>Owners</h2>\n");
 	if (!n)
@@ -148,7 +166,7 @@ static void owner_list(struct html *h, const struct cat_owner *o, size_t n)
 		html_raw(h, "<ul class=\"owners\">\n");
 	for (size_t i = 0; i < n; i++) {
 		html_raw(h, "<li>");
-		page_owner_link(h, o[i].name);
+		page_owner_link(pq, h, o[i].name);
 		html_raw(h, o[i].private_ ? " <small class=\"mark\">private</small></li>\n" : "</li>\n");
 	}
 	html_raw(h, n ? "</ul>\n</section>\n" : "</section>\n");
@@ -169,9 +187,9 @@ int page_index(const struct page_req *pq, struct html *h, char *err, size_t errs
 	if (code == 200) {
 		page_begin(pq, h, "Go modules");
 		html_raw(h, "<h1>Go modules</h1>\n");
-		owner_list(h, o, n);
-		recent_table(h, &rc);
-		page_end(h);
+		owner_list(pq, h, o, n);
+		recent_table(pq, h, &rc);
+		page_end(pq, h);
 	}
 	for (size_t i = 0; i < rc.n; i++)
 		free(rc.v[i].module);
@@ -181,16 +199,16 @@ int page_index(const struct page_req *pq, struct html *h, char *err, size_t errs
 
 /* one row of an owner's module table, or of the search results */
 static void module_row(const struct page_req *pq, struct html *h, const char *owner,
-                       const struct cat_module *m, int with_owner)
+                       const struct store_module *m, int with_owner)
 {
 	const char *latest = catalog_latest(m->v, m->nv);
 	struct verinfo vi;
 	char why[MSG_MAX];
 	html_raw(h, "<tr><td>");
-	module_link(h, owner, m->path);
+	module_link(pq, h, owner, m->path);
 	if (with_owner) {
 		html_raw(h, "</td><td>");
-		page_owner_link(h, owner);
+		page_owner_link(pq, h, owner);
 	}
 	html_raw(h, "</td><td>");
 	html_text(h, latest ? latest : "");
@@ -201,7 +219,7 @@ static void module_row(const struct page_req *pq, struct html *h, const char *ow
 }
 
 static void module_table(const struct page_req *pq, struct html *h, const char *owner,
-                         const struct cat_module *m, size_t n)
+                         const struct store_module *m, size_t n)
 {
 	if (!n) {
 		html_raw(h, "<p>No modules yet.</p>\n");
@@ -218,9 +236,9 @@ int page_owner(const struct page_req *pq, const char *owner, struct html *h, cha
 {
 	struct owner_info oi;
 	int code = auth_check(pq->st, pq->who, owner, ACCESS_READ, &oi, err, errsz);
-	struct cat_module *m;
+	struct store_module *m;
 	size_t n;
-	if (code != 200 || (code = catalog_modules(pq->st, owner, &m, &n, err, errsz)) != 200)
+	if (code != 200 || (code = store_owner_modules(pq->st, owner, &m, &n, err, errsz)) != 200)
 		return code;
 	page_begin(pq, h, owner);
 	html_raw(h, "<h1>");
@@ -229,8 +247,8 @@ int page_owner(const struct page_req *pq, const char *owner, struct html *h, cha
 	html_fmt(h, "<p>%s with %zu module%s.</p>\n", oi.is_org ? "An organisation" : "A user", n,
 	         n == 1 ? "" : "s");
 	module_table(pq, h, owner, m, n);
-	page_end(h);
-	catalog_modules_free(m, n);
+	page_end(pq, h);
+	store_owner_modules_free(m, n);
 	return 200;
 }
 
@@ -238,9 +256,9 @@ int page_owner(const struct page_req *pq, const char *owner, struct html *h, cha
 static int search_owner(const struct page_req *pq, struct html *h, const char *owner, size_t *found,
                         char *err, size_t errsz)
 {
-	struct cat_module *m;
+	struct store_module *m;
 	size_t n;
-	int code = catalog_modules(pq->st, owner, &m, &n, err, errsz);
+	int code = store_owner_modules(pq->st, owner, &m, &n, err, errsz);
 	if (code != 200)
 		return code;
 	for (size_t i = 0; i < n; i++)
@@ -250,7 +268,7 @@ static int search_owner(const struct page_req *pq, struct html *h, const char *o
 				            "<th>versions</th></tr></thead>\n<tbody>\n");
 			module_row(pq, h, owner, &m[i], 1);
 		}
-	catalog_modules_free(m, n);
+	store_owner_modules_free(m, n);
 	return 200;
 }
 
@@ -269,6 +287,6 @@ int page_search(const struct page_req *pq, struct html *h, char *err, size_t err
 		code = search_owner(pq, h, o[i].name, &found, err, errsz);
 	free(o);
 	html_raw(h, found ? "</tbody>\n</table>\n" : "<p>No module path holds this.</p>\n");
-	page_end(h);
+	page_end(pq, h);
 	return code;
 }

@@ -15,7 +15,8 @@ struct html;
 struct page_req {
 	const struct store *st;
 	const struct principal *who;
-	const char *base;       /* this server's URL, for the install lines: "https://host" */
+	const char *base;       /* this server's URL, for the install lines: "https://host[/mount]" */
+	const char *mount;      /* the front end's mount, before every link's path: "" or "/cgi-bin/goreg.cgi" */
 	const char *query;      /* the search, "" for none */
 	int64_t now;
 };
@@ -28,9 +29,11 @@ int page_module(const struct page_req *pq, const char *owner, const char *module
 
 /* The head and foot of every page (title escaped). */
 void page_begin(const struct page_req *pq, struct html *h, const char *title);
-void page_end(struct html *h);
+void page_end(const struct page_req *pq, struct html *h);
+/* a path of the site ("/-/owner/") under the mount, for an attribute */
+void page_path(const struct page_req *pq, struct html *h, const char *path);
 /* <time> of a unix time, RFC 3339; a link to an owner's page */
 void page_time(struct html *h, int64_t t);
-void page_owner_link(struct html *h, const char *owner);
+void page_owner_link(const struct page_req *pq, struct html *h, const char *owner);
 
 #endif

@@ -9,6 +9,8 @@
 #include "auth/auth.h"
 #include "gomod/modfile.h"
 #include "store/store.h"
+#include "store/sumlog.h"
+#include "upstream/upstream.h"
 #include "base/util.h"
 #include "web/catalog.h"
 #include "web/html.h"
@@ -23,6 +25,8 @@ struct modpage {
 	struct verinfo lvi;             /* the latest version's record */
 	char *gomod;                    /* its go.mod, or NULL */
 	struct modfile_notes notes;
+	struct sumlog log;              /* the owner's checksum database, if it has one */
+	char vkey[NOTE_KEY_MAX + 1];    /* its verifier key, "" for none */
 };
 
 static void size_text(struct html *h, uint64_t n)
@@ -83,6 +87,13 @@ static void version_row(struct modpage *mp, struct html *h, const char *v)
 	html_text(h, vi.h1_mod);
 	html_raw(h, "</code></td><td>");
 	origin(h, &vi);
+	if (mp->vkey[0]) {
+		int64_t id = sumlog_id(&mp->log, mp->module, v);
+		if (id >= 0)
+			html_fmt(h, "</td><td>record %lld", (long long)id);
+		else
+			html_raw(h, id == -1 ? "</td><td>not logged" : "</td><td>unreadable");
+	}
 	html_raw(h, "</td></tr>\n");
 }
 
@@ -90,7 +101,8 @@ static void versions_table(struct modpage *mp, struct html *h)
 {
 	html_fmt(h, "<section>\n<h2>Versions (%zu)</h2>\n<table>\n", mp->nv);
 	html_raw(h, "<thead><tr><th>version</th><th>published</th><th>zip</th>"
-	            "<th>h1: zip, go.mod</th><th>from</th></tr></thead>\n<tbody>\n");
+	            "<th>h1: zip, go.mod</th><th>from</th>");
+	html_raw(h, mp->vkey[0] ? "<th>checksum database</th></tr></thead>\n<tbody>\n" : "</tr></thead>\n<tbody>\n");
 	for (size_t i = mp->nv; i-- > 0;)
 		version_row(mp, h, mp->v[i]);
 	html_raw(h, "</tbody>\n</table>\n</section>\n");
@@ -108,18 +120,29 @@ static void netrc_host(struct html *h, const char *base)
 	html_textn(h, p, n);
 }
 
-/* go.dev/ref/mod#environment-variables: GOPROXY names this owner's base;
- * a module the public checksum database cannot know (uploaded here)
- * needs GONOSUMDB, one fetched from the owner's upstream does not. */
+/* go.dev/ref/mod#environment-variables: GOPROXY names this owner's base.
+ * GOSUMDB makes the go command check every module it downloads in one
+ * database (it asks the proxy first, <base>/sumdb/NAME/): the owner's
+ * own one serves for that when it logs this version and, through an
+ * upstream checksum database, the public modules too.  Else a module the
+ * public checksum database cannot know (uploaded here) needs GONOSUMDB,
+ * one fetched from the owner's upstream does not. */
 static void install(struct modpage *mp, struct html *h)
 {
+	struct upstream u;
+	char why[MSG_MAX];
 	int upstream = strcmp(mp->lvi.source, "upstream") == 0;
+	int logged = mp->vkey[0] && sumlog_id(&mp->log, mp->module, mp->latest) >= 0;
+	int whole = logged && upstream_get(mp->pq->st, mp->owner, &u, why, sizeof why) == 200 && u.sumdb_key[0];
 	html_raw(h, "<section>\n<h2>Install</h2>\n<pre class=\"install\"><code>GOPROXY=");
 	html_text(h, mp->pq->base);
 	html_raw(h, "/api/packages/");
 	html_url(h, mp->owner);
 	html_raw(h, "/go");
-	if (!upstream) {
+	if (whole) {
+		html_raw(h, " GOSUMDB=");
+		html_text(h, mp->vkey);
+	} else if (!upstream) {
 		html_raw(h, " GONOSUMDB=");
 		html_text(h, mp->module);
 	}
@@ -128,10 +151,21 @@ static void install(struct modpage *mp, struct html *h)
 	html_raw(h, "@");
 	html_text(h, mp->latest);
 	html_raw(h, "</code></pre>\n<p>");
-	html_raw(h, upstream ? "This version came from the owner's upstream: the public checksum database "
-	                       "checks it.</p>\n"
-	                     : "GONOSUMDB: the public checksum database does not know modules uploaded here "
-	                       "(or set GOPRIVATE to the module's path prefix).</p>\n");
+	if (whole)
+		html_raw(h, "GOSUMDB: this owner's checksum database, served here, logs every version published "
+		            "here and every public one fetched through it, checked in the upstream's checksum "
+		            "database; the go command checks each download against it.</p>\n");
+	else if (logged) {
+		html_raw(h, "This owner's checksum database logs this version. It has no upstream checksum "
+		            "database to check public modules through, so it knows only what is published here: "
+		            "when every dependency is, the go command can check them all with <code>GOSUMDB=");
+		html_text(h, mp->vkey);
+		html_raw(h, "</code> in place of GONOSUMDB.</p>\n");
+	} else
+		html_raw(h, upstream ? "This version came from the owner's upstream: the public checksum database "
+		                       "checks it.</p>\n"
+		                     : "GONOSUMDB: the public checksum database does not know modules uploaded here "
+		                       "(or set GOPRIVATE to the module's path prefix).</p>\n");
 	if (mp->oi.private_) {
 		html_raw(h, "<p>This owner is private: the go command sends the credentials of a line like this "
 		            "one in <code>~/.netrc</code> (a token from <code>goreg-admin token add</code>):</p>\n"
@@ -176,7 +210,7 @@ static void body(struct modpage *mp, struct html *h)
 	html_raw(h, "<h1>");
 	html_text(h, mp->module);
 	html_raw(h, "</h1>\n<p>Owner ");
-	page_owner_link(h, mp->owner);
+	page_owner_link(mp->pq, h, mp->owner);
 	html_raw(h, mp->oi.private_ ? " (private). Latest version <code>" : ". Latest version <code>");
 	html_text(h, mp->latest);
 	html_raw(h, "</code>.</p>\n");
@@ -190,7 +224,7 @@ static void body(struct modpage *mp, struct html *h)
 	if (mp->gomod)
 		file_block(h, "go.mod", mp->gomod, strlen(mp->gomod));
 	readme(mp, h);
-	page_end(h);
+	page_end(mp->pq, h);
 }
 
 /* the latest version's record and go.mod, and what that go.mod says */
@@ -220,8 +254,13 @@ int page_module(const struct page_req *pq, const char *owner, const char *module
 		return code;
 	mp.latest = catalog_latest(mp.v, mp.nv);
 	code = latest_notes(&mp, err, errsz);
+	char why[MSG_MAX];
+	if (code == 200 && sumlog_open(pq->st, owner, 0, &mp.log, why, sizeof why) == 200 &&
+	    sumlog_vkey(&mp.log, mp.vkey, why, sizeof why) != 200)
+		mp.vkey[0] = 0;
 	if (code == 200)
 		body(&mp, h);
+	sumlog_close(&mp.log);
 	modfile_notes_free(&mp.notes);
 	free(mp.gomod);
 	store_list_free(mp.v, mp.nv);

@@ -47,10 +47,11 @@ static const char style_css[] =
 	"footer{border-top:1px solid #ccc;margin-top:2rem;color:#555;font-size:.9em}\n";
 
 /* This server's URL for the install lines: GOREG_BASE_URL when set (the
- * one a proxy in front makes public), else the scheme from HTTPS=on (as
- * CGI servers set it, RFC 3875 leaves it to them) and the Host field,
- * when it is a host[:port] (RFC 9110 section 7.2), else localhost; with
- * SERVER_PORT (RFC 3875 section 4.1.15) when the Host has no port. */
+ * one a proxy in front makes public, with any mount), else the scheme
+ * from HTTPS=on (as CGI servers set it, RFC 3875 leaves it to them) and
+ * the Host field, when it is a host[:port] (RFC 9110 section 7.2), else
+ * localhost; with SERVER_PORT (RFC 3875 section 4.1.15) when the Host has
+ * no port; then the front end's mount. */
 static void base_url(const struct request *rq, char *out, size_t outsz)
 {
 	const char *set = getenv("GOREG_BASE_URL"), *https = getenv("HTTPS");
@@ -72,9 +73,9 @@ static void base_url(const struct request *rq, char *out, size_t outsz)
 	int has_port = colon && !strchr(colon, ']');
 	if (!has_port && port && *port && strspn(port, "0123456789") == strlen(port) && strlen(port) <= 5 &&
 	    strcmp(port, tls ? "443" : "80") != 0)
-		snprintf(out, outsz, "%s://%s:%s", tls ? "https" : "http", host, port);
+		snprintf(out, outsz, "%s://%s:%s%s", tls ? "https" : "http", host, port, rq->mount);
 	else
-		snprintf(out, outsz, "%s://%s", tls ? "https" : "http", host);
+		snprintf(out, outsz, "%s://%s%s", tls ? "https" : "http", host, rq->mount);
 }
 
 /* the q parameter of a query, '+' a space, percent-decoded; "" if none */
@@ -207,7 +208,7 @@ static void serve_metrics(const struct store *st, const struct principal *who, s
 /* /-/login: credentials make the browser keep them for /-/ (RFC 7617
  * section 2.2: the protection space is the directory of the URL), then
  * back to the front page below it. */
-static void serve_login(const struct principal *who, struct reply *r)
+static void serve_login(const struct request *rq, const struct principal *who, struct reply *r)
 {
 	if (!who->user[0]) {
 		reply_error(r, 401, "sign in with your user name and a token");
@@ -215,7 +216,7 @@ static void serve_login(const struct principal *who, struct reply *r)
 		return;
 	}
 	reply_bytes(r, 303, "text/plain; charset=utf-8", "signed in\n", 10);
-	snprintf(r->location, sizeof r->location, "/-/");
+	snprintf(r->location, sizeof r->location, "%s/-/", rq->mount);
 }
 
 static void serve_page(enum site s, const char *rest, const struct store *st, const struct request *rq,
@@ -226,7 +227,7 @@ static void serve_page(enum site s, const char *rest, const struct store *st, co
 	struct html h = {{0}, 0};
 	base_url(rq, base, sizeof base);
 	query_q(rq->target, q, sizeof q);
-	struct page_req pq = {st, who, base, q, now};
+	struct page_req pq = {st, who, base, rq->mount, q, now};
 	int code = 200;
 	if (s == S_INDEX)
 		code = page_index(&pq, &h, err, sizeof err);
@@ -267,7 +268,7 @@ void web_dispatch(const struct store *st, const struct request *rq, int64_t now,
 		} else if (s == S_METRICS)
 			serve_metrics(st, &who, r);
 		else if (s == S_LOGIN)
-			serve_login(&who, r);
+			serve_login(rq, &who, r);
 		else
 			serve_page(s, rest, st, rq, &who, now, r);
 	}

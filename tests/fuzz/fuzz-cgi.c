@@ -117,6 +117,37 @@ static void check_fields(const struct request *rq)
 	}
 }
 
+/* goreg's root paths, as goreg.cgi(8) lists them */
+static int model_root(const char *p, size_t n)
+{
+	return (n >= 5 && strncmp(p, "/api/", 5) == 0) || (n >= 3 && strncmp(p, "/-/", 3) == 0) ||
+	       (n == 8 && strncmp(p, "/healthz", 8) == 0) || (n == 8 && strncmp(p, "/metrics", 8) == 0);
+}
+
+/* A mount is SCRIPT_NAME, a plain path a link can begin with: '/', no
+ * "//", no '\\', '%', control or space, no "." or ".." segment, not
+ * below /api, /-, /healthz or /metrics. */
+static void check_mount(const struct request *rq, const char *script)
+{
+	const char *m = rq->mount;
+	if (!m[0])
+		return;
+	CHECK(strcmp(m, script) == 0, "a mount that is not SCRIPT_NAME", m);
+	CHECK(m[0] == '/' && !strstr(m, "//") && !strpbrk(m, "\\%\"<> ") && !strstr(m, "/./") &&
+	          !strstr(m, "/../"),
+	      "a mount that is no plain path", m);
+	size_t n = strlen(m);
+	CHECK(!(n >= 2 && strcmp(m + n - 2, "/.") == 0) && !(n >= 3 && strcmp(m + n - 3, "/..") == 0),
+	      "a mount ending in a dot segment", m);
+	for (const unsigned char *p = (const unsigned char *)m; *p; p++)
+		CHECK(*p > 0x20 && *p < 0x7f, "a control character or a byte above 0x7e in the mount", m);
+	static const char *const roots[] = {"/api", "/-", "/healthz", "/metrics"};
+	for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++) {
+		size_t r = strlen(roots[i]);
+		CHECK(!(strncmp(m, roots[i], r) == 0 && (m[r] == 0 || m[r] == '/')), "a mount below a root path", m);
+	}
+}
+
 static void check_path(const struct request *rq)
 {
 	const char *uri = getenv("REQUEST_URI"), *script = var("SCRIPT_NAME"), *pinfo = var("PATH_INFO");
@@ -131,12 +162,16 @@ static void check_path(const struct request *rq)
 		size_t ul = strcspn(uri, "?"), pl = strlen(rq->path), sl = strlen(script);
 		int whole = pl == ul && strncmp(rq->path, uri, ul) == 0;
 		int after = sl > 0 && pl + sl == ul && strncmp(uri, script, sl) == 0 &&
-		            strncmp(uri + sl, rq->path, pl) == 0 && strncmp(rq->path, "/api/", 5) == 0;
+		            strncmp(uri + sl, rq->path, pl) == 0 &&
+		            (strncmp(rq->path, "/api/", 5) == 0 || (rq->mount[0] && model_root(rq->path, pl)));
 		CHECK(whole || after, "the path is neither REQUEST_URI's nor what follows SCRIPT_NAME", rq->path);
-		return;
+		CHECK(!rq->mount[0] || after, "a mount, and the path is not what follows it", rq->mount);
 	}
+	check_mount(rq, script);
+	if (uri != NULL && uri[0] == '/')
+		return;
 	CHECK(pct_decode(rq->path, strlen(rq->path), dec, sizeof dec) == 0, "the path does not decode", rq->path);
-	if (strncmp(pinfo, "/api/", 5) == 0)
+	if (strncmp(pinfo, "/api/", 5) == 0 || (rq->mount[0] && model_root(pinfo, strlen(pinfo))))
 		snprintf(want, sizeof want, "%s", pinfo);
 	else
 		snprintf(want, sizeof want, "%s%s", script, pinfo);

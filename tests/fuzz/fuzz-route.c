@@ -46,8 +46,8 @@ static void check_names(const struct route *rt)
 	for (const char *c = rt->owner; *c; c++)
 		CHECK(!isupper((unsigned char)*c), "200 with an owner not in lowercase", rt->owner);
 	int has_version = rt->op == OP_INFO || rt->op == OP_MOD || rt->op == OP_ZIP || rt->op == OP_DELETE;
-	if (rt->op == OP_UPLOAD) {
-		CHECK(rt->module[0] == '\0', "upload with a module", rt->module);
+	if (rt->op == OP_UPLOAD || rt->op == OP_PACKAGES) {
+		CHECK(rt->module[0] == '\0', "upload or listing with a module", rt->module);
 	} else {
 		CHECK(modpath_check(rt->module) == NULL, "200 with an invalid module path", rt->module);
 		CHECK(strcmp(rt->module, "..") != 0 && strncmp(rt->module, "../", 3) != 0 &&
@@ -72,6 +72,10 @@ static void rebuild(const struct route *rt, int gitlab, char *path)
 		em[0] = '\0';
 	if (modpath_escape_version(rt->version, ev, sizeof ev, NULL) != 0)
 		ev[0] = '\0';
+	if (rt->op == OP_PACKAGES) {
+		sprintf(o, "/api/v1/packages/%s", rt->owner);
+		return;
+	}
 	if (rt->op == OP_DELETE) {
 		o += sprintf(o, "/api/v1/packages/%s/go/", rt->owner);
 		o = pct(o, em, 0);

@@ -73,12 +73,16 @@ fetch() {
 	# shellcheck disable=SC2086
 	env -i PATH="$PATH" GOREG_ROOT="$R" GATEWAY_INTERFACE=CGI/1.1 SERVER_PROTOCOL=HTTP/1.1 \
 		SERVER_NAME=127.0.0.1 SERVER_PORT=80 REQUEST_METHOD="$_m" SCRIPT_NAME=/goreg.cgi \
-		REQUEST_URI="/goreg.cgi$_p" PATH_INFO="$_p" REMOTE_ADDR="$CGI_ADDR" ${CGI_ENV:-} "$@" \
+		REQUEST_URI="/goreg.cgi$_p" PATH_INFO="${_p%%\?*}" QUERY_STRING="$(cgi_query "$_p")" \
+		REMOTE_ADDR="$CGI_ADDR" ${CGI_ENV:-} "$@" \
 		"$B/goreg.cgi" < "$_in" > "$T/cgi.out" 2>> "$T/cgi.err"
 	split_cgi "$T/cgi.out"
 	norm_hdr
 	sed -n 's/^Status: \([0-9][0-9][0-9]\).*/\1/p' "$T/hdr"
 }
+
+# cgi_query PATH: the query of PATH, after its '?' ("" for none)
+cgi_query() { case $1 in *\?*) printf '%s' "${1#*\?}" ;; esac; }
 
 # hdr NAME: the value of header NAME in $T/hdr
 hdr() { sed -n "s/^$1: //Ip" "$T/hdr" | head -n 1; }
@@ -111,13 +115,8 @@ setup_store() {
 	"$B/goreg-upload" -r "$R" -u pub pub "$T/open-v1.0.0.zip" 2>/dev/null || bail "upload"
 }
 
-# snapshot: a listing of every file under $R with its size and checksum
-# (to show a refused request changed nothing on disk)
-snapshot() {
-	(cd "$R" && find . -type f | LC_ALL=C sort | while read -r f; do
-		printf '%s %s\n' "$f" "$(cksum < "$f")"
-	done)
-}
+# snapshot: the store's files and their hashes (lib.sh's store_snap)
+snapshot() { store_snap; }
 
 LIGHTTPD_MODDIR=/usr/lib/lighttpd
 

@@ -123,6 +123,25 @@ start_httpd() {
 	bail "could not start goreg-httpd (see $HTTPD_LOG)"
 }
 
+# racer OUT CMD...: CMD in the background, started when the starting gun
+# ($T/go, made by fire) goes off, its standard output to OUT; its pid is
+# added to $racers.  fire: the gun, then wait for every racer.
+racer() {
+	_out=$1
+	shift
+	(
+		while [ ! -e "$T/go" ]; do sleep 0.01; done
+		"$@" > "$_out"
+	) &
+	racers="${racers:-} $!"
+}
+fire() {
+	touch "$T/go"
+	for _p in ${racers:-}; do wait "$_p"; done
+	racers=
+	rm -f "$T/go"
+}
+
 # make_module DIR MODULE [PACKAGE-NAME]: a tiny module source tree
 make_module() {
 	mkdir -p "$1/sub"
@@ -165,6 +184,14 @@ go_oracle() {
 	(cd "$GOREG_TOP" && env HOME="$T/home" GOCACHE="$T/gocache" GOPATH="$T/oracle-gopath:/usr/share/gocode" \
 		GO111MODULE=off GOFLAGS= GOTOOLCHAIN=local CGO_ENABLED=0 go build -o "$T/$1" "./tests/oracle/$1") ||
 		bail "could not build tests/oracle/$1"
+}
+
+# store_snap: every file under $R with its SHA-256, in a stable order, to
+# show that a refused request changed nothing on disk; but refusals.tdb,
+# the counts of refused writes for /metrics: the one file a refused
+# request writes (goreg-store(5); t0021 and t1201 check the counts)
+store_snap() {
+	(cd "$R" && find . -type f ! -path ./refusals.tdb -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum)
 }
 
 # admin ROOT ARGS...: goreg-admin on a store
@@ -220,4 +247,40 @@ CONF
 		wait "$_npid" 2>/dev/null
 	done
 	bail "could not start nginx (see $T/nginx/error.log)"
+}
+
+# start_lighttpd_cgi ROOT: lighttpd (stopped at exit) on a free 127.0.0.1
+# port with goreg.cgi on store ROOT, configured as etc/lighttpd/goreg.conf
+# ships it (the root's /api/, pages and operators' paths) and mounted as
+# /cgi-bin/goreg.cgi too; sets LPORT and L (its URL)
+start_lighttpd_cgi() {
+	mkdir -p "$T/www" "$T/cgi-bin"
+	cp "$B/goreg.cgi" "$T/cgi-bin/goreg.cgi"
+	sed -e "s|/usr/local/bin/goreg.cgi|$T/cgi-bin/goreg.cgi|g" -e "s|/var/lib/goreg|$1|" \
+		"$GOREG_TOP/etc/lighttpd/goreg.conf" > "$T/goreg.conf"
+	for _try in 1 2 3 4 5; do
+		LPORT=$(free_port)
+		cat > "$T/lighttpd.conf" <<CONF
+server.document-root = "$T/www"
+server.bind = "127.0.0.1"
+server.port = $LPORT
+server.errorlog = "$T/lighttpd.err"
+include "$T/goreg.conf"
+alias.url += ("/cgi-bin/" => "$T/cgi-bin/")
+\$HTTP["url"] =~ "^/cgi-bin/" {
+	cgi.assign = (".cgi" => "")
+	setenv.add-environment = ("GOREG_ROOT" => "$1")
+}
+CONF
+		lighttpd -D -f "$T/lighttpd.conf" 2>>"$T/lighttpd.err" &
+		_lpid=$!
+		if wait_port "$LPORT" && kill -0 $_lpid 2>/dev/null; then
+			_pids="$_pids $_lpid"
+			L=http://127.0.0.1:$LPORT
+			return 0
+		fi
+		kill $_lpid 2>/dev/null
+		wait $_lpid 2>/dev/null
+	done
+	bail "could not start lighttpd (see $T/lighttpd.err)"
 }

@@ -1,13 +1,18 @@
 #!/bin/sh
 # A refused upload or delete leaves the store exactly as it was: not even
 # an empty audit.log appears (the log is opened only once a change is
-# certain to be attempted).
+# certain to be attempted).  Over HTTP, the one thing a refused write adds
+# to is its count for /metrics in refusals.tdb (goreg-store(5)): the rest
+# stays byte for byte, and the counts are what was refused.
 . "$(dirname "$0")/lib.sh"
 
 R=$T/store
 admin "$R" user add acme
 rm -f "$R/audit.log"
-snap() { (cd "$R" && find . -print | sort && find . -type f -print0 | sort -z | xargs -0 sha256sum); }
+snap() {
+	(cd "$R" && find . ! -path ./refusals.tdb -print | sort &&
+		find . -type f ! -path ./refusals.tdb -print0 | sort -z | xargs -0 sha256sum)
+}
 before=$(snap)
 
 printf 'not a zip' > "$T/garbage.zip"
@@ -20,12 +25,14 @@ is "$?" 1 "delete of an absent version refused with exit 1"
 [ ! -e "$R/audit.log" ]
 ok $? "no audit.log created by a refused delete"
 is "$(snap)" "$before" "the store is byte for byte unchanged"
-for name in tmp goreg.tdb audit.log; do
+for name in tmp goreg.tdb audit.log refusals.tdb; do
 	"$B/goreg-upload" -r "$R" "$name" "$T/garbage.zip" 2>"$T/err"
 	is "$?" 1 "the store's own entry '$name' is no owner for goreg-upload"
 	like "$(cat "$T/err")" "reserved" "and the reason says it is reserved"
 done
 is "$(snap)" "$before" "the store is unchanged after uploads to reserved names"
+[ ! -e "$R/refusals.tdb" ]
+ok $? "the tools count no refusal (only HTTP requests are counted)"
 
 start_httpd "$R"
 TOKEN=$(admin "$R" token add acme)
@@ -44,6 +51,10 @@ code=$(http --user "acme:$TOKEN" --upload-file "$T/it.zip" "$BASE/api/packages/a
 is "$code" 400 "a module under index.tdb/ is refused with 400, not a 500 to retry"
 like "$(cat "$T/body")" "reserved" "and the reason says the path is reserved"
 is "$(snap)" "$before" "the store is unchanged after it"
+code=$(http --user "acme:$TOKEN" "$BASE/metrics")
+grep '^goreg_refusals_total' "$T/body" | LC_ALL=C sort > "$T/refusals"
+is "$(cat "$T/refusals")" "$(printf '%s\n' 'goreg_refusals_total{owner="acme",op="delete",code="404"} 1' \
+	'goreg_refusals_total{owner="acme",op="upload",code="400"} 2' | LC_ALL=C sort)" "the refusals are counted for /metrics"
 code=$(http "$BASE/api/packages/acme/go/index.tdb/x/@v/list")
 is "$code" 404 "reading it answers 404"
 done_testing

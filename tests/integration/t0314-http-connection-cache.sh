@@ -14,21 +14,24 @@ is "$(upload "$T/hello.zip")" 201 "v1.0.0 uploaded"
 ID=$(admin "$R" token list acme | awk 'NR == 1 { print $1 }')
 
 get="GET /api/packages/acme/go/$M/@v/list HTTP/1.1\r\nHost: x\r\nAuthorization: Basic $AUTH\r\n\r\n"
-# requests at about 0, 3, 6 and 9 s; each change lands about 1 s after a
-# request, 2 s before the next
+# four requests 3 s apart; each change is made once the server has logged
+# the answer before it (not after a fixed sleep: a loaded machine may
+# take more than a second to start the server)
 raws "send:$get" "head:5" "sleep:3" "send:$get" "head:5" "sleep:3" "send:$get" "head:5" \
 	"sleep:3" "send:$get" "head:5" "shut" "wait:5" > "$T/out" &
 rp=$!
-sleep 1
+LIST="GET /api/packages/acme/go/$M/@v/list"
+n0=$(grep -c -- "$LIST" "$HTTPD_LOG")
+wait_log "$LIST" $((n0 + 1)) || diag "no 1st answer logged"
 # between the 1st and 2nd request: a new version, from another process
 "$B/goreg-upload" -r "$R" acme "$T/hello11.zip" 2>/dev/null
-sleep 3
+wait_log "$LIST" $((n0 + 2)) || diag "no 2nd answer logged"
 # between the 2nd and 3rd: the index is deleted and rebuilt from the files
 # (a new file: the kept handle points at the old one)
 rm -f "$R/acme/index.tdb"
 "$B/goreg-fsck" -r "$R" --repair >/dev/null 2>&1
 "$B/goreg-delete" -r "$R" acme "$M" v1.0.0 2>/dev/null
-sleep 3
+wait_log "$LIST" $((n0 + 3)) || diag "no 3rd answer logged"
 # between the 3rd and 4th: the token is revoked
 admin "$R" token revoke acme "$ID"
 wait "$rp"
@@ -44,9 +47,11 @@ like "$(sed -n 4p "$T/out")" '^401 ' "4th: the token revoked meanwhile is refuse
 # stay: an owner made private between two anonymous requests, and the
 # kept owner record must not answer the second
 anon="GET /api/packages/acme/go/$M/@v/v1.1.0.info HTTP/1.1\r\nHost: x\r\n\r\n"
-raws "send:$anon" "head:5" "send:$anon" "head:5" "sleep:2" "send:$anon" "head:5" "shut" "wait:5" > "$T/out" &
+raws "send:$anon" "head:5" "send:$anon" "head:5" "sleep:3" "send:$anon" "head:5" "shut" "wait:5" > "$T/out" &
 rp=$!
-sleep 1
+INFO="GET /api/packages/acme/go/$M/@v/v1.1.0.info"
+n0=$(grep -c -- "$INFO" "$HTTPD_LOG")
+wait_log "$INFO" $((n0 + 2)) || diag "no 2nd answer logged"
 admin "$R" owner private acme
 wait "$rp"
 is "$(wc -l < "$T/out")" 3 "three answers on one connection"

@@ -9,38 +9,7 @@ command -v lighttpd >/dev/null 2>&1 || skip_all "lighttpd is not installed"
 setup_registry
 start_httpd "$R"
 
-mkdir -p "$T/www" "$T/cgi-bin"
-cp "$B/goreg.cgi" "$T/cgi-bin/goreg.cgi"
-# the example configuration shipped in etc/, pointed at this test's files
-sed -e "s|/usr/local/bin/goreg.cgi|$T/cgi-bin/goreg.cgi|" -e "s|/var/lib/goreg|$R|" \
-	"$GOREG_TOP/etc/lighttpd/goreg.conf" > "$T/goreg.conf"
-for _try in 1 2 3 4 5; do
-	LPORT=$(free_port)
-	cat > "$T/lighttpd.conf" <<CONF
-server.document-root = "$T/www"
-server.bind = "127.0.0.1"
-server.port = $LPORT
-server.errorlog = "$T/lighttpd.err"
-include "$T/goreg.conf"
-# and the classic mount, /cgi-bin/goreg.cgi/api/...
-alias.url += ("/cgi-bin/" => "$T/cgi-bin/")
-\$HTTP["url"] =~ "^/cgi-bin/" {
-	cgi.assign = (".cgi" => "")
-	setenv.add-environment = ("GOREG_ROOT" => "$R")
-}
-CONF
-	lighttpd -D -f "$T/lighttpd.conf" 2>>"$T/lighttpd.err" &
-	lpid=$!
-	if wait_port "$LPORT" && kill -0 $lpid 2>/dev/null; then
-		_pids="$_pids $lpid" # lib.sh's cleanup stops it
-		break
-	fi
-	kill $lpid 2>/dev/null
-	wait $lpid 2>/dev/null
-	lpid=
-done
-[ -n "$lpid" ] || bail "could not start lighttpd (see $T/lighttpd.err)"
-L=http://127.0.0.1:$LPORT
+start_lighttpd_cgi "$R"
 ROOTS="$BASE $L $L/cgi-bin/goreg.cgi"
 
 # The CGI writes the upload; both see it

@@ -13,10 +13,8 @@ R=$T/store
 admin "$R" user add acme
 TOKEN=$(admin "$R" token add acme) || bail "no token"
 
-# snap: every file of the store with its SHA-256, in a stable order
-snap() {
-	(cd "$R" && find . -type f -print0 | sort -z | xargs -0 -r sha256sum)
-}
+# snap: every file of the store with its SHA-256 (lib.sh)
+snap() { store_snap; }
 
 # upload FILE: PUT it; CODE and CTYPE set, the body in $T/body
 upload() {

@@ -15,7 +15,7 @@ U=$BASE/api/packages/acme/go
 
 # an empty zip: the end of central directory record alone
 printf 'PK\005\006\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000' > "$T/empty.zip"
-snap() { (cd "$R" && find . -type f | sort | xargs sha256sum) > "$T/snap.$1"; }
+snap() { store_snap > "$T/snap.$1"; }
 snap before
 is "$(upload "$T/empty.zip")" 400 "an empty zip without a name: 400"
 like "$(cat "$T/body")" 'no module@version/ prefix \(name the version: upload\?module=M&version=V\)' \

@@ -107,9 +107,7 @@ admin "$R" user add acme >/dev/null
 TOKEN=$(admin "$R" token add acme) || bail "no token"
 start_httpd "$R"
 U=$BASE/api/packages/acme/go
-snap() {
-	(cd "$R" && find . -type f -print0 | sort -z | xargs -0 -r sha256sum)
-}
+snap() { store_snap; }
 refused() { # refused ZIP REASON
 	before=$(snap)
 	code=$(curl -sS -o "$T/body" -w '%{http_code}' --user "acme:$TOKEN" --upload-file "$Z/$1" "$U/upload")

@@ -47,11 +47,14 @@ printf "$netrc" > "$T/home/.netrc"
 chmod 600 "$T/home/.netrc"
 is "$(cut -d' ' -f1-4 "$T/home/.netrc")" "machine 127.0.0.1 login demo" "the printed .netrc line"
 goline=$(sed -n 's/^  \(SSL_CERT_FILE=.*\)$/\1/p' "$T/run.out")
-like "$goline" "^SSL_CERT_FILE=$T/tls/ca.pem GOPROXY=$BASE " "the go line names the CA and the https base"
+like "$goline" "^SSL_CERT_FILE=$T/tls/ca.pem GOPROXY=$BASE GOSUMDB=goreg\\.demo\\+[0-9a-f]{8}\\+[A-Za-z0-9+/]{44} " \
+	"the go line names the CA, the https base and demo's checksum database"
 cd "$T/app" || bail "no app dir"
 go_env go mod init example.com/app >/dev/null 2>&1
 # shellcheck disable=SC2086
-json=$(go_env env $goline 2>&1)
-ok $? "the printed go line downloads the private module with .netrc over https"
+json=$(go_env env GONOSUMDB= $goline 2>&1)
+ok $? "the printed go line downloads the private module with .netrc over https, checked in the database ($(printf '%s' "$json" | tail -n 2 | tr '\n' ' '))"
 like "$json" '"Sum": "h1:[A-Za-z0-9+/]{43}="' "  and go hashed it"
+ls "$T/gopath/pkg/mod/cache/download/sumdb/goreg.demo/lookup/example.com/hello@v1.0.0" > /dev/null 2>&1
+ok $? "  the go command looked it up in demo's checksum database"
 done_testing

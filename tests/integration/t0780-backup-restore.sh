@@ -2,12 +2,15 @@
 # goreg-admin backup DIR copies a store while it serves and takes
 # uploads: the copy is goreg-fsck clean, holds every version acknowledged
 # before the backup began (and only versions the store has, byte for
-# byte), and, restored, is served with the accounts it had.  The recipe of
-# goreg(7), Backup.
+# byte), and, restored, is served with the accounts it had, the owner's
+# checksum database (@sumdb.tdb, appended by every upload) verifying and
+# logging exactly the versions the copy holds.  The recipe of goreg(7),
+# Backup.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/httplib.sh"
 setup_registry
 admin "$R" owner private acme
+VKEY=$(admin "$R" sumdb init acme goreg.test) || bail "sumdb init"
 start_httpd "$R"
 U=$BASE/api/packages/acme/go
 N=30
@@ -70,6 +73,15 @@ v=$(head -n 1 "$T/acked-before")
 is "$(http --user "acme:$TOKEN" "$BASE/api/packages/acme/go/$M/@v/$v.zip")" 200 "a version acknowledged before: served"
 cmp -s "$T/body" "$T/z${v##*.}.zip"
 ok $? "  the zip uploaded"
+# the checksum database copied with the index, under the same lock
+out=$(admin "$R2" sumdb verify acme 2>&1)
+is "$?" 0 "restored: goreg-admin sumdb verify acme passes ($out)"
+like "$out" "^acme: $(wc -l < "$T/ib" | tr -d ' ') records, " "  its records are the copy's versions, one each"
+is "$(admin "$R2" sumdb key acme)" "$VKEY" "  with the key it had"
+is "$(http --user "acme:$TOKEN" "$BASE/api/packages/acme/go/sumdb/goreg.test/lookup/$M@$v")" 200 \
+	"  and serves a version's record"
+grep -q "^$M $v/go.mod h1:" "$T/body"
+ok $? "  (its go.sum lines)"
 is "$(http --user "acme:$TOKEN" --upload-file "$T/z$N.zip" "$BASE/api/packages/acme/go/upload")" \
 	"$(grep -qx "v1.0.$N" "$T/ib" && echo 409 || echo 201)" "and it takes uploads again"
 done_testing

@@ -40,6 +40,7 @@ int main(void)
 	is_str(rq.path, "/api/packages/acme/go/example.com/x/@v/list", "path after SCRIPT_NAME");
 	is_str(rq.target, "/api/packages/acme/go/example.com/x/@v/list?a=b", "target with the query");
 	is_int(rq.http_minor, 1, "HTTP/1.1 unless told otherwise");
+	is_str(rq.mount, "/cgi-bin/goreg.cgi", "the mount is SCRIPT_NAME");
 
 	is_int(cgi("REQUEST_METHOD=DELETE", "SCRIPT_NAME=/api",
 	           "REQUEST_URI=/api/v1/packages/acme/go/example.com%2Fx/v1.0.0",
@@ -59,6 +60,48 @@ int main(void)
 	is_int(cgi("REQUEST_METHOD=GET", "SCRIPT_NAME=/api", "PATH_INFO=/packages/acme/go/x.org/y/@v/list", NULL), 0,
 	       "no REQUEST_URI, mounted at /api");
 	is_str(rq.path, "/api/packages/acme/go/x.org/y/@v/list", "SCRIPT_NAME + PATH_INFO");
+
+	/* the pages below a mount */
+	is_int(cgi("REQUEST_METHOD=GET", "SCRIPT_NAME=/cgi-bin/goreg.cgi", "REQUEST_URI=/cgi-bin/goreg.cgi/-/owner/acme",
+	           "PATH_INFO=/-/owner/acme", NULL), 0, "a page below the mount");
+	is_str(rq.path, "/-/owner/acme", "  its path after SCRIPT_NAME");
+	is_str(rq.mount, "/cgi-bin/goreg.cgi", "  and the mount for its links");
+	is_int(cgi("REQUEST_METHOD=GET", "SCRIPT_NAME=/cgi-bin/goreg.cgi", "REQUEST_URI=/cgi-bin/goreg.cgi/healthz", NULL),
+	       0, "/healthz below the mount");
+	is_str(rq.path, "/healthz", "  its path");
+	is_int(cgi("REQUEST_METHOD=GET", "SCRIPT_NAME=/cgi-bin/goreg.cgi", "PATH_INFO=/-/module/acme/x.org/y", NULL), 0,
+	       "no REQUEST_URI: a page's PATH_INFO below a mount");
+	is_str(rq.path, "/-/module/acme/x.org/y", "  is the path");
+	is_str(rq.mount, "/cgi-bin/goreg.cgi", "  under the mount");
+	is_int(cgi("REQUEST_METHOD=GET", "SCRIPT_NAME=/-", "REQUEST_URI=/-/owner/acme", "PATH_INFO=/owner/acme", NULL), 0,
+	       "mapped onto /- (etc/lighttpd): the whole path");
+	is_str(rq.path, "/-/owner/acme", "  is the page's");
+	is_str(rq.mount, "", "  at the root");
+	is_int(cgi("REQUEST_METHOD=GET", "SCRIPT_NAME=/api", "REQUEST_URI=/api/", NULL), 0, "/api/ alone");
+	is_str(rq.path, "/api/", "  stays the API's path, not the front page");
+	/* SCRIPT_NAMEs that are no mount: below a root path, or not a plain path */
+	is_int(cgi("REQUEST_METHOD=GET", "SCRIPT_NAME=/api", "REQUEST_URI=/api/metrics", "PATH_INFO=/metrics", NULL), 0,
+	       "mapped onto /api: /api/metrics");
+	is_str(rq.path, "/api/metrics", "  is the API's path (404 there), not /metrics");
+	is_int(cgi("REQUEST_METHOD=GET", "SCRIPT_NAME=/api", "PATH_INFO=/-/owner/acme", NULL), 0,
+	       "mapped onto /api, no REQUEST_URI: /api/-/owner/acme");
+	is_str(rq.path, "/api/-/owner/acme", "  is the API's path, not a page");
+	is_int(cgi("REQUEST_METHOD=GET", "SCRIPT_NAME=//evil.example", "REQUEST_URI=//evil.example/-/", NULL), 0,
+	       "a SCRIPT_NAME of //host");
+	is_str(rq.mount, "", "  is no mount (a link to another site)");
+	is_str(rq.path, "//evil.example/-/", "  and the whole path is routed");
+	is_int(cgi("REQUEST_METHOD=GET", "SCRIPT_NAME=/\\evil.example", "PATH_INFO=/-/", NULL), 0,
+	       "a SCRIPT_NAME of /\\host, no REQUEST_URI");
+	is_str(rq.mount, "", "  is no mount");
+	is_int(cgi("REQUEST_METHOD=GET", "SCRIPT_NAME=/x/../y", "REQUEST_URI=/x/../y/api/packages/acme/go/x.org/y/@v/list",
+	           NULL), 0, "a SCRIPT_NAME with a '..' segment");
+	is_str(rq.path, "/api/packages/acme/go/x.org/y/@v/list", "  still has the API below it");
+	is_str(rq.mount, "", "  but is no mount");
+	is_int(cgi("REQUEST_METHOD=GET", "SCRIPT_NAME=x", "PATH_INFO=/-/", NULL), 400,
+	       "a SCRIPT_NAME without '/' before a page's PATH_INFO: 400");
+	is_int(cgi("REQUEST_METHOD=GET", "SCRIPT_NAME=/a\001b", "REQUEST_URI=/a\001b/-/", NULL), 400,
+	       "a SCRIPT_NAME with a control character is no mount: the whole path, refused");
+
 	is_int(cgi("REQUEST_METHOD=GET", NULL), 400, "no path at all: 400");
 	is_int(cgi("REQUEST_METHOD=GET", "REQUEST_URI=/a b", NULL), 400, "a space in REQUEST_URI: 400");
 	/* found by tests/fuzz/fuzz-cgi.c: the path was "5api/packages/..." */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -114,7 +115,7 @@ static int publish(const char *owner, const char *zip, const char *uploader)
 	struct modzip_info mi;
 	if (modzip_check(spool, &mi, err, sizeof err) != 0)
 		bail("modzip_check");
-	int code = store_publish(&st, owner, spool, &mi, uploader, (int64_t)time(NULL), &vi, err, sizeof err);
+	int code = store_publish(&st, owner, spool, &mi, uploader, (int64_t)time(NULL), NULL, &vi, err, sizeof err);
 	if (code != 201)
 		unlink(spool);
 	close(fd);
@@ -703,6 +704,50 @@ static void test_fsck_damage(void)
 		free(z[i]);
 }
 
+/* store_owner_modules: every module of an owner with its versions, by
+ * path; store_owner_lock counts them under the owner's lock, which is
+ * held while the tree is set aside (t0508 races uploads against it) */
+static void test_owner_modules(void)
+{
+	char *a = mkzip("example.com/own/b", "v1.1.0", "x"), *b = mkzip("example.com/own/b", "v1.0.0", "x");
+	char *c = mkzip("example.com/own", "v0.1.0", "x");
+	struct store_module *m;
+	size_t n, versions;
+	is_int(store_owner_modules(&st, "nobody", &m, &n, err, sizeof err), 200, "modules of an owner without index: 200");
+	is_int(n, 0, "  none");
+	store_owner_modules_free(m, n);
+	if (publish("own", a, "") != 201 || publish("own", b, "") != 201 || publish("own", c, "") != 201)
+		bail("publish own");
+	is_int(store_owner_modules(&st, "own", &m, &n, err, sizeof err), 200, "modules: 200");
+	ok(n == 2 && strcmp(m[0].path, "example.com/own") == 0 && strcmp(m[1].path, "example.com/own/b") == 0,
+	   "  both, by path");
+	ok(n == 2 && m[0].nv == 1 && m[1].nv == 2 && strcmp(m[1].v[0], "v1.0.0") == 0 &&
+	   strcmp(m[1].v[1], "v1.1.0") == 0, "  each with its versions in semver order");
+	store_owner_modules_free(m, n);
+	struct store_owner_hold h;
+	is_int(store_owner_lock(&st, "own", &h, &versions, err, sizeof err), 200, "owner lock: 200");
+	ok(h.db != NULL && h.fd >= 0 && versions == 3, "  held (the tree's flock and the index), counting 3 versions");
+	int fd2;
+	char tree[1100];
+	snprintf(tree, sizeof tree, "%s/own", st.root);
+	int other = open(tree, O_RDONLY | O_DIRECTORY);
+	ok(other >= 0 && flock(other, LOCK_EX | LOCK_NB) < 0 && errno == EWOULDBLOCK,
+	   "  another descriptor cannot take the tree's flock meanwhile");
+	if (other >= 0)
+		close(other);
+	char moved[600];
+	is_int(store_owner_set_aside(&st, "own", 1, moved, sizeof moved, err, sizeof err), 200,
+	       "the tree set aside under it");
+	store_owner_unlock(&h);
+	ok(h.fd == -1 && h.db == NULL, "  let go");
+	is_int(store_owner_flock(&st, "own", &fd2, err, sizeof err), 404, "no tree: the flock is 404");
+	is_int(store_owner_lock(&st, "gone", &h, &versions, err, sizeof err), 200, "lock of an owner without a tree: 200");
+	ok(h.db == NULL && h.fd == -1 && versions == 0, "  nothing held, nothing counted");
+	free(a);
+	free(b);
+	free(c);
+}
+
 int main(void)
 {
 	snprintf(dir, sizeof dir, "%s/t-store.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -713,6 +758,7 @@ int main(void)
 		bail("store_init");
 	test_names();
 	test_publish();
+	test_owner_modules();
 	test_races();
 	test_readers();
 	test_crash_publish();

@@ -2,7 +2,8 @@
 # make bench: goreg side by side with its peers, one run, one machine, one
 # store, loopback; prints a table of ratios and writes it to
 # bench/results.md (BENCH_OUT to write elsewhere).  Bounded: about 5
-# minutes (BENCH_SECS per wrk run, BENCH_ROUNDS rounds of each pair).
+# minutes (BENCH_SECS per wrk run, BENCH_ROUNDS rounds of each pair), and
+# the cost growth below.
 #
 # Peers, each serving the same per-owner tree of the store:
 #   goreg   goreg-httpd under systemd-socket-activate (a process per connection)
@@ -10,6 +11,10 @@
 #   floor   a fixed-response C program under the same activator (built here)
 #   go      Go's net/http FileServer (a tiny program, GOPATH mode)
 #   x/mod   CheckZip + HashZip of golang.org/x/mod for an upload's checks
+# Then the cost growth: a module with 10, 1000 and 10 000 versions (@v/list,
+# @latest, one more upload), an owner with 10 and 10 000 modules
+# (BENCH_CURVE=N for another largest size; 0 leaves it out; it adds about
+# three minutes).
 # Rates are from wrk -t1 -c8: compare ratios in one run, never absolute
 # numbers across runs or machines.  Needs the bench packages of
 # mk/packages (make bench-deps).
@@ -272,22 +277,40 @@ timed() {
 	cat "$T/time"
 }
 
-upload_rows() {
-	build_xmod
+# upload_row WHAT ZIP MODULE: goreg-upload of ZIP against x/mod's checks of
+# it, the best of 3 each; sets grss to goreg's peak RSS
+upload_row() {
+	u_what=$1 u_zip=$2 u_mod=$3
 	gbest= xbest= grss=
 	for i in 1 2 3; do
 		r2=$T/up$i
 		"$B/goreg-admin" -r "$r2" user add bench
-		set -- $(timed "$B/goreg-upload" -r "$r2" bench "$T/big.zip")
+		set -- $(timed "$B/goreg-upload" -r "$r2" bench "$u_zip")
 		[ -z "$gbest" ] || [ "$(echo "$1 < $gbest" | bc)" = 1 ] && gbest=$1 grss=$2
 		rm -rf "$r2"
-		set -- $(timed "$T/xmodcheck" "$T/big.zip" example.com/big v1.0.0)
+		set -- $(timed "$T/xmodcheck" "$u_zip" "$u_mod" v1.0.0)
 		[ -z "$xbest" ] || [ "$(echo "$1 < $xbest" | bc)" = 1 ] && xbest=$1
 	done
-	row "upload of a 100 MB zip (s, best of 3; goreg-upload spools, hashes, checks, publishes)" "$gbest" \
-		"x/mod CheckZip+HashZip" "$xbest" "$(ratio "$xbest" "$gbest")|≥ 1.5"
+	row "$u_what" "$gbest" "x/mod CheckZip+HashZip" "$xbest" "$(ratio "$xbest" "$gbest")|≥ 1.5"
+	note "bench: $u_what: goreg $gbest s ($grss KiB peak), x/mod $xbest s"
+}
+
+upload_rows() {
+	build_xmod
+	upload_row "upload of a 100 MB zip of random bytes (s, best of 3; goreg-upload spools, hashes, checks, publishes)" \
+		"$T/big.zip" example.com/big
 	UPLOAD_RSS=$grss
-	note "bench: upload: goreg $gbest s ($grss KiB peak), x/mod $xbest s"
+	# 100 MB of Go source in one file, which deflate compresses to about
+	# a quarter: inflating is then most of the work
+	mkdir -p "$T/src/text"
+	printf 'module example.com/text\n' > "$T/src/text/go.mod"
+	find -L "$(go env GOROOT)/src" -name '*.go' -type f -size -200k | head -n 3000 | xargs cat > "$T/text.go"
+	[ -s "$T/text.go" ] || { note "bench: no Go source in $(go env GOROOT)/src"; exit 1; }
+	: > "$T/src/text/all.txt"
+	while [ "$(stat -c %s "$T/src/text/all.txt")" -lt $((100 << 20)) ]; do cat "$T/text.go" >> "$T/src/text/all.txt"; done
+	"$B/goreg-pack" -o "$T/text.zip" example.com/text v1.0.0 "$T/src/text"
+	upload_row "upload of a 100 MB zip of Go source, $(($(stat -c %s "$T/text.zip") >> 20)) MB compressed (s, best of 3)" \
+		"$T/text.zip" example.com/text
 }
 
 # ---- the pull-through cache: a cold miss (goreg-fetch: fetch, check,
@@ -327,6 +350,91 @@ upstream_row() {
 		"$(printf %.3f "$plain")" "$(ratio "$plain" "$miss")|-"
 }
 
+# ---- cost growth: one module with 10, 1000 and CURVE versions; an owner
+# with 10 and CURVE modules (goreg against itself at 10, and nginx serving
+# the same @v/list file) ----
+CURVE=${BENCH_CURVE:-10000}
+CSECS=$(( (SECS + 1) / 2 ))
+CURVE_ROWS=$T/curve
+: > "$CURVE_ROWS"
+
+# publish example.com/many v1.I.0 for I in [$1, $2) (owner bench), or with
+# $3 = wide, example.com/wI v1.0.0 (owner wide)
+grow() {
+	i=$1
+	while [ "$i" -lt "$2" ]; do
+		if [ "${3:-}" = wide ]; then
+			mkdir -p "$T/src/w"
+			printf 'module example.com/w%s\n' "$i" > "$T/src/w/go.mod"
+			printf 'package w\n' > "$T/src/w/w.go"
+			"$B/goreg-pack" -o "$T/c.zip" example.com/w$i v1.0.0 "$T/src/w"
+			"$B/goreg-upload" -r "$R" wide "$T/c.zip" >/dev/null 2>&1
+		else
+			"$B/goreg-pack" -o "$T/c.zip" example.com/many v1.$i.0 "$T/src/many"
+			"$B/goreg-upload" -r "$R" bench "$T/c.zip" >/dev/null 2>&1
+		fi || { note "bench: publishing $i (${3:-}) failed"; exit 1; }
+		i=$((i + 1))
+	done
+}
+
+# milliseconds of one more publish (goreg-upload, a process), the best of 3,
+# at size $2: versions v1.(1000000+I).0 of example.com/many, or modules
+# example.com/xI (owner wide)
+one_more_ms() {
+	best=
+	# what the bulk publishing before left unwritten is not this one's
+	# cost: its fsyncs would wait for it
+	sync
+	for k in 1 2 3; do
+		c=$(($2 * 10 + k))
+		if [ "$1" = wide ]; then
+			printf 'module example.com/x%s\n' "$c" > "$T/src/w/go.mod"
+			"$B/goreg-pack" -o "$T/m.zip" example.com/x$c v1.0.0 "$T/src/w"
+		else
+			"$B/goreg-pack" -o "$T/m.zip" example.com/many v1.$((1000000 + c)).0 "$T/src/many"
+		fi
+		s=$(date +%s%N)
+		"$B/goreg-upload" -r "$R" "$1" "$T/m.zip" >/dev/null 2>&1 || { note "bench: one more ($1) failed"; exit 1; }
+		e=$(date +%s%N)
+		ms=$(( (e - s) / 100000 ))
+		[ -z "$best" ] || [ "$ms" -lt "$best" ] && best=$ms
+	done
+	printf '%d.%d' $((best / 10)) $((best % 10))
+}
+
+curve_versions() {
+	mkdir -p "$T/src/many"
+	printf 'module example.com/many\n' > "$T/src/many/go.mod"
+	printf 'package many\n' > "$T/src/many/many.go"
+	have=0
+	for n in 10 1000 "$CURVE"; do
+		[ "$n" -gt "$have" ] || continue
+		note "bench: a module with $n versions"
+		grow "$have" "$n"
+		have=$n
+		l=$(rate $P_GOREG "$U/many/@v/list" -d${CSECS}s)
+		ln=$(rate $P_NGINX "$U/many/@v/list" -d${CSECS}s)
+		la=$(rate $P_GOREG "$U/many/@latest" -d${CSECS}s)
+		printf 'versions|%s|%s|%s|%s|%s|%s\n' "$n" "$l" "$ln" "$(ratio "$l" "$ln")" "$la" "$(one_more_ms bench "$n")" \
+			>> "$CURVE_ROWS"
+	done
+}
+
+curve_modules() {
+	"$B/goreg-admin" -r "$R" user add wide
+	W=/api/packages/wide/go/example.com
+	have=0
+	for n in 10 "$CURVE"; do
+		[ "$n" -gt "$have" ] || continue
+		note "bench: an owner with $n modules"
+		grow "$have" "$n" wide
+		have=$n
+		i=$(rate $P_GOREG "$W/w0/@v/v1.0.0.info" -d${CSECS}s)
+		l=$(rate $P_GOREG "$W/w0/@v/list" -d${CSECS}s)
+		printf 'modules|%s|%s|%s|%s\n' "$n" "$i" "$l" "$(one_more_ms wide "$n")" >> "$CURVE_ROWS"
+	done
+}
+
 make_store
 start_goreg
 start_nginx
@@ -354,6 +462,11 @@ if [ -x "$B/goreg-fetch" ]; then
 	note "bench: upstream cold miss"
 	(make_upstream && upstream_row) || note "bench: the upstream cold miss failed: left out"
 fi
+if [ "$CURVE" -gt 10 ]; then
+	note "bench: cost growth (up to $CURVE versions, $CURVE modules)"
+	curve_versions
+	curve_modules
+fi
 note "bench: system calls"
 SC_KA=$(syscalls keepalive 200)
 SC_NC=$(syscalls close 50)
@@ -377,6 +490,19 @@ SC_NC=$(syscalls close 50)
 	echo "| system calls, one connection per request (50, whole process) | ${SC_NC} |"
 	echo "| peak RSS of goreg-upload, 100 MB zip (GNU time) | ${UPLOAD_RSS} KiB |"
 	echo
+	if [ -s "$CURVE_ROWS" ]; then
+		echo "Cost growth (keep-alive rates over ${CSECS} s, one round; one more publish is a goreg-upload"
+		echo "process, the best of 3, in ms):"
+		echo
+		echo "| versions of one module | @v/list | nginx, same file | ratio | @latest | one more version (ms) |"
+		echo "|---|---|---|---|---|---|"
+		awk -F'|' '$1 == "versions" { printf "| %s | %s | %s | %s | %s | %s |\n", $2, $3, $4, $5, $6, $7 }' "$CURVE_ROWS"
+		echo
+		echo "| modules of one owner | .info | @v/list | one more module (ms) |"
+		echo "|---|---|---|---|"
+		awk -F'|' '$1 == "modules" { printf "| %s | %s | %s | %s |\n", $2, $3, $4, $5 }' "$CURVE_ROWS"
+		echo
+	fi
 	echo "| binary | bytes |"
 	echo "|---|---|"
 	for p in goreg-httpd goreg.cgi goreg-upload goreg-admin goreg-fetch; do

@@ -122,7 +122,7 @@ static int publish(const struct store *st, const char *owner, const char *module
 	struct actor who = {"", origin};
 	/* what the go command accepts from a proxy: also a renamed module's
 	 * last version, whose go.mod names its new path */
-	struct modzip_want want = {module, version, 1};
+	struct modzip_want want = {module, version, 1, 0};
 	struct op_args a = {
 		.owner = owner, .body = &bs, .declared_len = -1, .who = &who, .want = &want,
 		.source = "upstream", .now = now, .published = published ? published : now,

@@ -463,7 +463,7 @@ static int upload(const struct store *st, const struct git_opts *o, const struct
 	struct actor who = ops_local_actor(o->uploader, local, sizeof local);
 	fmt(origin, sizeof origin, "git:%s", local);
 	who.origin = origin;
-	struct modzip_want want = {tg->module, tg->version, 0};
+	struct modzip_want want = {tg->module, tg->version, 0, 0};
 	struct fd_body fb = {.fd = fd};
 	struct body_source bs = fd_body_source(&fb);
 	struct op_args a = {

@@ -281,7 +281,7 @@ static enum result publish(const struct store *st, const struct import_opts *o, 
 	struct actor who = ops_local_actor(o->uploader, origin, sizeof origin);
 	/* the version the tree files it under (which mi is, checked), as
 	 * import_version checked it */
-	struct modzip_want want = {mi->module, mi->version, 1};
+	struct modzip_want want = {mi->module, mi->version, 1, 0};
 	struct op_args a = {
 		.owner = o->owner, .body = &bs, .declared_len = -1, .who = &who, .want = &want,
 		.now = unix_now(), .published = t,
@@ -359,7 +359,7 @@ static enum result import_version(const struct store *st, const struct import_op
 	/* the tree names the version, so a zip with no entries (as the go
 	 * command makes for an empty module) and a renamed module's last
 	 * version, whose go.mod keeps its old path, are what they say */
-	struct modzip_want want = {module, version, 1};
+	struct modzip_want want = {module, version, 1, 0};
 	int v = modzip_check_fd(fd, zip, &want, &mi, err, sizeof err);
 	enum result res;
 	if (v != 0) {

@@ -12,7 +12,6 @@
 #include "auth/auth.h"
 #include "base/limits.h"
 #include "base/prog.h"
-#include "base/sha256.h"
 #include "gomod/modzip.h"
 #include "http/field.h"
 #include "app/route.h"
@@ -131,10 +130,94 @@ static int versions(const struct store *st, const struct op_args *a, char ***v, 
 	return 0;
 }
 
+/* The module's list record ("VERSION\n" lines in semver order, the last
+ * one ended too), when no upstream's list merges in (the owner has no
+ * upstream, or the module is private); else 0 and the caller takes
+ * versions().  2 with a record the caller frees, 1 with one kept
+ * (store_fetch_ref), -1 with the reply filled. */
+static int raw_versions(const struct store *st, const struct op_args *a, char **data, size_t *len,
+                        struct reply *r)
+{
+	char err[MSG_MAX];
+	struct upstream up;
+	if (a->upstream && fetch_eligible(st, a->owner, a->module, &up, err, sizeof err) == 200)
+		return 0;
+	const char *rec;
+	int owned;
+	int code = store_versions_raw(st, a->owner, a->module, &rec, len, &owned, err, sizeof err);
+	if (code != 200)
+		return reply_error(r, code, "%s", err), -1;
+	*data = (char *)rec;
+	if (rec[*len - 1] != '\n') {
+		char *d = owned ? realloc((char *)rec, *len + 1) : malloc(*len + 1);
+		if (!d) {
+			if (owned)
+				free((char *)rec);
+			return reply_error(r, 500, "out of memory"), -1;
+		}
+		if (!owned)
+			memcpy(d, rec, *len);
+		d[(*len)++] = '\n';
+		*data = d;
+		owned = 1;
+	}
+	return owned ? 2 : 1;
+}
+
+/* The record less its pseudo-versions.  Only a line with a '-' can be one
+ * (go.dev/ref/mod#pseudo-versions): the rest is copied in runs, and a
+ * record with none is copied whole; into a buffer kept for the next
+ * request, which saves a large one's page faults (most of its cost). */
+static void list_raw(char *data, size_t len, struct reply *r)
+{
+	static char *o;
+	static size_t cap;
+	char line[VERSION_MAX + 1];
+	if (len > cap) {
+		char *p = realloc(o, len);
+		if (!p) {
+			reply_error(r, 500, "out of memory");
+			return;
+		}
+		o = p;
+		cap = len;
+	}
+	size_t out = 0, at = 0;
+	while (at < len) {
+		const char *dash = memchr(data + at, '-', len - at);
+		size_t ls = len, le = len;
+		if (dash) {
+			const char *nl = memrchr(data + at, '\n', (size_t)(dash - (data + at)));
+			ls = nl ? (size_t)(nl + 1 - data) : at;
+			le = (size_t)((const char *)memchr(dash, '\n', len - (size_t)(dash - data)) - data) + 1;
+		}
+		memcpy(o + out, data + at, ls - at);
+		out += ls - at;
+		/* a line longer than any version is none either */
+		if (dash && (le - 1 - ls >= sizeof line ||
+		             (snprintf(line, sizeof line, "%.*s", (int)(le - 1 - ls), data + ls),
+		              semver_classify(line) != SEMVER_PSEUDO))) {
+			memcpy(o + out, data + ls, le - ls);
+			out += le - ls;
+		}
+		at = le;
+	}
+	reply_keep(r, 200, "text/plain; charset=utf-8", o, out);
+}
+
 void ops_list(const struct store *st, const struct op_args *a, struct reply *r)
 {
-	char **v;
-	size_t n;
+	char **v, *data;
+	size_t n, len;
+	int raw = raw_versions(st, a, &data, &len, r);
+	if (raw < 0)
+		return;
+	if (raw) {
+		list_raw(data, len, r);
+		if (raw == 2)
+			free(data);
+		return;
+	}
 	if (versions(st, a, &v, &n, r) < 0)
 		return;
 	struct buf b = {0};
@@ -241,22 +324,38 @@ void ops_zip(const struct store *st, const struct op_args *a, struct reply *r)
 
 void ops_latest(const struct store *st, const struct op_args *a, struct reply *r)
 {
-	char **v;
-	size_t n;
-	if (versions(st, a, &v, &n, r) < 0)
+	char **v = NULL, *data = NULL;
+	size_t n = 0, len = 0;
+	int raw = raw_versions(st, a, &data, &len, r);
+	if (raw < 0 || (!raw && versions(st, a, &v, &n, r) < 0))
 		return;
 	/* The version go would pick (go.dev/ref/mod#version-queries, "latest"):
 	 * the highest release, else the highest pre-release, else the highest
-	 * pseudo-version.  v is in semver order, so scan from the top. */
-	const char *pick = NULL;
-	for (int want = SEMVER_RELEASE; want <= SEMVER_PSEUDO && !pick; want++)
-		for (size_t i = n; i-- > 0;)
-			if ((int)semver_classify(v[i]) == want) {
-				pick = v[i];
-				break;
+	 * pseudo-version.  The versions are in semver order, so scan from the
+	 * top: the first release found ends it, which with a record of
+	 * thousands is mostly the first line looked at. */
+	char pick[SEMVER_PSEUDO + 1][VERSION_MAX + 1] = {"", "", ""}, top[VERSION_MAX + 1] = "", line[VERSION_MAX + 1];
+	for (size_t i = raw ? len : n, end = i; i-- > 0 && !pick[SEMVER_RELEASE][0];) {
+		const char *p = v ? v[i] : line;
+		if (!v) {
+			/* the record's line data[i, end), found from its end */
+			if (data[i] == '\n' || (i > 0 && data[i - 1] != '\n')) {
+				end = data[i] == '\n' ? i : end;
+				continue;
 			}
-	char ver[VERSION_MAX + 1];
-	snprintf(ver, sizeof ver, "%s", pick ? pick : v[n - 1]);
+			snprintf(line, sizeof line, "%.*s", (int)(end - i), data + i);
+		}
+		enum semver_class c = semver_classify(p);
+		if (!pick[c][0])
+			snprintf(pick[c], sizeof pick[c], "%s", p);
+		if (!top[0])
+			snprintf(top, sizeof top, "%s", p);
+	}
+	const char *ver = pick[SEMVER_RELEASE][0] ? pick[SEMVER_RELEASE]
+	                : pick[SEMVER_PRERELEASE][0] ? pick[SEMVER_PRERELEASE]
+	                : pick[SEMVER_PSEUDO][0] ? pick[SEMVER_PSEUDO] : top;
+	if (raw == 2)
+		free(data);
 	store_list_free(v, n);
 	struct op_args info = *a;
 	info.version = ver;
@@ -283,11 +382,11 @@ static void audit_done(struct audit *au, int64_t now, const struct actor *who, c
 		warnx_("%s %s %s@%s done but not audited: %s", action, owner, module, version, err);
 }
 
-/* Spool the body into ROOT/tmp, hashing it on the way.  Returns the open,
- * locked spool file (the caller closes it once the file is published or
- * removed), or -1 with the reply filled. */
+/* Spool the body into ROOT/tmp.  Returns the open, locked spool file (the
+ * caller closes it once the file is published or removed), or -1 with the
+ * reply filled. */
 static int spool(const struct store *st, const struct body_source *body, long long declared,
-                 char *path, size_t pathsz, char sha_hex[65], struct reply *r)
+                 char *path, size_t pathsz, struct reply *r)
 {
 	/* locked until the spool file is renamed away or removed, so that a
 	 * concurrent goreg-fsck --repair never takes it for a leftover */
@@ -295,15 +394,30 @@ static int spool(const struct store *st, const struct body_source *body, long lo
 	if (fd < 0)
 		return reply_error(r, errno == ENOSPC ? 503 : 500, "unable to create a spool file in '%s/tmp': %s",
 		                   st->root, strerror(errno)), -1;
-	struct sha256 h;
-	sha256_init(&h);
 	static char chunk[IO_CHUNK];
 	long long total = 0;
+	int copy = body->copy != NULL;
 	for (;;) {
 		int status = 500;
-		ssize_t got = body->read(body->ctx, chunk, sizeof chunk, &status);
+		/* never much past the limit: at most one byte over */
+		long long room = MODZIP_MAX_ZIP + 1 - total;
+		ssize_t got = copy ? body->copy(body->ctx, fd, room < SPOOL_COPY ? (size_t)room : SPOOL_COPY, &status)
+		                   : -2;
+		if (got == -2) {
+			copy = 0;
+			if ((got = body->read(body->ctx, chunk, sizeof chunk, &status)) > 0 &&
+			    write_all(fd, chunk, (size_t)got) < 0) {
+				reply_error(r, errno == ENOSPC ? 503 : 500, "unable to write '%s': %s", path,
+				            strerror(errno));
+				goto fail;
+			}
+		}
 		if (got == 0)
 			break;
+		if (got < 0 && copy && errno == ENOSPC) {
+			reply_error(r, 503, "unable to write '%s': %s", path, strerror(ENOSPC));
+			goto fail;
+		}
 		if (got < 0) {
 			reply_error(r, status, status == 413 ? "module zip larger than %lld bytes"
 			                      : status == 408 ? "request body too slow"
@@ -314,12 +428,6 @@ static int spool(const struct store *st, const struct body_source *body, long lo
 		total += got;
 		if (total > MODZIP_MAX_ZIP) {
 			reply_error(r, 413, "module zip larger than %lld bytes", (long long)MODZIP_MAX_ZIP);
-			goto fail;
-		}
-		sha256_update(&h, chunk, (size_t)got);
-		if (write_all(fd, chunk, (size_t)got) < 0) {
-			reply_error(r, errno == ENOSPC ? 503 : 500, "unable to write '%s': %s", path,
-			            strerror(errno));
 			goto fail;
 		}
 	}
@@ -335,9 +443,6 @@ static int spool(const struct store *st, const struct body_source *body, long lo
 		reply_error(r, 500, "unable to sync '%s': %s", path, strerror(errno));
 		goto fail;
 	}
-	unsigned char sum[32];
-	sha256_final(&h, sum);
-	hex_encode(sum, 32, sha_hex);
 	return fd;
 fail:
 	close(fd);
@@ -368,11 +473,20 @@ void ops_upload(const struct store *st, const struct op_args *a, struct reply *r
 		reply_error(r, 413, "module zip larger than %lld bytes", (long long)MODZIP_MAX_ZIP);
 		return;
 	}
-	int sfd = spool(st, a->body, a->declared_len, path, sizeof path, vi.zip_sha256, r);
+	int sfd = spool(st, a->body, a->declared_len, path, sizeof path, r);
 	if (sfd < 0)
 		return;
+	/* the zip's SHA-256 (its ETag) is read with the entries, which is
+	 * faster than hashing it as it comes (sha256_update2) */
+	struct modzip_want want = {NULL, NULL, 0, 1};
+	if (a->want) {
+		want = *a->want;
+		want.file_sha256 = 1;
+	}
 	struct modzip_info mi;
-	int v = modzip_check_as(path, a->want, &mi, err, sizeof err);
+	int v = modzip_check_as(path, &want, &mi, err, sizeof err);
+	if (v == 0)
+		hex_encode(mi.file_sha256, 32, vi.zip_sha256);
 	const char *why = v == 0 ? store_check_module(mi.module) : NULL;
 	if (why) {
 		fmt(err, sizeof err, "%.400s: %s", mi.module, why);
@@ -739,7 +853,7 @@ static void dispatch(const struct store *st, const struct request *rq, int64_t n
 	}
 	struct actor actor = {who.user, rq->remote_addr[0] ? rq->remote_addr : "-"};
 	char qmod[MODPATH_MAX + 1], qver[VERSION_MAX + 1];
-	struct modzip_want want = {NULL, NULL, 0};
+	struct modzip_want want = {NULL, NULL, 0, 0};
 	const char *query = strchr(rq->target, '?');
 	query = query ? query + 1 : NULL;
 	if (rt->op == OP_UPLOAD && (code = upload_query(query, &want, qmod, qver, err, sizeof err)) != 200) {

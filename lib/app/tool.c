@@ -25,7 +25,7 @@ int tool_main(const char *name, enum op op, int argc, char **argv)
 	if (!def)
 		die(2, "unknown operation");
 	const char *root = store_default_root(), *uploader = "";
-	struct modzip_want want = {NULL, NULL, 0};
+	struct modzip_want want = {NULL, NULL, 0, 0};
 	int c;
 	prog_help(argc, argv, def->synopsis);
 	opterr = 0; /* usage_option says it, in our one-line format */

@@ -12,7 +12,7 @@
 #include "store/store.h"
 #include "base/util.h"
 
-struct tdb_context *adb_open(const struct store *st, int write)
+struct tdb_context *adb_open(const struct store *st, int how)
 {
 	char path[ROOT_PATH_MAX];
 	if (fmt(path, sizeof path, "%s/goreg.tdb", st->root) < 0) {
@@ -21,11 +21,11 @@ struct tdb_context *adb_open(const struct store *st, int write)
 	}
 	/* the first write makes the whole store skeleton, the spool tmp/
 	 * included, so that later refused uploads leave no directory behind */
-	if (write && store_mkdirs(st) < 0)
+	if (how == INDEX_CREATE && store_mkdirs(st) < 0)
 		return NULL;
 	/* goreg.tdb is read like the indexes: with locks, so a token check
 	 * never walks a hash chain a commit is rewriting */
-	return store_tdb_open(path, 0, write ? INDEX_CREATE : INDEX_READ, STORE_MODE_SECRET);
+	return store_tdb_open(path, 0, how, STORE_MODE_SECRET);
 }
 
 TDB_DATA adb_key(const char *s)
@@ -88,7 +88,7 @@ int adb_begin(const struct store *st, struct tdb_context **db, char *err, size_t
 	 * handle goes before the write open */
 	if (st->cache)
 		store_cache_drop(st->cache, &st->cache->accounts);
-	if (!(*db = adb_open(st, 1)))
+	if (!(*db = adb_open(st, INDEX_CREATE)))
 		return ERR(500, "unable to open '%s/goreg.tdb': %s", st->root, strerror(errno));
 	if (tdb_transaction_start(*db) != 0) {
 		ERR(500, "unable to start a transaction: %s", tdb_errorstr(*db));
@@ -158,7 +158,7 @@ int adb_open_ro(const struct store *st, struct tdb_context **db, char *err, size
 		return 200; /* the kept handle: its path still names its file */
 	if (c)
 		store_cache_drop(c, &c->accounts);
-	*db = adb_open(st, 0);
+	*db = adb_open(st, c && !c->last ? INDEX_READ_MAP : INDEX_READ);
 	if (!*db && errno != ENOENT)
 		return ERR(500, "unable to open '%s/goreg.tdb': %s", st->root, strerror(errno));
 	if (*db && c)

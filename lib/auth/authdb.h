@@ -9,8 +9,9 @@
 
 struct store;
 
-/* ROOT/goreg.tdb, read-only or read-write (created 0600 if missing) */
-struct tdb_context *adb_open(const struct store *st, int write);
+/* ROOT/goreg.tdb, opened as store_tdb_open's how says: INDEX_CREATE
+ * creates it 0600 if missing */
+struct tdb_context *adb_open(const struct store *st, int how);
 /* Read-only; a store without goreg.tdb has no accounts: *db is then NULL
  * and the result 200. */
 int adb_open_ro(const struct store *st, struct tdb_context **db, char *err, size_t errsz);

@@ -111,6 +111,8 @@ _Static_assert(OWNER_PATH_MAX + ESCAPED_MAX + 4 + 255 + sizeof "/lost+found" <= 
 
 /* Reads and writes of bulk data (bodies, zips, copies). */
 #define IO_CHUNK          65536
+/* bytes of a request body one copy_file_range(2) moves into the spool file */
+#define SPOOL_COPY        (8 << 20)
 
 /* A URL path is split into at most this many segments: far more than a
  * base and a module path of MODPATH_MAX bytes in elements of 4 bytes. */

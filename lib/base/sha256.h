@@ -15,6 +15,10 @@ struct sha256 {
 
 void sha256_init(struct sha256 *s);
 void sha256_update(struct sha256 *s, const void *data, size_t n);
+/* sha256_update(a, pa, n) and sha256_update(b, pb, n), the two
+ * interleaved where the SHA extensions are used: faster than one after
+ * the other */
+void sha256_update2(struct sha256 *a, const void *pa, struct sha256 *b, const void *pb, size_t n);
 void sha256_final(struct sha256 *s, unsigned char out[32]);
 /* 1 if the SHA extensions are used; GOREG_SHA256=portable turns them
  * off, and so does sha256_portable(1) (the unit tests check both). */

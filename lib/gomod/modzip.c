@@ -315,34 +315,71 @@ static int check_names(struct zents *z, const struct modzip_want *want, struct m
 
 /* ---- the data ------------------------------------------------------------ */
 
+/* The whole file's SHA-256 when asked for (modzip_want.file_sha256): the
+ * file read once more in order, hashed together with the entries' data
+ * as it comes (sha256_update2), the rest at the end. */
+struct follow {
+	int fd;
+	uint64_t at, size;      /* the next offset to read; the file's size */
+	unsigned char *buf;
+	size_t off, len;        /* read, not yet hashed: buf[off, len) */
+	int rc;                 /* a failed read's zipcdir_read_at result */
+	struct sha256 st;
+};
+
+#define FOLLOW_BUF (64 * 1024)
+
+/* how many bytes of the file are read and not hashed, reading on */
+static size_t follow_avail(struct follow *f)
+{
+	if (f->off == f->len && f->rc == 0 && f->at < f->size) {
+		size_t n = f->size - f->at < FOLLOW_BUF ? (size_t)(f->size - f->at) : FOLLOW_BUF;
+		if ((f->rc = zipcdir_read_at(f->fd, f->buf, n, f->at)) != 0)
+			return 0;
+		f->at += n;
+		f->off = 0;
+		f->len = n;
+	}
+	return f->len - f->off;
+}
+
 /* One entry's data on its way through: its SHA-256, and go.mod kept. */
 struct piece {
 	struct sha256 st;
 	unsigned char *keep;    /* NULL, or room for the declared size */
 	size_t kept;
+	struct follow *file;    /* NULL, or the whole file's hash */
 };
 
 static void take(void *ctx, const unsigned char *p, size_t n)
 {
 	struct piece *pc = ctx;
+	size_t k;
 
-	sha256_update(&pc->st, p, n);
 	if (pc->keep != NULL) {
 		memcpy(pc->keep + pc->kept, p, n);
 		pc->kept += n;
 	}
+	for (; pc->file && n > 0 && (k = follow_avail(pc->file)) > 0; p += k, n -= k) {
+		if (k > n)
+			k = n;
+		sha256_update2(&pc->st, p, &pc->file->st, pc->file->buf + pc->file->off, k);
+		pc->file->off += k;
+	}
+	sha256_update(&pc->st, p, n);
 }
 
 /* Read every entry as HashZip and Unzip do (zipdata.c: archive/zip's
  * File.Open): hash each with SHA-256, keep go.mod. */
-static int read_entries(int fd, struct zents *z, long gomod, struct modzip_info *mi, char *err, size_t errsz)
+static int read_entries(int fd, struct zents *z, long gomod, struct follow *file, struct modzip_info *mi,
+                        char *err, size_t errsz)
 {
 	size_t i;
 	int rc = 0;
 
 	for (i = 0; i < z->n && rc == 0; i++) {
 		struct zent *e = &z->e[i];
-		struct piece pc = { .keep = NULL, .kept = 0 };
+		struct piece pc = { .keep = NULL, .kept = 0, .file = file };
 
 		/* zipdata.c hands on no more than the declared size, which
 		 * check_names held to MODZIP_MAX_GOMOD for go.mod */
@@ -357,6 +394,22 @@ static int read_entries(int fd, struct zents *z, long gomod, struct modzip_info 
 			mi->gomod_len = pc.kept;
 	}
 	return rc;
+}
+
+/* the whole file's hash: what the entries left */
+static int follow_end(struct follow *f, struct modzip_info *mi, char *err, size_t errsz)
+{
+	size_t n;
+
+	while ((n = follow_avail(f)) > 0) {
+		sha256_update(&f->st, f->buf + f->off, n);
+		f->off += n;
+	}
+	if (f->rc != 0)
+		return f->rc < 0 ? errset(err, errsz, -1, "read error: %s", strerror(errno))
+		                 : errset(err, errsz, 1, "not a valid zip file: file shrank while read");
+	sha256_final(&f->st, mi->file_sha256);
+	return 0;
 }
 
 /* ---- the whole zip --------------------------------------------------------- */
@@ -477,6 +530,7 @@ int modzip_check_fd(int fd, const char *zippath, const struct modzip_want *want,
                     char *err, size_t errsz)
 {
 	struct zents z = { NULL, 0 };
+	struct follow file = { .fd = fd };
 	uint64_t size = 0;
 	long gomod = -1;
 	int rc;
@@ -489,8 +543,15 @@ int modzip_check_fd(int fd, const char *zippath, const struct modzip_want *want,
 		rc = zipcdir_read(fd, size, &z, err, errsz);
 	if (rc == 0)
 		rc = check_names(&z, want, mi, &gomod, err, errsz);
+	if (rc == 0 && want && want->file_sha256 && (file.buf = malloc(FOLLOW_BUF)) == NULL)
+		rc = errset(err, errsz, -1, "out of memory");
+	sha256_init(&file.st);
+	file.size = size;
 	if (rc == 0)
-		rc = read_entries(fd, &z, gomod, mi, err, errsz);
+		rc = read_entries(fd, &z, gomod, file.buf ? &file : NULL, mi, err, errsz);
+	if (rc == 0 && file.buf)
+		rc = follow_end(&file, mi, err, errsz);
+	free(file.buf);
 	if (rc == 0)
 		rc = hash_zip(&z, mi, err, errsz);
 	if (rc == 0)

@@ -18,6 +18,7 @@ struct modzip_info {
 	char h1_mod[H1_LEN + 1];        /* Hash1 of go.mod, go.sum's "/go.mod" line */
 	uint64_t nfiles;
 	uint64_t unzipped;              /* total uncompressed bytes */
+	unsigned char file_sha256[32];  /* the whole file's, if modzip_want asked */
 };
 
 /* Validate the module zip in the file zippath.  On success fills *mi and
@@ -37,6 +38,7 @@ int modzip_check(const char *zippath, struct modzip_info *mi, char *err, size_t 
 struct modzip_want {
 	const char *module, *version;   /* NULL: from the entries */
 	int renamed;
+	int file_sha256;                /* 1: the file's SHA-256 into modzip_info */
 };
 /* modzip_check with what the uploader says; want may be NULL. */
 int modzip_check_as(const char *zippath, const struct modzip_want *want, struct modzip_info *mi,

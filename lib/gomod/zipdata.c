@@ -2,7 +2,8 @@
  * read it (Go 1.19, reader.go): CompressedSize64 bytes from the data
  * offset, through the decompressor of the method (store, or
  * compress/flate's raw deflate), counted against UncompressedSize64 as
- * they come, the CRC-32 compared at the end.  zlib inflates. */
+ * they come, the CRC-32 compared at the end.  zlib inflates; zipcrc.c
+ * computes the CRC-32. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 
 #include "base/utf8.h"
 #include "base/util.h"
+#include "gomod/zipcrc.h"
 #include "gomod/zipdata.h"
 
 #define DATA_BUF (64 * 1024)   /* entry data is read through this much */
@@ -53,7 +55,7 @@ static int data_out(struct zdata *d, const unsigned char *p, size_t n, char *err
 	if (n > d->e->usize - d->got)
 		return errset(err, errsz, 1, "uncompressed size of %s is larger than declared size (%llu bytes)",
 		              NAME(d->e, q), ULL(d->e->usize));
-	d->crc = (uint32_t)crc32(d->crc, p, (uInt)n);
+	d->crc = zipcrc_update(d->crc, p, n);
 	d->got += n;
 	d->sink(d->ctx, p, n);
 	return 0;
@@ -122,7 +124,7 @@ int zipdata_read(int fd, const struct zent *e, zipdata_sink *sink, void *ctx, ch
 		free(d.in);
 		return errset(err, errsz, -1, "out of memory");
 	}
-	d.crc = (uint32_t)crc32(0, Z_NULL, 0);
+	d.crc = 0;
 	rc = e->method == ZC_METHOD_STORE ? stored(&d, err, errsz) : inflated(&d, err, errsz);
 	free(d.in);
 	free(d.out);

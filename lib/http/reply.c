@@ -17,7 +17,8 @@ void reply_init(struct reply *r)
 
 void reply_free(struct reply *r)
 {
-	free(r->mem);
+	if (!r->mem_kept)
+		free(r->mem);
 	if (r->fd >= 0)
 		close(r->fd);
 	reply_init(r);
@@ -29,12 +30,25 @@ int reply_bytes(struct reply *r, int status, const char *ctype, const void *data
 	if (!p)
 		return -1;
 	memcpy(p, data, n);
-	free(r->mem);
+	reply_take(r, status, ctype, p, n);
+	return 0;
+}
+
+void reply_take(struct reply *r, int status, const char *ctype, char *p, size_t n)
+{
+	if (!r->mem_kept)
+		free(r->mem);
+	r->mem_kept = 0;
 	r->mem = p;
 	r->mem_len = n;
 	r->status = status;
 	r->content_type = ctype;
-	return 0;
+}
+
+void reply_keep(struct reply *r, int status, const char *ctype, char *p, size_t n)
+{
+	reply_take(r, status, ctype, p, n);
+	r->mem_kept = 1;
 }
 
 int reply_error(struct reply *r, int status, const char *f, ...)

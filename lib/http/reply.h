@@ -12,6 +12,7 @@ struct reply {
 	const char *content_type;
 	char *mem;                      /* malloc'd body; freed by reply_free */
 	size_t mem_len;
+	int mem_kept;                   /* mem is not the reply's (reply_keep) */
 	int fd;                         /* file body when >= 0 */
 	off_t file_off;
 	off_t file_len;
@@ -32,6 +33,11 @@ void reply_free(struct reply *r);
 int reply_error(struct reply *r, int status, const char *f, ...) __attribute__((format(printf, 3, 4)));
 /* Memory body: takes a copy. */
 int reply_bytes(struct reply *r, int status, const char *ctype, const void *data, size_t n);
+/* Memory body: takes p itself (malloc'd, freed with the reply). */
+void reply_take(struct reply *r, int status, const char *ctype, char *p, size_t n);
+/* Memory body: p itself, which stays the caller's and must outlive the
+ * reply's writing. */
+void reply_keep(struct reply *r, int status, const char *ctype, char *p, size_t n);
 const char *http_reason(int status);
 
 #endif

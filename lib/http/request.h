@@ -14,6 +14,9 @@
 struct body_source {
 	ssize_t (*read)(void *ctx, void *buf, size_t n, int *status);
 	void *ctx;
+	/* NULL, or up to n bytes of the body straight into the file open
+	 * as out, as read() does otherwise; -2: not this way, use read */
+	ssize_t (*copy)(void *ctx, int out, size_t n, int *status);
 };
 
 /* A body read from a file descriptor to its end (the plumbing tools,

@@ -84,13 +84,14 @@ static struct store_rec *slot(struct store_cache *c, struct tdb_context *db, TDB
 	return &c->rec[c->next++ % STORE_CACHE_RECS];
 }
 
-static TDB_DATA copy(const struct store_rec *r)
+/* a kept record's value as tdb_fetch returns one: malloc'd, or NULL */
+static TDB_DATA copy_of(TDB_DATA kept)
 {
 	TDB_DATA v = {NULL, 0};
-	if (!r->found || !(v.dptr = malloc(r->vlen ? r->vlen : 1)))
+	if (!kept.dptr || !(v.dptr = malloc(kept.dsize ? kept.dsize : 1)))
 		return v;
-	memcpy(v.dptr, r->val, r->vlen);
-	v.dsize = r->vlen;
+	memcpy(v.dptr, kept.dptr, kept.dsize);
+	v.dsize = kept.dsize;
 	return v;
 }
 
@@ -116,14 +117,24 @@ static void keep(struct store_rec *r, struct tdb_context *db, uint32_t seqnum, T
 
 TDB_DATA store_fetch(const struct store *st, struct tdb_context *db, TDB_DATA key)
 {
+	int owned;
+	TDB_DATA v = store_fetch_ref(st, db, key, &owned);
+	return owned ? v : copy_of(v);
+}
+
+TDB_DATA store_fetch_ref(const struct store *st, struct tdb_context *db, TDB_DATA key, int *owned)
+{
 	struct store_cache *c = st->cache;
+	*owned = 1;
 	if (!c || c->last || (db != c->accounts.db && db != c->index.db))
 		return tdb_fetch(db, key);
 	uint32_t seq = (uint32_t)tdb_get_seqnum(db);
 	int hit;
 	struct store_rec *r = slot(c, db, key, &hit);
-	if (hit && r->seqnum == seq)
-		return copy(r);
+	if (hit && r->seqnum == seq) {
+		*owned = 0;
+		return (TDB_DATA){r->found ? r->val : NULL, r->found ? r->vlen : 0};
+	}
 	TDB_DATA v = tdb_fetch(db, key);
 	/* kept only if no commit moved the number meanwhile: a record read
 	 * across a commit (or a crashed one rolled back) is not kept */

@@ -213,7 +213,7 @@ static int check_version(struct fsck_ctx *x, struct item *it)
 		char why[MSG_MAX], done[800];
 		/* as accepted: the version its path names, which an empty zip
 		 * needs, and a go.mod that may name another path (renamed) */
-		struct modzip_want as = {it->module, it->version, 1};
+		struct modzip_want as = {it->module, it->version, 1, 0};
 		int rc = 0, v = modzip_check_as(path[2], &as, &mi, why, sizeof why);
 		if (v < 0) {
 			rc = -1;

@@ -301,8 +301,15 @@ static int pub_once(struct pub *p)
 		listed |= strcmp(p->list[i], mi->version) == 0;
 	}
 	if (!listed) {
-		p->newlist[p->nnew++] = (char *)mi->version;
-		qsort(p->newlist, p->nnew, sizeof *p->newlist, semver_qsort_cmp);
+		/* into its place in the list's semver order, looked for from
+		 * the top, where a new version mostly goes (a sort was
+		 * O(n log n) comparisons of thousands of versions) */
+		size_t at = p->nnew;
+		while (at > 0 && semver_compare(p->newlist[at - 1], mi->version) > 0)
+			at--;
+		memmove(p->newlist + at + 1, p->newlist + at, (p->nnew - at) * sizeof *p->newlist);
+		p->newlist[at] = (char *)mi->version;
+		p->nnew++;
 	}
 	return 200;
 }

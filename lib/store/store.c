@@ -236,13 +236,17 @@ int store_tmp_locked(int fd)
  * 121 us on a 60 MB one.  But a walk of every record (INDEX_SCAN: the
  * pages, /metrics) reads each of the 10007 hash chains' heads: one
  * pread(2) each without the map, 10 000 system calls for an index of ten
- * versions; mapped, the front page of 100 owners took 60 times less. */
+ * versions; mapped, the front page of 100 owners took 60 times less.  And
+ * a handle goreg-httpd keeps for a connection's next requests
+ * (INDEX_READ_MAP) reads the sequence number of each request (cache.c)
+ * from the map, not with a pread(2). */
 struct tdb_context *store_tdb_open(const char *path, int hash_size, int how, mode_t mode)
 {
 	int fl = O_RDWR | O_CLOEXEC | (how == INDEX_CREATE ? O_CREAT : 0);
-	int tf = how == INDEX_SCAN ? TDB_SEQNUM : TDB_NOMMAP | TDB_SEQNUM;
+	int tf = how == INDEX_SCAN || how == INDEX_READ_MAP ? TDB_SEQNUM : TDB_NOMMAP | TDB_SEQNUM;
 	struct tdb_context *db = tdb_open(path, hash_size, tf, fl, mode);
-	if (!db && (how == INDEX_READ || how == INDEX_SCAN) && (errno == EACCES || errno == EROFS))
+	if (!db && (how == INDEX_READ || how == INDEX_SCAN || how == INDEX_READ_MAP) &&
+	    (errno == EACCES || errno == EROFS))
 		db = tdb_open(path, 0, tf, O_RDONLY | O_CLOEXEC, 0);
 	return db;
 }
@@ -280,7 +284,7 @@ struct tdb_context *store_index_read(const struct store *st, const char *owner)
 	    store_cache_get(c, &c->index, path))
 		return c->index.db;
 	drop_index(st);
-	struct tdb_context *db = store_index_open(st, owner, INDEX_READ);
+	struct tdb_context *db = store_index_open(st, owner, c && !c->last ? INDEX_READ_MAP : INDEX_READ);
 	if (db && c) {
 		store_cache_keep(c, &c->index, db);
 		snprintf(c->index_owner, sizeof c->index_owner, "%s", owner);
@@ -516,13 +520,20 @@ int store_list_split(const char *data, size_t len, char ***out, size_t *n)
 	return 0;
 }
 
-/* store_get_list, through st's kept records when st is not NULL */
-static int get_list(const struct store *st, struct tdb_context *db, const char *module, char ***v, size_t *n)
+/* a module's list record, through st's kept records when st is not NULL */
+static TDB_DATA fetch_list(const struct store *st, struct tdb_context *db, const char *module)
 {
 	struct buf k = {0};
 	TDB_DATA key = key_of(&k, STORE_KEY_LIST, module, NULL);
 	TDB_DATA val = !key.dptr ? (TDB_DATA){NULL, 0} : st ? store_fetch(st, db, key) : tdb_fetch(db, key);
 	buf_free(&k);
+	return val;
+}
+
+/* store_get_list, through st's kept records when st is not NULL */
+static int get_list(const struct store *st, struct tdb_context *db, const char *module, char ***v, size_t *n)
+{
+	TDB_DATA val = fetch_list(st, db, module);
 	int r = store_list_split(val.dptr ? (const char *)val.dptr : "", val.dptr ? val.dsize : 0, v, n);
 	free(val.dptr);
 	return r;
@@ -556,6 +567,37 @@ int store_versions(const struct store *st, const char *owner, const char *module
 	return 200;
 }
 
+int store_versions_raw(const struct store *st, const char *owner, const char *module, const char **data,
+                       size_t *len, int *owned, char *err, size_t errsz)
+{
+	*data = NULL;
+	*len = 0;
+	*owned = 0;
+	struct tdb_context *db = store_index_read(st, owner);
+	if (!db) {
+		if (errno == ENOENT)
+			return ERR(404, "%s: no such module", module);
+		return ERR(500, "unable to open index of '%s': %s", owner, strerror(errno));
+	}
+	struct buf k = {0};
+	TDB_DATA key = key_of(&k, STORE_KEY_LIST, module, NULL);
+	TDB_DATA val = key.dptr ? store_fetch_ref(st, db, key, owned) : (TDB_DATA){NULL, 0};
+	buf_free(&k);
+	store_index_read_done(st, db);
+	size_t i = 0;
+	while (val.dptr && i < val.dsize && val.dptr[i] == '\n')
+		i++;
+	if (!val.dptr || i == val.dsize) {
+		if (*owned)
+			free(val.dptr);
+		*owned = 0;
+		return ERR(404, "%s: no such module", module);
+	}
+	*data = (const char *)val.dptr;
+	*len = val.dsize;
+	return 200;
+}
+
 static int join_list(char **v, size_t n, struct buf *out, int public_only)
 {
 	out->len = 0;
@@ -563,10 +605,11 @@ static int join_list(char **v, size_t n, struct buf *out, int public_only)
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		/* the file-tree @v/list, like the HTTP one, leaves out
-		 * pseudo-versions (go.dev/ref/mod#goproxy-protocol) */
-		if (public_only && semver_classify(v[i]) == SEMVER_PSEUDO)
+		 * pseudo-versions (go.dev/ref/mod#goproxy-protocol), which
+		 * all have a '-' */
+		if (public_only && strchr(v[i], '-') && semver_classify(v[i]) == SEMVER_PSEUDO)
 			continue;
-		if (buf_printf(out, "%s\n", v[i]) < 0)
+		if (buf_add(out, v[i], strlen(v[i])) < 0 || buf_add(out, "\n", 1) < 0)
 			return -1;
 	}
 	return 0;

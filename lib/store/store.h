@@ -102,6 +102,10 @@ void store_cache_drop(struct store_cache *c, struct store_handle *h);
  * sequence number has not moved since the record was read: then without
  * a lock or a read of the record, whatever its chain. */
 struct TDB_DATA store_fetch(const struct store *st, struct tdb_context *db, struct TDB_DATA key);
+/* store_fetch, but a kept record is not copied: *owned 0 and the value is
+ * the cache's, good until the next store call; *owned 1: the caller's to
+ * free */
+struct TDB_DATA store_fetch_ref(const struct store *st, struct tdb_context *db, struct TDB_DATA key, int *owned);
 
 /* The store is private (goreg-store(5)): nothing in it has a world bit,
  * nor a group write bit; a group (a static web server's) may read the
@@ -160,6 +164,12 @@ int store_present(const struct store *st, const char *owner, const char *module,
 int store_versions(const struct store *st, const char *owner, const char *module,
                    char ***versions, size_t *n, char *err, size_t errsz);
 void store_list_free(char **versions, size_t n);
+/* The same versions as the record holds them, "VERSION\n" lines (*len
+ * bytes at *data, the caller's to free if *owned, else goreg-httpd's kept
+ * record, good until the next store call): no array of strings for a list
+ * or @latest. */
+int store_versions_raw(const struct store *st, const char *owner, const char *module, const char **data,
+                       size_t *len, int *owned, char *err, size_t errsz);
 
 /* An owner's modules, sorted by path, each with the versions of its
  * list record (semver order): the one walk of the index's list records
@@ -240,16 +250,19 @@ int verinfo_decode(const char *data, size_t len, struct verinfo *vi);
 /* Open any of the store's tdb files the way store_index_open does (see
  * store.c: readers open read-write so that tdb takes its read locks, no
  * mmap; INDEX_READ falls back to O_RDONLY where the store is not
- * writable).  how is INDEX_READ, INDEX_WRITE or INDEX_CREATE. */
+ * writable).  how is INDEX_READ, INDEX_WRITE or INDEX_CREATE; or
+ * INDEX_READ_MAP, INDEX_READ with the file mapped, for goreg-httpd's
+ * handles kept for a connection's next requests. */
 struct tdb_context *store_tdb_open(const char *path, int hash_size, int how, mode_t mode);
 /* Is db's open file the one path names now (not replaced meanwhile)? */
 int store_same_file(struct tdb_context *db, const char *path);
 /* Open OWNER/index.tdb.  INDEX_READ and INDEX_WRITE open an existing index
  * (errno ENOENT if there is none), INDEX_CREATE creates it if needed,
  * INDEX_SCAN opens it to read with the file mapped, for a walk of every
- * record (tdb_traverse_read).  See store.c for why readers open it
- * read-write. */
-enum { INDEX_READ, INDEX_WRITE, INDEX_CREATE, INDEX_SCAN };
+ * record (tdb_traverse_read), INDEX_READ_MAP too, for a handle
+ * goreg-httpd keeps for a connection's next requests.  See store.c for
+ * why readers open it read-write. */
+enum { INDEX_READ, INDEX_WRITE, INDEX_CREATE, INDEX_SCAN, INDEX_READ_MAP };
 struct tdb_context *store_index_open(const struct store *st, const char *owner, int how);
 /* Open it INDEX_SCAN (closed with tdb_close), dropping the connection's
  * kept handle on an index first (tdb opens a file once per process). */

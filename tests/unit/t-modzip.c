@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <zip.h>
+#include <sodium.h>
 
 #include "gomod/fold.h"
 #include "gomod/modzip.h"
@@ -690,6 +691,45 @@ static void test_crafted(void)
 	}
 }
 
+/* The file's SHA-256, asked for, read along with the entries (whole
+ * blocks of two messages at once, and the rest), is the file's. */
+static void file_sum(const char *label, const char *path)
+{
+	struct modzip_want want = {NULL, NULL, 0, 1};
+	struct modzip_info mi;
+	unsigned char want_sum[32];
+	char err[256];
+	size_t len;
+	unsigned char *b = slurp(path, &len);
+	crypto_hash_sha256(want_sum, b, len);
+	free(b);
+	int rc = modzip_check_as(path, &want, &mi, err, sizeof err);
+	ok(rc == 0 && memcmp(mi.file_sha256, want_sum, 32) == 0, "%s: the file's SHA-256 with the entries'", label);
+	if (rc != 0)
+		printf("#   reason: %s\n", err);
+	modzip_info_free(&mi);
+}
+
+static void test_file_sum(void)
+{
+	static char big[3][300001];
+	static const char hex[] = "0123456789abcdef";
+	for (int i = 0; i < 3; i++) {
+		for (size_t j = 0; j < sizeof big[i] - 1; j++)
+			big[i][j] = hex[randombytes_uniform(i == 2 ? 2 : 16)];
+		big[i][sizeof big[i] - 1 - i] = 0; /* lengths 300000, 299999, 299998 */
+	}
+	const struct zf f[] = {
+		{ M "go.mod", "module example.com/m\n", 0, 0 },
+		{ M "a.bin", big[0], 1, 0 },
+		{ M "b.bin", big[1], 0, 0 },
+		{ M "c.go", "package m\n", 0, 0 },
+		{ M "d.bin", big[2], 0, 0 },
+	};
+	file_sum("stored and deflated entries of 300 KB", mkzip(f, N(f)));
+	file_sum("one small entry", mkzip(f + 3, 1));
+}
+
 int main(void)
 {
 	char cmd[128];
@@ -707,6 +747,7 @@ int main(void)
 	test_not_zips();
 	test_gomod();
 	test_many();
+	test_file_sum();
 	test_crafted();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)

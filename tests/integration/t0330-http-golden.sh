@@ -477,8 +477,8 @@ rq module-path-too-long-404 GET "$G/example.com/@PATH3000@/@v/list"
 rq root-index GET /
 rq healthz GET /healthz
 rq metrics GET /metrics
-# the pages: the CGI here is mounted at /cgi-bin/goreg.cgi, where only
-# /api/ paths reach the router (goreg.cgi(8)), so it answers them 404
+# the pages: the CGI here is mounted at /cgi-bin/goreg.cgi, and serves
+# them below the mount, links and all (goreg.cgi(8))
 rq page-owner GET /-/owner/pub
 rq page-module GET "/-/module/pub/$H"
 rq page-module-head HEAD "/-/module/pub/$H"
@@ -488,6 +488,13 @@ rq page-style GET /-/style.css
 rq page-post-405 POST /-/owner/pub
 rq page-unknown-404 GET /-/nothing
 rq api-unknown-404 GET /api/v2/packages/pub/go/$H/@v/list
+# an owner's listing, Gitea's shape
+rq listing GET /api/v1/packages/pub
+rq listing-query GET "/api/v1/packages/pub?type=go&q=HELLO&page=2&limit=1"
+rq listing-private-401 GET /api/v1/packages/priv
+rq listing-unknown-owner-401 GET /api/v1/packages/nosuchowner
+rq listing-bad-param-400 GET "/api/v1/packages/pub?sort=name"
+rq listing-head HEAD /api/v1/packages/pub
 
 # -- 405, with Allow --
 rq delete-on-list-405 DELETE "$G/$H/@v/list"

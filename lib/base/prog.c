@@ -331,8 +331,9 @@ static const uint32_t sc_allowed[] = {
 	SYS_fcntl, SYS_flock, SYS_fsync, SYS_fdatasync, SYS_ftruncate, SYS_fallocate, SYS_fchmod,
 	SYS_open, SYS_openat, SYS_stat, SYS_lstat, SYS_newfstatat, SYS_statx,
 	SYS_mkdir, SYS_rename, SYS_unlink, SYS_rmdir, SYS_utimensat,
-	/* memory (mmap is checked below) */
-	SYS_brk, SYS_munmap, SYS_mremap, SYS_madvise,
+	/* memory (mmap is checked below); msync: tdb's commit of a write
+	 * through a file it has mapped (goreg.tdb kept by goreg-httpd) */
+	SYS_brk, SYS_munmap, SYS_mremap, SYS_madvise, SYS_msync,
 	/* time, CPU time, signals, the end */
 	SYS_clock_gettime, SYS_getpid, SYS_rt_sigaction, SYS_rt_sigprocmask,
 	SYS_rt_sigreturn, SYS_exit, SYS_exit_group,

@@ -122,5 +122,6 @@ while IFS= read -r line; do
 done < "$T/verify.out"
 like "$(grep -c '^soak.pl:' "$T/verify.out")" '^0$' "the checks ran$(grep '^soak.pl:' "$T/verify.out" | sed 's/^/: /')"
 like "$(grep -c 'refused by the seccomp filter' "$HTTPD_LOG")" '^0$' "nothing refused by the seccomp filter"
+grep 'refused by the seccomp filter' "$HTTPD_LOG" | sed 's/^[^:]*: //' | sort | uniq -c | head -n 5 | sed 's/^/# /'
 like "$(grep -c -E '" 5[0-9][0-9] ' "$HTTPD_LOG")" '^0$' "no 5xx in the access log"
 done_testing

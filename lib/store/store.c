@@ -233,20 +233,19 @@ int store_tmp_locked(int fd)
  * TDB_NOMMAP: a process looks up one or two records and exits, and
  * mapping the file is the larger cost: open+fetch+close measured 18.6 us
  * without mmap against 44 us with it on a 1000-version index, 26 against
- * 121 us on a 60 MB one.  But a walk of every record (INDEX_SCAN: the
- * pages, /metrics) reads each of the 10007 hash chains' heads: one
- * pread(2) each without the map, 10 000 system calls for an index of ten
- * versions; mapped, the front page of 100 owners took 60 times less.  And
- * a handle goreg-httpd keeps for a connection's next requests
- * (INDEX_READ_MAP) reads the sequence number of each request (cache.c)
- * from the map, not with a pread(2). */
+ * 121 us on a 60 MB one.  INDEX_READ_MAP maps it where that pays: a walk
+ * of every record (store_index_scan: the pages, /metrics) reads each of
+ * the 10007 hash chains' heads, one pread(2) each without the map, 10 000
+ * system calls for an index of ten versions (mapped, the front page of
+ * 100 owners took 60 times less); and a handle goreg-httpd keeps for a
+ * connection's next requests reads the sequence number of each request
+ * (cache.c) from the map, not with a pread(2). */
 struct tdb_context *store_tdb_open(const char *path, int hash_size, int how, mode_t mode)
 {
 	int fl = O_RDWR | O_CLOEXEC | (how == INDEX_CREATE ? O_CREAT : 0);
-	int tf = how == INDEX_SCAN || how == INDEX_READ_MAP ? TDB_SEQNUM : TDB_NOMMAP | TDB_SEQNUM;
+	int tf = how == INDEX_READ_MAP ? TDB_SEQNUM : TDB_NOMMAP | TDB_SEQNUM;
 	struct tdb_context *db = tdb_open(path, hash_size, tf, fl, mode);
-	if (!db && (how == INDEX_READ || how == INDEX_SCAN || how == INDEX_READ_MAP) &&
-	    (errno == EACCES || errno == EROFS))
+	if (!db && (how == INDEX_READ || how == INDEX_READ_MAP) && (errno == EACCES || errno == EROFS))
 		db = tdb_open(path, 0, tf, O_RDONLY | O_CLOEXEC, 0);
 	return db;
 }
@@ -297,7 +296,7 @@ struct tdb_context *store_index_read(const struct store *st, const char *owner)
 struct tdb_context *store_index_scan(const struct store *st, const char *owner)
 {
 	drop_index(st);
-	return store_index_open(st, owner, INDEX_SCAN);
+	return store_index_open(st, owner, INDEX_READ_MAP);
 }
 
 void store_cache_close(struct store *st)

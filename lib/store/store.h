@@ -258,14 +258,15 @@ struct tdb_context *store_tdb_open(const char *path, int hash_size, int how, mod
 int store_same_file(struct tdb_context *db, const char *path);
 /* Open OWNER/index.tdb.  INDEX_READ and INDEX_WRITE open an existing index
  * (errno ENOENT if there is none), INDEX_CREATE creates it if needed,
- * INDEX_SCAN opens it to read with the file mapped, for a walk of every
- * record (tdb_traverse_read), INDEX_READ_MAP too, for a handle
- * goreg-httpd keeps for a connection's next requests.  See store.c for
- * why readers open it read-write. */
-enum { INDEX_READ, INDEX_WRITE, INDEX_CREATE, INDEX_SCAN, INDEX_READ_MAP };
+ * INDEX_READ_MAP opens it to read with the file mapped: for a handle
+ * goreg-httpd keeps for a connection's next requests, and for a walk of
+ * every record (tdb_traverse_read).  See store.c for why readers open it
+ * read-write. */
+enum { INDEX_READ, INDEX_WRITE, INDEX_CREATE, INDEX_READ_MAP };
 struct tdb_context *store_index_open(const struct store *st, const char *owner, int how);
-/* Open it INDEX_SCAN (closed with tdb_close), dropping the connection's
- * kept handle on an index first (tdb opens a file once per process). */
+/* Open it INDEX_READ_MAP for a walk (closed with tdb_close), dropping the
+ * connection's kept handle on an index first (tdb opens a file once per
+ * process). */
 struct tdb_context *store_index_scan(const struct store *st, const char *owner);
 /* Open the index and start a transaction: the owner's lock.  When the
  * file was replaced while this process waited for the lock (goreg-fsck

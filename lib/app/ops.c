@@ -724,14 +724,7 @@ static int upload_query(const char *query, struct modzip_want *want, char *qmod,
 	return 200;
 }
 
-/* GET /api/v1/packages/{owner}[?type=go][&q=TEXT][&page=P&limit=N], and
- * goreg-list OWNER: the owner's versions as Gitea's package API lists an
- * owner's packages, a JSON array of objects with the fields of its
- * Package that goreg has (type, name, version, created_at), by module
- * path, then in semver order.  q keeps the modules whose path holds it
- * (ASCII case ignored); a type other than go (or "", every type) lists
- * nothing; limit takes N at most, from the (P-1)*N-th on (P 1 without
- * page), as Gitea pages; without limit, all of them. */
+/* A page or limit: 1 to a million. */
 static int query_count(const struct qparam *p, long *out)
 {
 	char *end;
@@ -742,6 +735,14 @@ static int query_count(const struct qparam *p, long *out)
 	return 0;
 }
 
+/* GET /api/v1/packages/{owner}[?type=go][&q=TEXT][&page=P&limit=N], and
+ * goreg-list OWNER: the owner's versions as Gitea's package API lists an
+ * owner's packages, a JSON array of objects with the fields of its
+ * Package that goreg has (type, name, version, created_at), by module
+ * path, then in semver order.  q keeps the modules whose path holds it
+ * (ASCII case ignored); a type other than go (or "", every type) lists
+ * nothing; limit takes N at most, from the (P-1)*N-th on (P 1 without
+ * page), as Gitea pages; without limit, all of them. */
 void ops_packages(const struct store *st, const struct op_args *a, struct reply *r)
 {
 	char err[MSG_MAX], q[sizeof ((struct qparam *)0)->val] = "";
@@ -828,12 +829,9 @@ static void upstream_miss(const struct store *st, const struct op_def *def, cons
 static void count_refusal(const struct store *st, const struct op_def *def, const char *owner,
                           const struct reply *r)
 {
-	struct owner_info oi;
-	char err[MSG_MAX];
 	if (r->status < 400 || r->status >= 500 || def->access != ACCESS_WRITE || !owner[0])
 		return;
-	int known = auth_owner_get(st, owner, &oi, err, sizeof err) == 200;
-	store_refusal_add(st, known ? owner : NULL, def->tool + strlen("goreg-"), r->status);
+	store_refusal_add(st, owner_known(st, owner) ? owner : NULL, def->tool + strlen("goreg-"), r->status);
 }
 
 /* The route's op, run once credentials and the owner are checked. */

@@ -157,6 +157,7 @@ static int cgi_path(char *out, size_t outsz, char *mount, const char **why)
 {
 	const char *uri = getenv("REQUEST_URI"), *script = env("SCRIPT_NAME"), *pinfo = env("PATH_INFO");
 	size_t sl = strlen(script);
+	int m = mount_ok(script, sl);
 	*why = "request target too long";
 	mount[0] = 0;
 	if (uri && uri[0] == '/') {
@@ -164,7 +165,6 @@ static int cgi_path(char *out, size_t outsz, char *mount, const char **why)
 		 * "%2F" inside a segment is still one */
 		size_t ul = strcspn(uri, "?");
 		const char *p = uri;
-		int m = mount_ok(script, sl);
 		if (sl && ul > sl && strncmp(uri, script, sl) == 0 && uri[sl] == '/' &&
 		    (api_path(uri + sl, ul - sl) || (m && root_path(uri + sl, ul - sl)))) {
 			p = uri + sl;
@@ -183,7 +183,6 @@ static int cgi_path(char *out, size_t outsz, char *mount, const char **why)
 		out[pl] = 0;
 		return 0;
 	}
-	int m = mount_ok(script, sl);
 	if (api_path(pinfo, strlen(pinfo)) || (m && root_path(pinfo, strlen(pinfo)))) {
 		if (m)
 			memcpy(mount, script, sl + 1);

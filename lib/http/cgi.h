@@ -18,9 +18,9 @@ struct cgi_body {
  * Returns 0, or an HTTP status to answer (400, 413, 414, 431, 501) with
  * a one-line reason in *why.  The path routed is the request's raw path
  * from REQUEST_URI, after SCRIPT_NAME when what follows it is one of
- * goreg's root paths ("/api/...", "/", "/-/...", "/healthz", "/metrics":
+ * goreg's root paths ("/api/...", "/-/...", "/healthz", "/metrics":
  * the program is mounted at SCRIPT_NAME, kept in rq->mount for the
- * pages' links); without REQUEST_URI, PATH_INFO when it begins with
+ * pages' links when it is fit to be one); without REQUEST_URI, PATH_INFO when it begins with
  * "/api/" or, after a SCRIPT_NAME, is another root path, else
  * SCRIPT_NAME + PATH_INFO. */
 int cgi_read_request(struct request *rq, struct cgi_body *cb, int fd, const char **why);

@@ -233,12 +233,18 @@ static int pub_spool_small(struct pub *p)
 	return 0;
 }
 
+/* the owner deleted while this upload ran: 409 */
+static int pub_gone(struct pub *p)
+{
+	return PERR(409, "'%s' was deleted while this upload ran: not published", p->owner);
+}
+
 /* 2. the owner directory (it holds the lock), then the lock; an owner
  * deleted meanwhile gets no tree again (store_publish's still) */
 static int pub_lock(struct pub *p)
 {
 	if (p->still && !p->still(p->st, p->owner))
-		return PERR(409, "'%s' was deleted while this upload ran: not published", p->owner);
+		return pub_gone(p);
 	if (mkdir(p->ownerdir, STORE_MODE_DIR) == 0) {
 		if (fsync_path(p->st->root) < 0)
 			return PERR(-1, "unable to sync '%s': %s", p->st->root, strerror(errno));
@@ -251,12 +257,12 @@ static int pub_lock(struct pub *p)
 		/* the owner's tree went while this waited for its lock:
 		 * goreg-admin user delete set it aside */
 		if (errno == ENOENT)
-			return PERR(409, "'%s' was deleted while this upload ran: not published", p->owner);
+			return pub_gone(p);
 		return PERR(-1, "unable to lock the index of '%s': %s", p->owner, strerror(errno));
 	}
 	p->in_txn = 1;
 	if (p->still && !p->still(p->st, p->owner))
-		return PERR(409, "'%s' was deleted while this upload ran: not published", p->owner);
+		return pub_gone(p);
 	if (fresh && fsync_path(p->ownerdir) < 0)
 		return PERR(-1, "unable to sync '%s': %s", p->ownerdir, strerror(errno));
 	store_crash_point("publish-locked");

@@ -520,7 +520,7 @@ int store_list_split(const char *data, size_t len, char ***out, size_t *n)
 }
 
 /* a module's list record, through st's kept records when st is not NULL */
-static TDB_DATA fetch_list(const struct store *st, struct tdb_context *db, const char *module)
+static TDB_DATA list_record(const struct store *st, struct tdb_context *db, const char *module)
 {
 	struct buf k = {0};
 	TDB_DATA key = key_of(&k, STORE_KEY_LIST, module, NULL);
@@ -532,7 +532,7 @@ static TDB_DATA fetch_list(const struct store *st, struct tdb_context *db, const
 /* store_get_list, through st's kept records when st is not NULL */
 static int get_list(const struct store *st, struct tdb_context *db, const char *module, char ***v, size_t *n)
 {
-	TDB_DATA val = fetch_list(st, db, module);
+	TDB_DATA val = list_record(st, db, module);
 	int r = store_list_split(val.dptr ? (const char *)val.dptr : "", val.dptr ? val.dsize : 0, v, n);
 	free(val.dptr);
 	return r;

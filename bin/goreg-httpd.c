@@ -16,6 +16,7 @@
 
 #include "http/http.h"
 #include "base/prog.h"
+#include "base/util.h"
 #include "app/ops.h"
 #include "web/web.h"
 #include "store/store.h"
@@ -128,11 +129,20 @@ static void access_log(const struct request *rq, const struct reply *r, const ch
 			} else
 				req[o++] = *p;
 		}
-		snprintf(req + o, sizeof req - o, " HTTP/1.%d", rq->http_minor);
+		char minor[24];
+		fmt_num(minor, rq->http_minor);
+		fmt(req + o, sizeof req - o, " HTTP/1.%s", minor);
 	} else
-		snprintf(req, sizeof req, "-");
-	snprintf(line, sizeof line, "%s \"%s\" %d %lld pid=%ld req=%u",
-	         rq->remote_addr[0] ? rq->remote_addr : "-", req, r->status, n, (long)pid, seq);
+		fmt(req, sizeof req, "-");
+	/* without printf's number conversions: a keep-alive request's own
+	 * work is little more than this line */
+	char status[24], bytes[24], pids[24], seqs[24];
+	fmt_num(status, r->status);
+	fmt_num(bytes, n);
+	fmt_num(pids, (long long)pid);
+	fmt_num(seqs, (long long)seq);
+	fmt(line, sizeof line, "%s \"%s\" %s %s pid=%s req=%s", rq->remote_addr[0] ? rq->remote_addr : "-", req,
+	    status, bytes, pids, seqs);
 	log_line(LOG_INFO, line);
 	/* a server-side failure also says what failed (the reply's one
 	 * line, or for a 500 the reason the client was not shown) */
@@ -216,8 +226,12 @@ int main(int argc, char **argv)
 		snprintf(line, sizeof line, "goreg-httpd: %s", err);
 		log_line(LOG_ERR, line);
 	}
-	/* one connection, many requests: keep goreg.tdb open between them */
+	/* one connection, many requests: keep goreg.tdb open between them,
+	 * and have the kernel say when a kept file's name changes (else a
+	 * stat of each per request) */
 	st.cache = &cache;
+	if (st_ok)
+		store_cache_watch(&cache, st.root);
 
 	static struct conn conn;
 	static struct request rq;

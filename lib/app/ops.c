@@ -238,12 +238,18 @@ void ops_list(const struct store *st, const struct op_args *a, struct reply *r)
 static void set_validators(struct reply *r, const char *ext, const struct verinfo *vi)
 {
 	r->last_modified = vi->time;
+	char t[24], sha16[17];
 	if (strcmp(ext, "zip") == 0)
-		snprintf(r->etag, sizeof r->etag, "\"%s\"", vi->zip_sha256);
+		fmt(r->etag, sizeof r->etag, "\"%s\"", vi->zip_sha256);
 	else if (strcmp(ext, "mod") == 0)
-		snprintf(r->etag, sizeof r->etag, "\"%s\"", vi->h1_mod);
-	else
-		snprintf(r->etag, sizeof r->etag, "\"i%lld-%.16s\"", (long long)vi->time, vi->zip_sha256);
+		fmt(r->etag, sizeof r->etag, "\"%s\"", vi->h1_mod);
+	else {
+		fmt_num(t, (long long)vi->time);
+		size_t k = strnlen(vi->zip_sha256, 16);
+		memcpy(sha16, vi->zip_sha256, k);
+		sha16[k] = 0;
+		fmt(r->etag, sizeof r->etag, "\"i%s-%s\"", t, sha16);
+	}
 	r->cache_control = CACHE_IMMUTABLE_PUBLIC;
 }
 

@@ -71,7 +71,7 @@ int auth_owner_get(const struct store *st, const char *owner, struct owner_info 
 	if (!db)
 		return ERR(404, "no such owner '%s'", owner);
 	char key[OWNER_MAX + 16];
-	snprintf(key, sizeof key, "owner:%s", owner);
+	fmt(key, sizeof key, "owner:%s", owner);
 	char *rec = adb_get_ro(st, db, key);
 	adb_close_ro(st, db);
 	if (!rec)
@@ -237,7 +237,7 @@ int auth_check(const struct store *st, const struct principal *p, const char *ow
 	int may = 0;
 	if (db) {
 		char key[2 * OWNER_MAX + 16];
-		snprintf(key, sizeof key, "owner:%s", owner);
+		fmt(key, sizeof key, "owner:%s", owner);
 		char *rec = adb_get_ro(st, db, key);
 		if (rec)
 			owner_parse(rec, oi);
@@ -245,7 +245,7 @@ int auth_check(const struct store *st, const struct principal *p, const char *ow
 		if (p->user[0]) {
 			/* looked up whether or not the owner exists, so an unknown
 			 * and a private owner cost the same */
-			snprintf(key, sizeof key, "member:%s:%s", owner, p->user);
+			fmt(key, sizeof key, "member:%s:%s", owner, p->user);
 			char *m = adb_get_ro(st, db, key);
 			if (m && oi->exists && oi->is_org)
 				may = strcmp(m, "write") == 0 ? ACCESS_READ | ACCESS_WRITE : ACCESS_READ;

@@ -153,16 +153,16 @@ int adb_open_ro(const struct store *st, struct tdb_context **db, char *err, size
 {
 	struct store_cache *c = st->cache;
 	char path[ROOT_PATH_MAX];
-	if (c && c->accounts.db && fmt(path, sizeof path, "%s/goreg.tdb", st->root) == 0 &&
-	    (*db = store_cache_get(c, &c->accounts, path)))
+	int named = c && fmt(path, sizeof path, "%s/goreg.tdb", st->root) == 0;
+	if (named && c->accounts.db && (*db = store_cache_get(c, &c->accounts, path)))
 		return 200; /* the kept handle: its path still names its file */
 	if (c)
 		store_cache_drop(c, &c->accounts);
 	*db = adb_open(st, c && !c->last ? INDEX_READ_MAP : INDEX_READ);
 	if (!*db && errno != ENOENT)
 		return ERR(500, "unable to open '%s/goreg.tdb': %s", st->root, strerror(errno));
-	if (*db && c)
-		store_cache_keep(c, &c->accounts, *db);
+	if (*db && named)
+		store_cache_keep(c, &c->accounts, *db, path);
 	return 200;
 }
 

@@ -126,14 +126,20 @@ int64_t unix_now(void)
 	/* GOREG_NOW pins the clock for reproducible tests.  Only a plain
 	 * positive number counts: anything else, a typo above all, must not
 	 * stop the clock at 0, where no token would ever expire. */
-	const char *e = getenv("GOREG_NOW");
-	if (e && *e) {
-		char *end;
-		long long t = strtoll(e, &end, 10);
-		if (*end == 0 && t > 0)
-			return t;
+	/* The environment does not change: read once (a connection asks per
+	 * request). */
+	static int64_t pinned = -1;
+	if (pinned < 0) {
+		const char *e = getenv("GOREG_NOW");
+		pinned = 0;
+		if (e && *e) {
+			char *end;
+			long long t = strtoll(e, &end, 10);
+			if (*end == 0 && t > 0)
+				pinned = t;
+		}
 	}
-	return (int64_t)time(NULL);
+	return pinned ? pinned : (int64_t)time(NULL);
 }
 
 /* Async-signal-safe pieces of a line, for the signal handlers below. */
@@ -331,6 +337,9 @@ static const uint32_t sc_allowed[] = {
 	SYS_fcntl, SYS_flock, SYS_fsync, SYS_fdatasync, SYS_ftruncate, SYS_fallocate, SYS_fchmod,
 	SYS_open, SYS_openat, SYS_stat, SYS_lstat, SYS_newfstatat, SYS_statx,
 	SYS_mkdir, SYS_rename, SYS_unlink, SYS_rmdir, SYS_utimensat,
+	/* the watches on the kept files' names (store/cache.c), on the
+	 * descriptor made before the filter */
+	SYS_inotify_add_watch, SYS_inotify_rm_watch,
 	/* memory (mmap is checked below); msync: tdb's commit of a write
 	 * through a file it has mapped (goreg.tdb kept by goreg-httpd) */
 	SYS_brk, SYS_munmap, SYS_mremap, SYS_madvise, SYS_msync,

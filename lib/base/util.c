@@ -340,13 +340,71 @@ int64_t time_http_parse(const char *s)
 	return t + (se == 60);
 }
 
+/* Whether f's only conversions are %s and %%: the paths and keys each
+ * request makes are formatted so. */
+static int strings_only(const char *f)
+{
+	for (const char *p = f; *p; p++)
+		if (*p == '%' && *++p != 's' && *p != '%')
+			return 0;
+	return 1;
+}
+
+/* vsnprintf for such a format, with its result (the length the whole
+ * text needs; out holds what fits, NUL-terminated): musl's printf costs
+ * several times more, and a request makes a dozen of these. */
+static size_t format_strings(char *out, size_t outsz, const char *f, va_list ap)
+{
+	size_t n = 0;
+	for (const char *p = f; *p;) {
+		const char *s = p;
+		size_t len;
+		if (*p != '%') {
+			const char *q = p;
+			while (*q && *q != '%')
+				q++;
+			len = (size_t)(q - p);
+			p = q;
+		} else if (p[1] == '%') {
+			len = 1;
+			p += 2;
+		} else {
+			if (!(s = va_arg(ap, const char *)))
+				s = "(null)";
+			len = strlen(s);
+			p += 2;
+		}
+		if (n < outsz)
+			memcpy(out + n, s, len < outsz - n ? len : outsz - n);
+		n += len;
+	}
+	if (outsz)
+		out[n < outsz ? n : outsz - 1] = 0;
+	return n;
+}
+
+size_t fmt_num(char out[24], long long v)
+{
+	char d[24];
+	size_t k = sizeof d;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do
+		d[--k] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		d[--k] = '-';
+	memcpy(out, d + k, sizeof d - k);
+	out[sizeof d - k] = 0;
+	return sizeof d - k;
+}
+
 int fmt(char *out, size_t outsz, const char *f, ...)
 {
 	va_list ap;
 	va_start(ap, f);
-	int n = vsnprintf(out, outsz, f, ap);
+	long long n = strings_only(f) ? (long long)format_strings(out, outsz, f, ap) : vsnprintf(out, outsz, f, ap);
 	va_end(ap);
-	return (n < 0 || (size_t)n >= outsz) ? -1 : 0;
+	return (n < 0 || (unsigned long long)n >= outsz) ? -1 : 0;
 }
 
 int errset(char *err, size_t errsz, int code, const char *f, ...)

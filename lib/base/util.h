@@ -52,8 +52,11 @@ void time_rfc3339(int64_t t, char out[32]);
 void time_http(int64_t t, char out[40]);
 int64_t time_http_parse(const char *s);                     /* -1 if invalid */
 
-/* snprintf that reports truncation: 0, or -1 if it did not fit. */
+/* snprintf that reports truncation: 0, or -1 if it did not fit.  A
+ * format whose only conversion is %s is done without printf. */
 int fmt(char *out, size_t outsz, const char *f, ...) __attribute__((format(printf, 3, 4)));
+/* v in decimal, NUL-terminated: its length (at most 20) */
+size_t fmt_num(char out[24], long long v);
 
 /* Write a one-line reason into err and return code: the error convention
  * of store, auth and route functions (used through their ERR macro). */

@@ -242,7 +242,14 @@ static int import_path_ok(uint32_t r)
 static int file_name_ok(uint32_t r)
 {
 	if (r < 0x80)
-		return is_alnum(r) || (r != 0 && strchr("!#$%&()+,-.=@[]^_{}~ ", (int)r) != NULL);
+		switch (r) {
+		case '!': case '#': case '$': case '%': case '&': case '(': case ')': case '+': case ',':
+		case '-': case '.': case '=': case '@': case '[': case ']': case '^': case '_': case '{':
+		case '}': case '~': case ' ':
+			return 1;
+		default:
+			return is_alnum(r);
+		}
 	return is_letter(r);
 }
 
@@ -273,7 +280,7 @@ static const char *invalid_char(uint32_t r)
 
 /* Reserved device names on Windows, whatever the case and extension
  * (module.go badWindowsNames; learn.microsoft.com "Naming Files, Paths,
- * and Namespaces").  Their letters have no non-ASCII case-fold partners,
+ * and Namespaces"): three or four letters each.  Their letters have no non-ASCII case-fold partners,
  * so an ASCII comparison equals Go's strings.EqualFold here. */
 static const char *const bad_windows_names[] = {
 	"CON", "PRN", "AUX", "NUL",
@@ -317,8 +324,10 @@ static const char *check_elem(const char *e, size_t n, enum kind kind)
 		return "trailing dot in path element";
 	for (i = 0; i < n; i += rl) {
 		int ok;
-		rl = decode_valid((const unsigned char *)e + i, &r);
-		if (rl == 0)
+		if ((unsigned char)e[i] < 0x80) {
+			r = (unsigned char)e[i];
+			rl = 1;
+		} else if ((rl = decode_valid((const unsigned char *)e + i, &r)) == 0)
 			return "invalid utf-8";
 		switch (kind) {
 		case MODULE_PATH: ok = mod_path_ok(r); break;
@@ -332,7 +341,7 @@ static const char *check_elem(const char *e, size_t n, enum kind kind)
 	/* Windows reserves CON, COM1 and the rest even with an extension. */
 	dot = memchr(e, '.', n);
 	shortlen = dot ? (size_t)(dot - e) : n;
-	for (i = 0; i < sizeof bad_windows_names / sizeof bad_windows_names[0]; i++)
+	for (i = 0; (shortlen == 3 || shortlen == 4) && i < sizeof bad_windows_names / sizeof bad_windows_names[0]; i++)
 		if (ascii_fold_eq(e, shortlen, bad_windows_names[i]))
 			return "reserved windows name as path element";
 

@@ -137,14 +137,7 @@ static void puts_(struct head *h, const char *s)
 static void put_num(struct head *h, long long v)
 {
 	char d[24];
-	size_t k = sizeof d;
-	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-	do
-		d[--k] = (char)('0' + u % 10);
-	while ((u /= 10) && k > 1);
-	if (v < 0)
-		d[--k] = '-';
-	put(h, d + k, sizeof d - k);
+	put(h, d, fmt_num(d, v));
 }
 
 /* name value CRLF */

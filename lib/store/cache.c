@@ -1,22 +1,132 @@
 /* The read handles and records goreg-httpd keeps for one connection
  * (store.h, struct store_cache).  Two checks keep them honest at little
- * cost: a handle is compared with the file its path names (one stat) at
- * its first use in each request, so a replaced file (goreg-fsck --repair
- * rebuilding an index) is opened anew; a record is reused only while the
- * handle's tdb sequence number is the one it was read under (one read of
- * the header), and every goreg writer opens with TDB_SEQNUM (store.c), so
- * each committed change (a new version, a revoked token) moves it. */
+ * cost:
+ * - A handle must still be the file its path names, so that a replaced
+ *   file (goreg-fsck --repair rebuilding an index, a restored goreg.tdb,
+ *   an owner's tree set aside) is opened anew.  The kernel watches the
+ *   names (inotify: the file, its directory and the store's root) and
+ *   raises SIGIO when one is renamed, replaced or removed; until it does,
+ *   a handle is used as it is.  Then, or with no watches, a handle is
+ *   compared with its path (one stat) at its first use in a request.
+ * - A record is reused only while the handle's tdb sequence number is the
+ *   one it was read under (one read of the mapped header), and every
+ *   goreg writer opens with TDB_SEQNUM (store.c), so each committed change
+ *   (a new version, a revoked token) moves it. */
 #include "store/store.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <tdb.h>
+#include <unistd.h>
+
+#include "base/util.h"
+
+/* Set by SIGIO: the watches have something to report. */
+static volatile sig_atomic_t reported;
+
+static void on_sigio(int sig)
+{
+	(void)sig;
+	reported = 1;
+}
+
+/* Inode events that mean "this name may no longer be this file": the
+ * file's link count changing (an unlink, a rename over it) and any name
+ * of the file or of a directory above it moving or going.  Writes and
+ * reads report nothing. */
+#define WATCH_FILE (IN_ATTRIB | IN_MOVE_SELF | IN_DELETE_SELF)
+#define WATCH_DIR  (IN_MOVE_SELF | IN_DELETE_SELF | IN_ONLYDIR)
+
+int store_cache_watch(struct store_cache *c, const char *root)
+{
+	struct sigaction sa = {.sa_handler = on_sigio, .sa_flags = SA_RESTART};
+	sigemptyset(&sa.sa_mask);
+	int fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	/* the handler first: SIGIO's default is to end the process */
+	if (sigaction(SIGIO, &sa, NULL) < 0 || fcntl(fd, F_SETOWN, getpid()) < 0 ||
+	    fcntl(fd, F_SETFL, O_NONBLOCK | O_ASYNC) < 0 ||
+	    (c->root_wd = inotify_add_watch(fd, root, WATCH_DIR)) < 0) {
+		close(fd);
+		return -1;
+	}
+	c->watch_fd = fd;
+	c->watching = 1;
+	return 0;
+}
+
+/* Read what the watches reported, so that the descriptor signals again. */
+static void drain(struct store_cache *c)
+{
+	char ev[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	for (;;) {
+		ssize_t n = read(c->watch_fd, ev, sizeof ev);
+		if (n > 0)
+			continue;
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno != EAGAIN) {
+			/* never again trusted: a stat per request from now on */
+			close(c->watch_fd);
+			c->watching = 0;
+		}
+		return;
+	}
+}
 
 void store_cache_request(struct store_cache *c, int last)
 {
 	c->request++;
 	c->last = last;
+	if (reported && c->watching) {
+		/* cleared before the read: a report after it signals anew */
+		reported = 0;
+		drain(c);
+		c->epoch++;
+	}
+}
+
+static void unwatch(struct store_cache *c, struct store_handle *h)
+{
+	if (c->watching) {
+		if (h->wd_file > 0)
+			inotify_rm_watch(c->watch_fd, h->wd_file);
+		/* a file in the root has the root's watch as its directory's */
+		if (h->wd_dir > 0 && h->wd_dir != c->root_wd)
+			inotify_rm_watch(c->watch_fd, h->wd_dir);
+	}
+	h->wd_file = h->wd_dir = 0;
+}
+
+/* Watch path (the file of h, whose inode h notes) and its directory: 0 if
+ * the watches are on h's very file, which no later change can escape. */
+static int watch(struct store_cache *c, struct store_handle *h, const char *path)
+{
+	char dir[STORE_ROOT_MAX + OWNER_MAX + 2];
+	const char *slash = strrchr(path, '/');
+	size_t dl = slash ? (size_t)(slash - path) : 0;
+	struct stat sb;
+	if (!c->watching || !slash || dl >= sizeof dir)
+		return -1;
+	memcpy(dir, path, dl);
+	dir[dl] = 0;
+	if ((h->wd_dir = inotify_add_watch(c->watch_fd, dl ? dir : "/", WATCH_DIR)) < 0 ||
+	    (h->wd_file = inotify_add_watch(c->watch_fd, path, WATCH_FILE)) < 0) {
+		unwatch(c, h);
+		return -1;
+	}
+	/* replaced before the watch was added: the watch is on the new file */
+	if (stat(path, &sb) != 0 || sb.st_dev != h->dev || sb.st_ino != h->ino) {
+		unwatch(c, h);
+		return -1;
+	}
+	return 0;
 }
 
 static void clear(struct store_rec *r)
@@ -39,10 +149,11 @@ void store_cache_drop(struct store_cache *c, struct store_handle *h)
 		return;
 	forget(c, h->db);
 	tdb_close(h->db);
+	unwatch(c, h);
 	memset(h, 0, sizeof *h);
 }
 
-void store_cache_keep(struct store_cache *c, struct store_handle *h, struct tdb_context *db)
+void store_cache_keep(struct store_cache *c, struct store_handle *h, struct tdb_context *db, const char *path)
 {
 	struct stat sb;
 	store_cache_drop(c, h);
@@ -53,6 +164,11 @@ void store_cache_keep(struct store_cache *c, struct store_handle *h, struct tdb_
 	if (fstat(tdb_fd(db), &sb) == 0) {
 		h->dev = sb.st_dev;
 		h->ino = sb.st_ino;
+		/* the epoch now, as the watches are added: any report from here
+		 * on moves the cache's epoch past it */
+		h->epoch = c->epoch;
+		if (watch(c, h, path) < 0)
+			h->wd_file = 0;
 	} else
 		h->checked = c->request - 1; /* unknown: checked (and dropped) at its next use */
 }
@@ -61,9 +177,12 @@ struct tdb_context *store_cache_get(struct store_cache *c, struct store_handle *
 {
 	if (!h->db || h->checked == c->request)
 		return h->db;
+	if (c->watching && h->wd_file > 0 && h->epoch == c->epoch)
+		return h->db; /* watched, and nothing reported since */
 	struct stat sb;
 	if (stat(path, &sb) == 0 && sb.st_dev == h->dev && sb.st_ino == h->ino) {
 		h->checked = c->request;
+		h->epoch = c->epoch;
 		return h->db;
 	}
 	store_cache_drop(c, h);

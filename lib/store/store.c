@@ -278,14 +278,13 @@ struct tdb_context *store_index_read(const struct store *st, const char *owner)
 {
 	struct store_cache *c = st->cache;
 	char path[OWNER_PATH_MAX];
-	if (c && c->index.db && strcmp(c->index_owner, owner) == 0 &&
-	    fmt(path, sizeof path, "%s/%s/" STORE_INDEX_FILE, st->root, owner) == 0 &&
-	    store_cache_get(c, &c->index, path))
+	int named = c && fmt(path, sizeof path, "%s/%s/" STORE_INDEX_FILE, st->root, owner) == 0;
+	if (named && c->index.db && strcmp(c->index_owner, owner) == 0 && store_cache_get(c, &c->index, path))
 		return c->index.db;
 	drop_index(st);
 	struct tdb_context *db = store_index_open(st, owner, c && !c->last ? INDEX_READ_MAP : INDEX_READ);
-	if (db && c) {
-		store_cache_keep(c, &c->index, db);
+	if (db && named) {
+		store_cache_keep(c, &c->index, db, path);
 		snprintf(c->index_owner, sizeof c->index_owner, "%s", owner);
 	}
 	return db;
@@ -343,7 +342,9 @@ struct tdb_context *store_index_lock(const struct store *st, const char *owner, 
 int store_key(struct buf *b, const char *kind, const char *module, const char *version)
 {
 	b->len = 0;
-	return buf_printf(b, "%s%s%s%s", kind, module, version ? "@" : "", version ? version : "");
+	if (buf_puts(b, kind) < 0 || buf_puts(b, module) < 0)
+		return -1;
+	return version && (buf_puts(b, "@") < 0 || buf_puts(b, version) < 0) ? -1 : 0;
 }
 
 static TDB_DATA key_of(struct buf *b, const char *kind, const char *module, const char *version)
@@ -372,6 +373,18 @@ static void field(const char *val, size_t n, char *out, size_t outsz)
 	out[n] = 0;
 }
 
+/* A number as verinfo_encode writes one (strtoll's value for those
+ * digits; musl's strtoll is a scanf underneath, and a request reads
+ * three) */
+static long long decimal(const char *s)
+{
+	int neg = *s == '-';
+	unsigned long long v = 0;
+	for (s += neg; *s >= '0' && *s <= '9'; s++)
+		v = v * 10 + (unsigned long long)(*s - '0');
+	return (long long)(neg ? 0ULL - v : v);
+}
+
 int verinfo_decode(const char *data, size_t len, struct verinfo *vi)
 {
 	memset(vi, 0, sizeof *vi);
@@ -392,11 +405,11 @@ int verinfo_decode(const char *data, size_t len, struct verinfo *vi)
 		if (KEY("version"))
 			field(v, vl, vi->version, sizeof vi->version), seen |= 1;
 		else if (KEY("time"))
-			vi->time = strtoll(num, NULL, 10), seen |= 2;
+			vi->time = decimal(num), seen |= 2;
 		else if (KEY("zip_size"))
-			vi->zip_size = strtoull(num, NULL, 10);
+			vi->zip_size = (uint64_t)decimal(num);
 		else if (KEY("mod_size"))
-			vi->mod_size = strtoull(num, NULL, 10);
+			vi->mod_size = (uint64_t)decimal(num);
 		else if (KEY("zip_sha256"))
 			field(v, vl, vi->zip_sha256, sizeof vi->zip_sha256);
 		else if (KEY("h1"))

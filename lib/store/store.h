@@ -33,13 +33,17 @@ struct TDB_DATA;
 /* Read handles a long-lived process (goreg-httpd, one connection) keeps
  * open between requests instead of opening them for each (cache.c).  A
  * kept handle is checked against its path's inode once per request
- * (store_cache_request), and dropped before the process opens the same
- * file to write (tdb refuses two opens of one file in a process). */
+ * (store_cache_request), unless the kernel watches its names for the
+ * process (store_cache_watch) and has reported nothing since; it is
+ * dropped before the process opens the same file to write (tdb refuses
+ * two opens of one file in a process). */
 struct store_handle {
 	struct tdb_context *db;
 	dev_t dev;                      /* the open file's, noted when kept */
 	ino_t ino;
 	unsigned checked;               /* the request it was last found current in */
+	int wd_file, wd_dir;            /* inotify watches on the file and its directory, or 0 */
+	unsigned epoch;                 /* the cache's epoch when last found current */
 };
 
 /* A record as last fetched through a kept handle, and the handle's tdb
@@ -61,6 +65,10 @@ struct store_cache {
 	int last;                       /* the connection's last request: keep no records */
 	struct store_rec rec[STORE_CACHE_RECS];
 	unsigned next;                  /* the slot a new record takes */
+	int watching;                   /* watch_fd is an inotify descriptor */
+	int watch_fd;                   /* which raises SIGIO when it has a report */
+	int root_wd;                    /* its watch on the store's root */
+	unsigned epoch;                 /* moves each time the watches report */
 };
 
 struct store {
@@ -93,8 +101,15 @@ void store_cache_request(struct store_cache *c, int last);
 /* h's handle if path still names its file (a stat, once per request),
  * else NULL with the handle dropped. */
 struct tdb_context *store_cache_get(struct store_cache *c, struct store_handle *h, const char *path);
-/* Keep db (just opened from its path) in h. */
-void store_cache_keep(struct store_cache *c, struct store_handle *h, struct tdb_context *db);
+/* Keep db (just opened from path) in h. */
+void store_cache_keep(struct store_cache *c, struct store_handle *h, struct tdb_context *db, const char *path);
+/* Have the kernel watch the names of the files c keeps (and root) and
+ * say when one is replaced, renamed or removed, so that a kept handle
+ * needs no stat per request: inotify, whose reports raise SIGIO (a
+ * handler is installed).  Before the seccomp filter.  0, or -1 when it
+ * cannot (out of inotify instances): every handle is then checked by a
+ * stat per request. */
+int store_cache_watch(struct store_cache *c, const char *root);
 /* Close h's handle, forgetting its records. */
 void store_cache_drop(struct store_cache *c, struct store_handle *h);
 /* tdb_fetch (a malloc'd copy the caller frees; dptr NULL when absent),

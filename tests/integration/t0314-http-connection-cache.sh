@@ -3,7 +3,7 @@
 # requests of one connection.  What other processes do between two of
 # them must show in the second: a new version uploaded meanwhile, an
 # index replaced by goreg-fsck --repair, a token revoked, an owner made
-# private.
+# private, goreg.tdb restored by a rename, an owner's tree set aside.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/httplib.sh"
 
@@ -58,4 +58,53 @@ is "$(wc -l < "$T/out")" 3 "three answers on one connection"
 like "$(sed -n 1p "$T/out")" '^200 ' "1st: the public owner's .info, read anonymously"
 like "$(sed -n 2p "$T/out")" '^200 ' "2nd: the same, from the kept records"
 like "$(sed -n 3p "$T/out")" '^401 ' "3rd: the owner made private meanwhile: authentication required"
+
+# Files replaced by a rename, as a restore does, and an owner's tree set
+# aside and made again: the kept handles still name the old files (whose
+# sequence numbers do not move), and the next request must read the new
+# ones.  goreg-httpd learns of it from the kernel (inotify), not from a
+# stat of each file per request.
+TOKEN2=$(admin "$R" token add acme) || bail "token add"
+ID2=$(admin "$R" token list acme | awk 'NR == 1 { print $1 }')
+AUTH2=$(printf 'acme:%s' "$TOKEN2" | base64 -w0)
+pack example.com/hello v1.2.0 "$T/src" "$T/hello12.zip" || bail "goreg-pack failed"
+get2="GET /api/packages/acme/go/$M/@v/list HTTP/1.1\r\nHost: x\r\nAuthorization: Basic $AUTH2\r\n\r\n"
+raws "send:$get2" "head:5" "sleep:3" "send:$get2" "head:5" "sleep:3" "send:$get2" "head:5" \
+	"sleep:3" "send:$get2" "head:5" "shut" "wait:5" > "$T/out" &
+rp=$!
+n0=$(grep -c -- "$LIST" "$HTTPD_LOG")
+wait_log "$LIST" $((n0 + 1)) || diag "no 1st answer logged"
+cp -p "$R/goreg.tdb" "$T/saved.tdb"
+admin "$R" token revoke acme "$ID2"
+wait_log "$LIST" $((n0 + 2)) || diag "no 2nd answer logged"
+mv "$T/saved.tdb" "$R/goreg.tdb"
+wait_log "$LIST" $((n0 + 3)) || diag "no 3rd answer logged"
+mv "$R/acme" "$R/acme.aside"
+cp -a "$R/acme.aside" "$R/acme"
+"$B/goreg-upload" -r "$R" acme "$T/hello12.zip" 2>/dev/null
+wait "$rp"
+is "$(wc -l < "$T/out")" 4 "four answers on one connection"
+is "$(sed -n 1p "$T/out")" '200 v1.1.0\n' "1st: the list"
+like "$(sed -n 2p "$T/out")" '^401 ' "2nd: the token revoked meanwhile is refused"
+is "$(sed -n 3p "$T/out")" '200 v1.1.0\n' "3rd: goreg.tdb restored by a rename from a copy made before the revoke: the token is good again"
+is "$(sed -n 4p "$T/out")" '200 v1.1.0\nv1.2.0\n' "4th: the owner's tree set aside and copied back, a version uploaded into the copy: the copy's list"
+rm -rf "$R/acme.aside"
+
+# 50 requests on one connection look at the kept files' names only when
+# they are first kept, not once per request (each request's lstat is the
+# .info's, which the version needs)
+if command -v strace >/dev/null 2>&1; then
+	one="GET /api/packages/acme/go/$M/@v/v1.1.0.info HTTP/1.1\r\nHost: x\r\nAuthorization: Basic $AUTH2\r\n\r\n"
+	: > "$T/reqs"
+	for i in $(seq 50); do printf "$one" >> "$T/reqs"; done
+	printf 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' >> "$T/reqs"
+	GOREG_ROOT=$R strace -f -c -o "$T/strace.out" "$B/goreg-httpd" < "$T/reqs" > "$T/replies" 2>/dev/null
+	is "$(tr -d '\r' < "$T/replies" | grep -c '^HTTP/1.1 200 ')" 51 "strace: 51 answers, all 200"
+	stats=$(awk '$NF ~ /^(stat|newfstatat|statx|fstatat64)$/ { n += $4 } END { print n + 0 }' "$T/strace.out")
+	[ "$stats" -le 10 ]
+	ok $? "strace: $stats stat calls for 51 requests (the kept files are watched, not looked at per request)"
+else
+	echo "ok # SKIP no strace"
+	echo "ok # SKIP no strace"
+fi
 done_testing

@@ -127,10 +127,47 @@ static void json_strings(void)
 	}
 }
 
+/* fmt does %s-only formats itself: the same text, NUL and truncation as
+ * snprintf's, and any other conversion through snprintf */
+static void formats(void)
+{
+	static const char *const args[] = {"example.com/hello", "", "v1.0.0", "a%sb", "0123456789abcdef"};
+	char got[64], want[64], small[8], want_small[8];
+	int bad = 0, bad_small = 0;
+	for (size_t i = 0; i < 5; i++)
+		for (size_t j = 0; j < 5; j++) {
+			int r = fmt(got, sizeof got, "%s/%s/@v/%%%s.info", args[i], args[j], args[(i + j) % 5]);
+			snprintf(want, sizeof want, "%s/%s/@v/%%%s.info", args[i], args[j], args[(i + j) % 5]);
+			bad += r != (strlen(want) < sizeof got - 1 ? 0 : -1) || strcmp(got, want) != 0;
+			r = fmt(small, sizeof small, "%s:%s", args[i], args[j]);
+			snprintf(want_small, sizeof want_small, "%s:%s", args[i], args[j]);
+			size_t need = strlen(args[i]) + 1 + strlen(args[j]);
+			bad_small += r != (need < sizeof small ? 0 : -1) || strcmp(small, want_small) != 0;
+		}
+	is_int(bad, 0, "fmt: %%s formats as snprintf writes them");
+	is_int(bad_small, 0, "fmt: cut as snprintf cuts, and -1 when cut");
+	const char *volatile none = NULL; /* (not known to be NULL where it is used) */
+	ok(fmt(got, sizeof got, "%s", none) == 0 && strcmp(got, "(null)") == 0, "fmt: a NULL %%s");
+	ok(fmt(got, sizeof got, "owner:%s", "acme") == 0 && strcmp(got, "owner:acme") == 0, "fmt: literal then %%s");
+	ok(fmt(got, sizeof got, "%d-%.3s-%s", 42, "abcdef", "x") == 0 && strcmp(got, "42-abc-x") == 0,
+	   "fmt: other conversions through snprintf");
+	ok(fmt(got, 10, "%s", "0123456789") == -1 && strcmp(got, "012345678") == 0, "fmt: one byte too long");
+	ok(fmt(got, sizeof got, "100%%") == 0 && strcmp(got, "100%") == 0, "fmt: %%%%");
+	char n[24];
+	static const long long nums[] = {0, 7, -7, 1000000, 9223372036854775807LL, -9223372036854775807LL - 1};
+	int badn = 0;
+	for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
+		snprintf(want, sizeof want, "%lld", nums[i]);
+		badn += fmt_num(n, nums[i]) != strlen(want) || strcmp(n, want) != 0;
+	}
+	is_int(badn, 0, "fmt_num: as %%lld writes, from LLONG_MIN to LLONG_MAX");
+}
+
 int main(void)
 {
 	nofollow();
 	json_strings();
+	formats();
 	int *v = NULL;
 	size_t cap = 0;
 	is_int(grow(&v, &cap, 1, sizeof *v), 0, "first element: room made");

@@ -396,7 +396,24 @@ static const char *check_path(const char *path, enum kind kind)
 /* module.CheckPath: an import path whose first element is a lowercase
  * LDH domain name with a dot, and whose major-version suffix is well
  * formed (go.dev/ref/mod#module-path). */
+static const char *module_check(const char *path);
+
+/* A request asks about its module path three times or more (the route,
+ * the store's file names, the index keys), and the go command asks for a
+ * module's files in a row: the last path found valid is remembered (the
+ * answer depends on the path alone). */
 const char *modpath_check(const char *path)
+{
+	static char last[MODPATH_MAX + 1];
+	if (path && last[0] && strcmp(path, last) == 0)
+		return NULL;
+	const char *why = module_check(path);
+	if (!why && strlen(path) < sizeof last)
+		memcpy(last, path, strlen(path) + 1);
+	return why;
+}
+
+static const char *module_check(const char *path)
 {
 	const char *why, *slash, *p, *major;
 	size_t first, prefixlen;

@@ -342,7 +342,9 @@ struct tdb_context *store_index_lock(const struct store *st, const char *owner, 
 int store_key(struct buf *b, const char *kind, const char *module, const char *version)
 {
 	b->len = 0;
-	if (buf_puts(b, kind) < 0 || buf_puts(b, module) < 0)
+	/* room for all of it at once: one allocation per key */
+	size_t n = strlen(kind) + strlen(module) + (version ? 1 + strlen(version) : 0) + 1;
+	if (grow(&b->p, &b->cap, n, 1) < 0 || buf_puts(b, kind) < 0 || buf_puts(b, module) < 0)
 		return -1;
 	return version && (buf_puts(b, "@") < 0 || buf_puts(b, version) < 0) ? -1 : 0;
 }

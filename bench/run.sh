@@ -36,6 +36,7 @@ trap 'for p in $pids; do kill $p 2>/dev/null; done; rm -rf "$T"' EXIT
 R=$T/store
 base=$((20000 + $$ % 20000))
 P_GOREG=$base P_NGINX=$((base + 1)) P_FLOOR=$((base + 2)) P_GO=$((base + 3)) P_UP=$((base + 4))
+P_NGLOG=$((base + 6))
 note() { printf '%s\n' "$*" >&2; }
 
 # ---- the store: several owners, a few hundred versions, zips of 1 KB and 100 MB ----
@@ -81,6 +82,8 @@ http { access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000;
   client_body_temp_path $T/nginx/tmp; proxy_temp_path $T/nginx/tmp;
   fastcgi_temp_path $T/nginx/tmp; uwsgi_temp_path $T/nginx/tmp; scgi_temp_path $T/nginx/tmp;
   server { listen 127.0.0.1:$P_NGINX; location /api/packages/bench/go/ { alias $R/bench/; } }
+  server { listen 127.0.0.1:$P_NGLOG; access_log /dev/null;
+    location /api/packages/bench/go/ { alias $R/bench/; } }
   server { listen 127.0.0.1:$P_UP; root $T/up; } }
 CONF
 	nginx -p "$T/nginx" -c "$T/nginx/nginx.conf" </dev/null >/dev/null 2>&1 &
@@ -446,6 +449,9 @@ compare "keep-alive GET .info" "$INFO" "≥ 1.0" nginx $P_NGINX
 compare "keep-alive GET .mod" "$MOD" "≥ 1.0" nginx $P_NGINX
 compare "keep-alive GET @v/list" "$LIST" "≥ 1.0" nginx $P_NGINX
 compare "keep-alive GET .zip (1 KB)" "$ZIP" "≥ 1.0" nginx $P_NGINX
+# goreg-httpd writes an access-log line per request (here to /dev/null);
+# the nginx above writes none: the same nginx with its log, for scale
+compare "keep-alive GET .info" "$INFO" "-" "nginx, access log on" $P_NGLOG
 compare "keep-alive GET .info" "$INFO" "≥ 2" "Go FileServer" $P_GO
 compare "keep-alive GET .info" "$INFO" "≥ 0.9" floor $P_FLOOR
 compare "keep-alive GET @latest" "$LATEST" "-" floor $P_FLOOR

@@ -20,11 +20,11 @@
 #include <unistd.h>
 
 #include "app/ops.h"
-#include "auth/auth.h"
 #include "base/util.h"
 #include "gomod/modpack.h"
 #include "store/store.h"
 #include "tap.h"
+#include "tstore.h"
 
 static char dir[64], root[128], err[600];
 static struct store st;
@@ -76,19 +76,9 @@ static int upload(struct body_source *bs)
 /* Is the published version's zip the file at want, byte for byte? */
 static int published_as(const char *version, const char *want)
 {
-	char p[512], *a, *b;
-	size_t na, nb;
-	if (store_file_path(&st, "acme", "example.com/s", version, "zip", p, sizeof p) < 0 ||
-	    read_file(p, 1 << 24, &a, &na) < 0)
-		return 0;
-	if (read_file(want, 1 << 24, &b, &nb) < 0) {
-		free(a);
-		return 0;
-	}
-	int same = na == nb && memcmp(a, b, na) == 0;
-	free(a);
-	free(b);
-	return same;
+	char p[512];
+	return store_file_path(&st, "acme", "example.com/s", version, "zip", p, sizeof p) == 0 &&
+	       tstore_same_file(p, want);
 }
 
 /* fallocate(2) and sync_file_range(2) refused with EPERM, the rest allowed */
@@ -152,14 +142,7 @@ static int refused(const char *zip, const char *zip2)
 
 int main(void)
 {
-	snprintf(dir, sizeof dir, "/tmp/t-spool.XXXXXX");
-	if (!mkdtemp(dir))
-		return 1;
-	snprintf(root, sizeof root, "%s/store", dir);
-	if (store_init(&st, root, err, sizeof err) != 200 || auth_user_add(&st, "acme", 1, err, sizeof err) != 201) {
-		printf("Bail out! store: %s\n", err);
-		return 1;
-	}
+	tstore_make("t-spool", dir, sizeof dir, root, sizeof root, &st, "acme");
 	char zip0[128], zip1[128], zip2[128];
 	mkzip("v1.0.0", 3 << 20, zip0, sizeof zip0);
 	mkzip("v1.0.1", 100000, zip1, sizeof zip1);
@@ -192,15 +175,7 @@ int main(void)
 	is_int(WIFEXITED(ws) ? WEXITSTATUS(ws) : -1, 0,
 	       "fallocate and sync_file_range refused: uploads of a file and of a pipe publish all the same");
 
-	char tmp[192];
-	snprintf(tmp, sizeof tmp, "%s/tmp", root);
-	size_t n;
-	char **left = dir_names(tmp, &n);
-	size_t spools = 0;
-	for (size_t i = 0; i < n; i++)
-		spools += strncmp(left[i], "u.", 2) == 0;
-	strv_free(left, n);
-	is_int(spools, 0, "no spool file left behind");
+	is_int(tstore_spooled(root, "u."), 0, "no spool file left behind");
 
 	char cmd[100];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

@@ -281,7 +281,11 @@ timed() {
 }
 
 # upload_row WHAT ZIP MODULE: goreg-upload of ZIP against x/mod's checks of
-# it, the best of 3 each; sets grss to goreg's peak RSS
+# it, the best of 3 each; sets grss to goreg's peak RSS.  goreg-upload
+# copies ZIP into the spool (its blocks reserved first, its writeback
+# started once copied), checks and hashes it while the disk writes, then
+# fsyncs it and publishes: the time is all of that, x/mod's only the
+# checks and the hash
 upload_row() {
 	u_what=$1 u_zip=$2 u_mod=$3
 	gbest= xbest= grss=

@@ -390,7 +390,8 @@ static void audit_done(struct audit *au, int64_t now, const struct actor *who, c
 
 /* Spool the body into ROOT/tmp.  Returns the open, locked spool file (the
  * caller closes it once the file is published or removed), or -1 with the
- * reply filled. */
+ * reply filled.  Its writeback is started once it is whole, to run while
+ * the zip is checked; store_publish syncs it. */
 static int spool(const struct store *st, const struct body_source *body, long long declared,
                  char *path, size_t pathsz, struct reply *r)
 {
@@ -403,6 +404,12 @@ static int spool(const struct store *st, const struct body_source *body, long lo
 	static char chunk[IO_CHUNK];
 	long long total = 0;
 	int copy = body->copy != NULL;
+	/* hints, each refusal harmless: the blocks reserved at once (no
+	 * delayed allocation page by page), and below the writeback started,
+	 * so that the fsync after the check has little left to wait for */
+	long long expect = declared > 0 ? declared : body->size;
+	if (expect > 0 && expect <= MODZIP_MAX_ZIP)
+		fallocate(fd, FALLOC_FL_KEEP_SIZE, 0, expect);
 	for (;;) {
 		int status = 500;
 		/* never much past the limit: at most one byte over */
@@ -412,18 +419,13 @@ static int spool(const struct store *st, const struct body_source *body, long lo
 		if (got == -2) {
 			copy = 0;
 			if ((got = body->read(body->ctx, chunk, sizeof chunk, &status)) > 0 &&
-			    write_all(fd, chunk, (size_t)got) < 0) {
-				reply_error(r, errno == ENOSPC ? 503 : 500, "unable to write '%s': %s", path,
-				            strerror(errno));
-				goto fail;
-			}
+			    write_all(fd, chunk, (size_t)got) < 0)
+				goto wfail;
 		}
 		if (got == 0)
 			break;
-		if (got < 0 && copy && errno == ENOSPC) {
-			reply_error(r, 503, "unable to write '%s': %s", path, strerror(ENOSPC));
-			goto fail;
-		}
+		if (got < 0 && copy && errno == ENOSPC)
+			goto wfail;
 		if (got < 0) {
 			reply_error(r, status, status == 413 ? "module zip larger than %lld bytes"
 			                      : status == 408 ? "request body too slow"
@@ -445,11 +447,10 @@ static int spool(const struct store *st, const struct body_source *body, long lo
 		reply_error(r, 400, "empty request body: expected a module zip");
 		goto fail;
 	}
-	if (fsync(fd) < 0) {
-		reply_error(r, 500, "unable to sync '%s': %s", path, strerror(errno));
-		goto fail;
-	}
+	sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
 	return fd;
+wfail:
+	reply_error(r, errno == ENOSPC ? 503 : 500, "unable to write '%s': %s", path, strerror(errno));
 fail:
 	close(fd);
 	unlink(path);

@@ -80,7 +80,7 @@ int tool_main(const char *name, enum op op, int argc, char **argv)
 	char origin[32];
 	struct actor who = ops_local_actor(uploader, origin, sizeof origin);
 	struct fd_body fb = {0};
-	struct body_source bs = fd_body_source(&fb);
+	struct body_source bs;
 	int64_t now = unix_now();
 	struct op_args a = {
 		.owner = owner,
@@ -96,6 +96,7 @@ int tool_main(const char *name, enum op op, int argc, char **argv)
 	if (op == OP_UPLOAD && strcmp(argv[1], "-") != 0 && (fb.fd = open(argv[1], O_RDONLY | O_CLOEXEC)) < 0)
 		die(errno == ENOENT || errno == EACCES ? 1 : 111, "unable to open '%s': %s", argv[1],
 		    strerror(errno));
+	bs = fd_body_source(&fb);
 	def->run(&st, &a, &r);
 	if (r.status >= 300) {
 		/* the reply body is already the one-line reason */

@@ -333,8 +333,10 @@ static const uint32_t sc_allowed[] = {
 	SYS_sendfile, SYS_sendto, SYS_poll, SYS_ppoll, SYS_close, SYS_fstat,
 	SYS_setsockopt, SYS_getpeername, SYS_shutdown,
 	SYS_connect, /* syslog(3) reconnecting its socket; no new socket can be made */
-	/* the store: tdb's locks and writes, the crash-safe publish */
-	SYS_fcntl, SYS_flock, SYS_fsync, SYS_fdatasync, SYS_ftruncate, SYS_fallocate, SYS_fchmod,
+	/* the store: tdb's locks and writes, the crash-safe publish;
+	 * sync_file_range: an upload's spool file written back as it fills */
+	SYS_fcntl, SYS_flock, SYS_fsync, SYS_fdatasync, SYS_sync_file_range, SYS_ftruncate, SYS_fallocate,
+	SYS_fchmod,
 	SYS_open, SYS_openat, SYS_stat, SYS_lstat, SYS_newfstatat, SYS_statx,
 	SYS_mkdir, SYS_rename, SYS_unlink, SYS_rmdir, SYS_utimensat,
 	/* the watches on the kept files' names (store/cache.c), on the

@@ -327,7 +327,7 @@ struct follow {
 	struct sha256 st;
 };
 
-#define FOLLOW_BUF (64 * 1024)
+#define FOLLOW_BUF (256 * 1024)
 
 /* how many bytes of the file are read and not hashed, reading on */
 static size_t follow_avail(struct follow *f)

@@ -15,7 +15,7 @@
 #include "gomod/zipcrc.h"
 #include "gomod/zipdata.h"
 
-#define DATA_BUF (64 * 1024)   /* entry data is read through this much */
+#define DATA_BUF (256 * 1024)  /* entry data is read through this much */
 
 #define BADZIP(...) errset(err, errsz, 1, "not a valid zip file: " __VA_ARGS__)
 #define NAME(e, q) utf8_quote((e)->name, (e)->namelen, q, sizeof q)

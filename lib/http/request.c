@@ -3,6 +3,7 @@
 #include "http/request.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static ssize_t fd_read(void *ctx, void *buf, size_t n, int *status)
@@ -39,5 +40,9 @@ static ssize_t fd_copy(void *ctx, int out, size_t n, int *status)
 
 struct body_source fd_body_source(struct fd_body *fb)
 {
-	return (struct body_source){fd_read, fb, fd_copy};
+	struct stat sb;
+	off_t at = lseek(fb->fd, 0, SEEK_CUR);
+	long long size = fstat(fb->fd, &sb) == 0 && S_ISREG(sb.st_mode) && at >= 0 && sb.st_size > at
+	                 ? (long long)(sb.st_size - at) : 0;
+	return (struct body_source){fd_read, fb, fd_copy, size};
 }

@@ -17,6 +17,9 @@ struct body_source {
 	/* NULL, or up to n bytes of the body straight into the file open
 	 * as out, as read() does otherwise; -2: not this way, use read */
 	ssize_t (*copy)(void *ctx, int out, size_t n, int *status);
+	/* the bytes the body should have when known beforehand (a regular
+	 * file's), a hint for the spool file; 0: not known */
+	long long size;
 };
 
 /* A body read from a file descriptor to its end (the plumbing tools,

@@ -2,8 +2,8 @@
  *
  * Publish, in this order, so that a crash at any instant leaves either the
  * whole version or nothing that a reader accepts:
- *   1. .mod and .info written whole in ROOT/tmp and fsync'd (the .zip
- *      already is: the caller spooled it there);
+ *   1. .mod and .info written whole in ROOT/tmp, and they and the .zip
+ *      the caller spooled there fsync'd;
  *   2. the owner's index transaction starts: its lock serialises every
  *      publisher, deleter and goreg-fsck of the owner;
  *   3. absent?  (no record with a .info; a .info without a record, left by
@@ -215,10 +215,13 @@ static int pub_record(struct pub *p, const struct verinfo *vi, const char *uploa
 	return 0;
 }
 
-/* 1. the small files, complete and fsync'd, in tmp/; their descriptors
- * (and locks) stay open until they are renamed into place */
+/* 1. the zip synced; the small files, complete and fsync'd, in tmp/;
+ * their descriptors (and locks) stay open until they are renamed into
+ * place */
 static int pub_spool_small(struct pub *p)
 {
+	if (fsync_path(p->zippath) < 0)
+		return PERR(-1, "unable to sync '%s': %s", p->zippath, strerror(errno));
 	const void *data[2] = {p->mi->gomod, p->info};
 	size_t len[2] = {p->mi->gomod_len, strlen(p->info)};
 	for (int i = 0; i < 2; i++) {

@@ -239,7 +239,7 @@ int store_backup(const struct store *st, const char *dst, struct store_backup_co
 
 /* Publish the validated zip at zippath (in ROOT/tmp; consumed on success)
  * as owner's mi->module@mi->version.  201, or 409 if it exists.  On input
- * vi->zip_sha256 holds the zip's SHA-256 (hex; computed while spooling);
+ * vi->zip_sha256 holds the zip's SHA-256 (hex; computed as it was checked);
  * on output *vi is the stored record. */
 typedef int store_owner_fn(const struct store *st, const char *owner);
 /* still, when not NULL, says whether the owner still exists (the

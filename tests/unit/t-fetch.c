@@ -20,6 +20,7 @@
 #include "store/store.h"
 #include "upstream/upstream.h"
 #include "tap.h"
+#include "tstore.h"
 
 static char dir[64], root[128], err[600];
 static struct store st;
@@ -102,14 +103,7 @@ static const char *files(const char *module, const char *version, char *info, si
 
 int main(void)
 {
-	snprintf(dir, sizeof dir, "/tmp/t-fetch.XXXXXX");
-	if (!mkdtemp(dir))
-		return 1;
-	snprintf(root, sizeof root, "%s/store", dir);
-	if (store_init(&st, root, err, sizeof err) != 200 || auth_user_add(&st, "acme", 1, err, sizeof err) != 201) {
-		printf("Bail out! store: %s\n", err);
-		return 1;
-	}
+	tstore_make("t-fetch", dir, sizeof dir, root, sizeof root, &st, "acme");
 	struct upstream u;
 	is_int(fetch_eligible(&st, "acme", "example.com/m", &u, err, sizeof err), 404, "no upstream: not eligible");
 	is_int(fetch_version(&st, "acme", "example.com/m", "v1.0.0", &client, 100, err, sizeof err), 404,
@@ -166,15 +160,7 @@ int main(void)
 	       "a zip of another version: refused as an upload would be");
 	ok(strstr(err, "the zip holds") != NULL, "saying so (%s)", err);
 	is_int(store_get(&st, "acme", "example.com/m", "v1.2.0", &vi, err, sizeof err), 404, "nothing published");
-	char tmp[256];
-	snprintf(tmp, sizeof tmp, "%s/tmp", root);
-	size_t n;
-	char **left = dir_names(tmp, &n);
-	size_t spools = 0;
-	for (size_t i = 0; i < n; i++)
-		spools += strncmp(left[i], "f.", 2) == 0;
-	strv_free(left, n);
-	is_int(spools, 0, "no spool file left behind");
+	is_int(tstore_spooled(root, "f."), 0, "no spool file left behind");
 
 	/* never asked upstream: private patterns, and the owner's own module */
 	asked[0] = 0;

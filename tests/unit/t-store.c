@@ -26,6 +26,7 @@
 #include "store/store.h"
 #include "base/util.h"
 #include "tap.h"
+#include "tstore.h"
 
 static char dir[64], root[128], err[600];
 static struct store st;
@@ -65,21 +66,6 @@ static char *mkzip(const char *module, const char *version, const char *tag)
 	return out;
 }
 
-static int same_file(const char *a, const char *b)
-{
-	char *x, *y;
-	size_t xl, yl;
-	if (read_file(a, 1 << 24, &x, &xl) < 0)
-		return 0;
-	if (read_file(b, 1 << 24, &y, &yl) < 0) {
-		free(x);
-		return 0;
-	}
-	int same = xl == yl && memcmp(x, y, xl) == 0;
-	free(x);
-	free(y);
-	return same;
-}
 
 static int exists(const char *p)
 {
@@ -132,7 +118,7 @@ static int http_view(const char *owner, const char *module, const char *version,
 	if (g == 404)
 		return 0;
 	return g == 200 && exists(fpath(owner, module, version, "mod")) &&
-	       same_file(fpath(owner, module, version, "zip"), want) ? 1 : -1;
+	       tstore_same_file(fpath(owner, module, version, "zip"), want) ? 1 : -1;
 }
 
 static int tree_view(const char *owner, const char *module, const char *version, const char *want)
@@ -141,7 +127,7 @@ static int tree_view(const char *owner, const char *module, const char *version,
 	if (!exists(fpath(owner, module, version, "info")))
 		return 0;
 	return exists(fpath(owner, module, version, "mod")) &&
-	       same_file(fpath(owner, module, version, "zip"), want) ? 1 : -1;
+	       tstore_same_file(fpath(owner, module, version, "zip"), want) ? 1 : -1;
 }
 
 static char *fsck_out;
@@ -227,10 +213,10 @@ static void test_publish(void)
 	stat(z1, &sb);
 	is_int(vi.zip_size, sb.st_size, "  record holds the zip size");
 	is_str(vi.uploader, "alice", "  and the uploader");
-	ok(same_file(fpath("acme", m, "v1.0.0", "zip"), z1), "  .zip is the uploaded zip");
+	ok(tstore_same_file(fpath("acme", m, "v1.0.0", "zip"), z1), "  .zip is the uploaded zip");
 	is_int(publish("acme", z1, "bob"), 409, "the same zip again: 409");
 	is_int(publish("acme", z1b, "bob"), 409, "another zip of the same version: 409");
-	ok(same_file(fpath("acme", m, "v1.0.0", "zip"), z1), "  the first zip stays");
+	ok(tstore_same_file(fpath("acme", m, "v1.0.0", "zip"), z1), "  the first zip stays");
 	is_int(publish("acme", z3, ""), 201, "a pseudo-version: 201");
 	is_int(publish("acme", z2, ""), 201, "a pre-release: 201");
 	char **v;
@@ -334,7 +320,7 @@ static void test_races(void)
 	}
 	is_int(c201, 1, "%d racing uploads of one version: exactly one 201", N);
 	is_int(c409, N - 1, "  and %d 409", N - 1);
-	ok(winner >= 0 && same_file(fpath("race", m, "v1.0.0", "zip"), rz[winner]), "  the stored zip is the winner's, whole");
+	ok(winner >= 0 && tstore_same_file(fpath("race", m, "v1.0.0", "zip"), rz[winner]), "  the stored zip is the winner's, whole");
 	is_int(http_view("race", m, "v1.0.0", winner >= 0 ? rz[winner] : ""), 1, "  and readers see it");
 	for (int i = 0; i < N; i++)
 		free(rz[i]);
@@ -670,7 +656,7 @@ static void test_fsck_damage(void)
 	is_int(c.problems, 0, "  --repair, then clean");
 	is_int(store_get(&st, "dmg", m, "v1.4.0", &vi, err, sizeof err), 200, "  the lost record is back");
 	is_str(vi.uploader, "erin", "  with its uploader from audit.log");
-	ok(same_file(fpath("dmg", m, "v1.4.0", "zip"), z[4]), "  and the zip untouched");
+	ok(tstore_same_file(fpath("dmg", m, "v1.4.0", "zip"), z[4]), "  and the zip untouched");
 
 	/* the whole index: garbage, then gone */
 	char ip[300];

@@ -40,7 +40,7 @@ static void on_sigio(int sig)
  * of the file or of a directory above it moving or going.  Writes and
  * reads report nothing. */
 #define WATCH_FILE (IN_ATTRIB | IN_MOVE_SELF | IN_DELETE_SELF)
-#define WATCH_DIR  (IN_MOVE_SELF | IN_DELETE_SELF | IN_ONLYDIR)
+#define WATCH_DIR  (IN_MOVE_SELF | IN_DELETE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW)
 
 int store_cache_watch(struct store_cache *c, const char *root)
 {
@@ -67,11 +67,21 @@ static void drain(struct store_cache *c)
 	char ev[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
 	for (;;) {
 		ssize_t n = read(c->watch_fd, ev, sizeof ev);
-		if (n > 0)
+		int lost = 0;
+		for (ssize_t o = 0; n > 0 && o < n;) {
+			const struct inotify_event *e = (const void *)(ev + o);
+			/* the root moved or went (its watch now names another
+			 * directory, or none), or reports were lost */
+			if ((e->wd == c->root_wd && (e->mask & (IN_MOVE_SELF | IN_DELETE_SELF | IN_IGNORED))) ||
+			    (e->mask & IN_Q_OVERFLOW))
+				lost = 1;
+			o += (ssize_t)(sizeof *e + e->len);
+		}
+		if (n > 0 && !lost)
 			continue;
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 && errno != EAGAIN) {
+		if (lost || (n < 0 && errno != EAGAIN)) {
 			/* never again trusted: a stat per request from now on */
 			close(c->watch_fd);
 			c->watching = 0;
@@ -122,7 +132,7 @@ static int watch(struct store_cache *c, struct store_handle *h, const char *path
 		return -1;
 	}
 	/* replaced before the watch was added: the watch is on the new file */
-	if (stat(path, &sb) != 0 || sb.st_dev != h->dev || sb.st_ino != h->ino) {
+	if (lstat(path, &sb) != 0 || sb.st_dev != h->dev || sb.st_ino != h->ino) {
 		unwatch(c, h);
 		return -1;
 	}

@@ -153,8 +153,8 @@ static void unseen(int watching)
 	snprintf(cmd, sizeof cmd, "%s/b/acme/index.tdb", base);
 	make(cmd, "B");
 	struct store_cache c = {0};
-	if (watching && store_cache_watch(&c, link_root) != 0)
-		bail("store_cache_watch");
+	if (watching)
+		store_cache_watch(&c, link_root); /* may refuse a symlink: then a stat per request */
 	db = use_at(&c, p, &re);
 	ok(strcmp(value(db), "A") == 0, "%s: symlinked root: the first file", how);
 	snprintf(cmd, sizeof cmd, "ln -s b %s/root.new && mv -T %s/root.new %s/root", base, base, base);

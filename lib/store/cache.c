@@ -177,8 +177,10 @@ void store_cache_keep(struct store_cache *c, struct store_handle *h, struct tdb_
 		/* the epoch now, as the watches are added: any report from here
 		 * on moves the cache's epoch past it */
 		h->epoch = c->epoch;
-		if (watch(c, h, path) < 0)
-			h->wd_file = 0;
+		/* watched from its second request on (store_cache_get): a
+		 * connection that moves from owner to owner adds and removes
+		 * no watches */
+		(void)path;
 	} else
 		h->checked = c->request - 1; /* unknown: checked (and dropped) at its next use */
 }
@@ -189,6 +191,15 @@ struct tdb_context *store_cache_get(struct store_cache *c, struct store_handle *
 		return h->db;
 	if (c->watching && h->wd_file > 0 && h->epoch == c->epoch)
 		return h->db; /* watched, and nothing reported since */
+	if (c->watching && h->wd_file <= 0) {
+		/* used again: watched from now on (watch compares the name
+		 * with the file once the watches are on) */
+		h->epoch = c->epoch;
+		if (watch(c, h, path) == 0) {
+			h->checked = c->request;
+			return h->db;
+		}
+	}
 	struct stat sb;
 	if (stat(path, &sb) == 0 && sb.st_dev == h->dev && sb.st_ino == h->ino) {
 		h->checked = c->request;

@@ -33,18 +33,23 @@ static void make(const char *p, const char *v)
 	tdb_close(db);
 }
 
-/* the next request's handle on path: the kept one, or a new one kept */
-static struct tdb_context *use(struct store_cache *c, int *reopened)
+/* the next request's handle on p: the kept one, or a new one kept */
+static struct tdb_context *use_at(struct store_cache *c, const char *p, int *reopened)
 {
 	store_cache_request(c, 0);
-	struct tdb_context *db = store_cache_get(c, &c->index, path);
+	struct tdb_context *db = store_cache_get(c, &c->index, p);
 	*reopened = !db;
 	if (!db) {
-		if (!(db = tdb_open(path, 0, TDB_DEFAULT, O_RDONLY, 0)))
+		if (!(db = tdb_open(p, 0, TDB_DEFAULT, O_RDONLY, 0)))
 			bail("tdb_open");
-		store_cache_keep(c, &c->index, db, path);
+		store_cache_keep(c, &c->index, db, p);
 	}
 	return db;
+}
+
+static struct tdb_context *use(struct store_cache *c, int *reopened)
+{
+	return use_at(c, path, reopened);
 }
 
 static char *value(struct tdb_context *db)
@@ -115,19 +120,6 @@ static void run(int watching)
 /* Review: names the watches cannot see.  The stat per request compared the
  * whole path with the kept file; the watches are on the file, its
  * directory and the root as they were resolved when added. */
-static struct tdb_context *use_at(struct store_cache *c, const char *p, int *reopened)
-{
-	store_cache_request(c, 0);
-	struct tdb_context *db = store_cache_get(c, &c->index, p);
-	*reopened = !db;
-	if (!db) {
-		if (!(db = tdb_open(p, 0, TDB_DEFAULT, O_RDONLY, 0)))
-			bail("tdb_open");
-		store_cache_keep(c, &c->index, db, p);
-	}
-	return db;
-}
-
 static void sh(const char *cmd)
 {
 	if (system(cmd) != 0)

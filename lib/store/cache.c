@@ -40,7 +40,7 @@ static void on_sigio(int sig)
  * of the file or of a directory above it moving or going.  Writes and
  * reads report nothing. */
 #define WATCH_FILE (IN_ATTRIB | IN_MOVE_SELF | IN_DELETE_SELF)
-#define WATCH_DIR  (IN_MOVE_SELF | IN_DELETE_SELF | IN_ONLYDIR)
+#define WATCH_DIR  (IN_MOVE_SELF | IN_DELETE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW)
 
 int store_cache_watch(struct store_cache *c, const char *root)
 {
@@ -67,11 +67,21 @@ static void drain(struct store_cache *c)
 	char ev[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
 	for (;;) {
 		ssize_t n = read(c->watch_fd, ev, sizeof ev);
-		if (n > 0)
+		int lost = 0;
+		for (ssize_t o = 0; n > 0 && o < n;) {
+			const struct inotify_event *e = (const void *)(ev + o);
+			/* the root moved or went (its watch now names another
+			 * directory, or none), or reports were lost */
+			if ((e->wd == c->root_wd && (e->mask & (IN_MOVE_SELF | IN_DELETE_SELF | IN_IGNORED))) ||
+			    (e->mask & IN_Q_OVERFLOW))
+				lost = 1;
+			o += (ssize_t)(sizeof *e + e->len);
+		}
+		if (n > 0 && !lost)
 			continue;
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n < 0 && errno != EAGAIN) {
+		if (lost || (n < 0 && errno != EAGAIN)) {
 			/* never again trusted: a stat per request from now on */
 			close(c->watch_fd);
 			c->watching = 0;
@@ -122,7 +132,7 @@ static int watch(struct store_cache *c, struct store_handle *h, const char *path
 		return -1;
 	}
 	/* replaced before the watch was added: the watch is on the new file */
-	if (stat(path, &sb) != 0 || sb.st_dev != h->dev || sb.st_ino != h->ino) {
+	if (lstat(path, &sb) != 0 || sb.st_dev != h->dev || sb.st_ino != h->ino) {
 		unwatch(c, h);
 		return -1;
 	}
@@ -167,8 +177,10 @@ void store_cache_keep(struct store_cache *c, struct store_handle *h, struct tdb_
 		/* the epoch now, as the watches are added: any report from here
 		 * on moves the cache's epoch past it */
 		h->epoch = c->epoch;
-		if (watch(c, h, path) < 0)
-			h->wd_file = 0;
+		/* watched from its second request on (store_cache_get): a
+		 * connection that moves from owner to owner adds and removes
+		 * no watches */
+		(void)path;
 	} else
 		h->checked = c->request - 1; /* unknown: checked (and dropped) at its next use */
 }
@@ -179,6 +191,15 @@ struct tdb_context *store_cache_get(struct store_cache *c, struct store_handle *
 		return h->db;
 	if (c->watching && h->wd_file > 0 && h->epoch == c->epoch)
 		return h->db; /* watched, and nothing reported since */
+	if (c->watching && h->wd_file <= 0) {
+		/* used again: watched from now on (watch compares the name
+		 * with the file once the watches are on) */
+		h->epoch = c->epoch;
+		if (watch(c, h, path) == 0) {
+			h->checked = c->request;
+			return h->db;
+		}
+	}
 	struct stat sb;
 	if (stat(path, &sb) == 0 && sb.st_dev == h->dev && sb.st_ino == h->ino) {
 		h->checked = c->request;

@@ -69,7 +69,7 @@ $(REL)/bin/%.o: bin/%.c $(LIBHDR) $(REL)/deps/.done mk/config.mk | need-build
 	$(CC_MUSL) $(REL_CFLAGS) -Ilib -I$(REL)/deps/include -c $< -o $@
 $(LIBA): $(LIBSRC:lib/%.c=$(REL)/lib/%.o)
 	@mkdir -p $(@D)
-	rm -f $@ && ar rcs $@ $^
+	rm -f $@ && gcc-ar rcs $@ $^
 $(RELBIN)/%: $(REL)/bin/%.o $(LIBA)
 	@mkdir -p $(@D)
 	$(CC_MUSL) $(REL_LDFLAGS) $< $(LIBA) -L$(REL)/deps/lib $(REL_LIBS) -o $@

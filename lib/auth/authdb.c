@@ -162,7 +162,7 @@ int adb_open_ro(const struct store *st, struct tdb_context **db, char *err, size
 	if (!*db && errno != ENOENT)
 		return ERR(500, "unable to open '%s/goreg.tdb': %s", st->root, strerror(errno));
 	if (*db && named)
-		store_cache_keep(c, &c->accounts, *db, path);
+		store_cache_keep(c, &c->accounts, *db);
 	return 200;
 }
 

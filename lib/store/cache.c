@@ -163,7 +163,7 @@ void store_cache_drop(struct store_cache *c, struct store_handle *h)
 	memset(h, 0, sizeof *h);
 }
 
-void store_cache_keep(struct store_cache *c, struct store_handle *h, struct tdb_context *db, const char *path)
+void store_cache_keep(struct store_cache *c, struct store_handle *h, struct tdb_context *db)
 {
 	struct stat sb;
 	store_cache_drop(c, h);
@@ -180,7 +180,6 @@ void store_cache_keep(struct store_cache *c, struct store_handle *h, struct tdb_
 		/* watched from its second request on (store_cache_get): a
 		 * connection that moves from owner to owner adds and removes
 		 * no watches */
-		(void)path;
 	} else
 		h->checked = c->request - 1; /* unknown: checked (and dropped) at its next use */
 }
@@ -191,14 +190,16 @@ struct tdb_context *store_cache_get(struct store_cache *c, struct store_handle *
 		return h->db;
 	if (c->watching && h->wd_file > 0 && h->epoch == c->epoch)
 		return h->db; /* watched, and nothing reported since */
-	if (c->watching && h->wd_file <= 0) {
+	if (c->watching && h->wd_file == 0) {
 		/* used again: watched from now on (watch compares the name
-		 * with the file once the watches are on) */
+		 * with the file once the watches are on); a name that cannot
+		 * be watched (a symbolic link) is not tried again */
 		h->epoch = c->epoch;
 		if (watch(c, h, path) == 0) {
 			h->checked = c->request;
 			return h->db;
 		}
+		h->wd_file = -1;
 	}
 	struct stat sb;
 	if (stat(path, &sb) == 0 && sb.st_dev == h->dev && sb.st_ino == h->ino) {

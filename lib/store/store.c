@@ -284,7 +284,7 @@ struct tdb_context *store_index_read(const struct store *st, const char *owner)
 	drop_index(st);
 	struct tdb_context *db = store_index_open(st, owner, c && !c->last ? INDEX_READ_MAP : INDEX_READ);
 	if (db && named) {
-		store_cache_keep(c, &c->index, db, path);
+		store_cache_keep(c, &c->index, db);
 		snprintf(c->index_owner, sizeof c->index_owner, "%s", owner);
 	}
 	return db;

@@ -101,14 +101,16 @@ void store_cache_request(struct store_cache *c, int last);
 /* h's handle if path still names its file (a stat, once per request),
  * else NULL with the handle dropped. */
 struct tdb_context *store_cache_get(struct store_cache *c, struct store_handle *h, const char *path);
-/* Keep db (just opened from path) in h. */
-void store_cache_keep(struct store_cache *c, struct store_handle *h, struct tdb_context *db, const char *path);
+/* Keep db (just opened from its path) in h. */
+void store_cache_keep(struct store_cache *c, struct store_handle *h, struct tdb_context *db);
 /* Have the kernel watch the names of the files c keeps (and root) and
  * say when one is replaced, renamed or removed, so that a kept handle
  * needs no stat per request: inotify, whose reports raise SIGIO (a
- * handler is installed).  Before the seccomp filter.  0, or -1 when it
- * cannot (out of inotify instances): every handle is then checked by a
- * stat per request. */
+ * handler is installed).  A handle is watched from its second request
+ * on; a name through a symbolic link is not watched.  Before the seccomp
+ * filter; one such cache per process (the signal's flag is the
+ * process's).  0, or -1 when it cannot (out of inotify instances, root a
+ * symbolic link): every handle is then checked by a stat per request. */
 int store_cache_watch(struct store_cache *c, const char *root);
 /* Close h's handle, forgetting its records. */
 void store_cache_drop(struct store_cache *c, struct store_handle *h);

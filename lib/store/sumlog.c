@@ -233,7 +233,7 @@ static int add_record(struct sumlog *l, const char *module, const char *version,
 int sumlog_add(struct sumlog *l, const char *module, const char *version, const char *text, size_t len,
                char *err, size_t errsz)
 {
-	int64_t n;
+	int64_t n = 0;
 	int code = add_record(l, module, version, text, len, &n, err, errsz);
 	return code == 200 ? sign_tree(l, n, err, errsz) : code;
 }

@@ -42,7 +42,7 @@ static struct tdb_context *use_at(struct store_cache *c, const char *p, int *reo
 	if (!db) {
 		if (!(db = tdb_open(p, 0, TDB_DEFAULT, O_RDONLY, 0)))
 			bail("tdb_open");
-		store_cache_keep(c, &c->index, db, p);
+		store_cache_keep(c, &c->index, db);
 	}
 	return db;
 }

@@ -190,10 +190,11 @@ struct tdb_context *store_cache_get(struct store_cache *c, struct store_handle *
 		return h->db;
 	if (c->watching && h->wd_file > 0 && h->epoch == c->epoch)
 		return h->db; /* watched, and nothing reported since */
-	if (c->watching && h->wd_file == 0) {
-		/* used again: watched from now on (watch compares the name
-		 * with the file once the watches are on); a name that cannot
-		 * be watched (a symbolic link) is not tried again */
+	if (c->watching && h->wd_file == 0 && !c->last) {
+		/* used again, and more requests may follow: watched from now
+		 * on (watch compares the name with the file once the watches
+		 * are on); a name that cannot be watched (a symbolic link) is
+		 * not tried again */
 		h->epoch = c->epoch;
 		if (watch(c, h, path) == 0) {
 			h->checked = c->request;

@@ -371,10 +371,10 @@ static void take(void *ctx, const unsigned char *p, size_t n)
 
 /* Read every entry as HashZip and Unzip do (zipdata.c: archive/zip's
  * File.Open): hash each with SHA-256, keep go.mod. */
-static int read_entries(int fd, struct zents *z, long gomod, struct follow *file, struct modzip_info *mi,
+static int read_entries(int fd, uint64_t size, struct zents *z, long gomod, struct follow *file, struct modzip_info *mi,
                         char *err, size_t errsz)
 {
-	struct zipdata *zd = zipdata_new(fd);
+	struct zipdata *zd = zipdata_new(fd, size);
 	size_t i;
 	int rc = 0;
 
@@ -554,7 +554,7 @@ int modzip_check_fd(int fd, const char *zippath, const struct modzip_want *want,
 	sha256_init(&file.st);
 	file.size = size;
 	if (rc == 0)
-		rc = read_entries(fd, &z, gomod, file.buf ? &file : NULL, mi, err, errsz);
+		rc = read_entries(fd, size, &z, gomod, file.buf ? &file : NULL, mi, err, errsz);
 	if (rc == 0 && file.buf)
 		rc = follow_end(&file, mi, err, errsz);
 	free(file.buf);

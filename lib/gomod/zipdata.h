@@ -3,13 +3,15 @@
 #ifndef GOREG_ZIPDATA_H
 #define GOREG_ZIPDATA_H
 #include <stddef.h>
+#include <stdint.h>
 #include "gomod/zipcdir.h"
 
-/* A reader of entries' data from the file open on fd (left open), its
- * buffers and inflate state made once for all of them; NULL when out
- * of memory.  zipdata_free(NULL) does nothing. */
+/* A reader of entries' data from the size-byte file open on fd (left
+ * open), its buffers and inflate state made once for all of them, the
+ * file read ahead (zipwin_get); NULL when out of memory.
+ * zipdata_free(NULL) does nothing. */
 struct zipdata;
-struct zipdata *zipdata_new(int fd);
+struct zipdata *zipdata_new(int fd, uint64_t size);
 void zipdata_free(struct zipdata *zd);
 
 /* Entry e's data, uncompressed, handed to sink in pieces: e->csize bytes

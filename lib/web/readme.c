@@ -56,7 +56,7 @@ int readme_read(const char *path, const char *module, const char *version, char 
 		rc = 1;
 		*len = e->usize;
 		struct buf b = {0};
-		struct zipdata *zd = e->usize <= PAGE_README_MAX ? zipdata_new(fd) : NULL;
+		struct zipdata *zd = e->usize <= PAGE_README_MAX ? zipdata_new(fd, (uint64_t)sb.st_size) : NULL;
 		if (zd && buf_add(&b, "", 0) == 0 && zipdata_read(zd, e, sink, &b, err, sizeof err) == 0 &&
 		    b.len == e->usize)
 			*out = b.p;

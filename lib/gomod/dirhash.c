@@ -6,12 +6,14 @@
  * base64 with padding after "h1:".  Names containing a newline are refused,
  * as Hash1 refuses them: the summary could not be parsed back otherwise.
  *
- * libsodium's SHA-256 and base64 hold no state that sodium_init() sets up,
- * so these functions do not need it to have run. */
+ * The SHA-256 is base/sha256.c's (SHA extensions when the CPU has them:
+ * a summary has a line per file); libsodium's base64 holds no state that
+ * sodium_init() sets up, so these functions do not need it to have run. */
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
 
+#include "base/sha256.h"
 #include "gomod/dirhash.h"
 
 static int by_name(const void *a, const void *b)
@@ -31,7 +33,7 @@ static void to_h1(const unsigned char sum[32], char out[H1_LEN + 1])
 int dirhash_h1(struct dirhash_file *files, size_t n, char out[H1_LEN + 1])
 {
 	static const char hexdig[] = "0123456789abcdef";
-	crypto_hash_sha256_state st;
+	struct sha256 st;
 	unsigned char sum[32];
 	char hex[64 + 2];
 	size_t i, j;
@@ -42,7 +44,7 @@ int dirhash_h1(struct dirhash_file *files, size_t n, char out[H1_LEN + 1])
 	if (n > 1)
 		qsort(files, n, sizeof files[0], by_name);
 
-	crypto_hash_sha256_init(&st);
+	sha256_init(&st);
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < 32; j++) {
 			hex[2 * j] = hexdig[files[i].sha256[j] >> 4];
@@ -50,12 +52,11 @@ int dirhash_h1(struct dirhash_file *files, size_t n, char out[H1_LEN + 1])
 		}
 		hex[64] = ' ';
 		hex[65] = ' ';
-		crypto_hash_sha256_update(&st, (const unsigned char *)hex, sizeof hex);
-		crypto_hash_sha256_update(&st, (const unsigned char *)files[i].name,
-		                          strlen(files[i].name));
-		crypto_hash_sha256_update(&st, (const unsigned char *)"\n", 1);
+		sha256_update(&st, hex, sizeof hex);
+		sha256_update(&st, files[i].name, strlen(files[i].name));
+		sha256_update(&st, "\n", 1);
 	}
-	crypto_hash_sha256_final(&st, sum);
+	sha256_final(&st, sum);
 	to_h1(sum, out);
 	return 0;
 }
@@ -64,7 +65,10 @@ int dirhash_h1_gomod(const void *data, size_t len, char out[H1_LEN + 1])
 {
 	/* cmd/go's modfetch hashes a go.mod as the one-file tree {"go.mod"}. */
 	struct dirhash_file f = { .name = "go.mod" };
+	struct sha256 st;
 
-	crypto_hash_sha256(f.sha256, len ? data : (const void *)"", len);
+	sha256_init(&st);
+	sha256_update(&st, len ? data : (const void *)"", len);
+	sha256_final(&st, f.sha256);
 	return dirhash_h1(&f, 1, out);
 }

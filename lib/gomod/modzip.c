@@ -371,28 +371,34 @@ static void take(void *ctx, const unsigned char *p, size_t n)
 
 /* Read every entry as HashZip and Unzip do (zipdata.c: archive/zip's
  * File.Open): hash each with SHA-256, keep go.mod. */
-static int read_entries(int fd, struct zents *z, long gomod, struct follow *file, struct modzip_info *mi,
+static int read_entries(int fd, uint64_t size, struct zents *z, long gomod, struct follow *file, struct modzip_info *mi,
                         char *err, size_t errsz)
 {
+	struct zipdata *zd = zipdata_new(fd, size);
 	size_t i;
 	int rc = 0;
 
+	if (zd == NULL)
+		return errset(err, errsz, -1, "out of memory");
 	for (i = 0; i < z->n && rc == 0; i++) {
 		struct zent *e = &z->e[i];
 		struct piece pc = { .keep = NULL, .kept = 0, .file = file };
 
 		/* zipdata.c hands on no more than the declared size, which
 		 * check_names held to MODZIP_MAX_GOMOD for go.mod */
-		if ((long)i == gomod && (mi->gomod = malloc(e->usize ? (size_t)e->usize : 1)) == NULL)
-			return errset(err, errsz, -1, "out of memory");
+		if ((long)i == gomod && (mi->gomod = malloc(e->usize ? (size_t)e->usize : 1)) == NULL) {
+			rc = errset(err, errsz, -1, "out of memory");
+			break;
+		}
 		if ((long)i == gomod)
 			pc.keep = (unsigned char *)mi->gomod;
 		sha256_init(&pc.st);
-		rc = zipdata_read(fd, e, take, &pc, err, errsz);
+		rc = zipdata_read(zd, e, take, &pc, err, errsz);
 		sha256_final(&pc.st, e->sha256);
 		if ((long)i == gomod)
 			mi->gomod_len = pc.kept;
 	}
+	zipdata_free(zd);
 	return rc;
 }
 
@@ -548,7 +554,7 @@ int modzip_check_fd(int fd, const char *zippath, const struct modzip_want *want,
 	sha256_init(&file.st);
 	file.size = size;
 	if (rc == 0)
-		rc = read_entries(fd, &z, gomod, file.buf ? &file : NULL, mi, err, errsz);
+		rc = read_entries(fd, size, &z, gomod, file.buf ? &file : NULL, mi, err, errsz);
 	if (rc == 0 && file.buf)
 		rc = follow_end(&file, mi, err, errsz);
 	free(file.buf);

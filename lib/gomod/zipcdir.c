@@ -73,22 +73,66 @@ static uint64_t le64(const unsigned char *b)
 	return (uint64_t)le32(b) | (uint64_t)le32(b + 4) << 32;
 }
 
-int zipcdir_read_at(int fd, void *buf, size_t n, uint64_t off)
+/* At least min and at most max bytes at off into b, *got of them: 0; 1
+ * if the file ends first; -1 on error with errno.  A regular file reads
+ * short only at its end: one pread, or none for min 0. */
+static int read_some(int fd, unsigned char *b, size_t min, size_t max, uint64_t off, size_t *got)
 {
-	unsigned char *b = buf;
-
-	while (n > 0) {
-		ssize_t r = pread(fd, b, n, (off_t)off);
+	*got = 0;
+	while (*got < min) {
+		ssize_t r = pread(fd, b + *got, max - *got, (off_t)(off + *got));
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
 			return -1;
 		if (r == 0)
 			return 1;
-		b += r;
-		n -= (size_t)r;
-		off += (uint64_t)r;
+		*got += (size_t)r;
 	}
+	return 0;
+}
+
+int zipcdir_read_at(int fd, void *buf, size_t n, uint64_t off)
+{
+	size_t got;
+
+	return read_some(fd, buf, n, n, off, &got);
+}
+
+int zipwin_init(struct zipwin *w, int fd, size_t cap, uint64_t ahead)
+{
+	*w = (struct zipwin){ .fd = fd, .cap = cap, .ahead = ahead };
+	return (w->b = malloc(cap)) == NULL ? -1 : 0;
+}
+
+void zipwin_free(struct zipwin *w)
+{
+	free(w->b);
+	w->b = NULL;
+}
+
+int zipwin_get(struct zipwin *w, uint64_t off, size_t n, const unsigned char **p)
+{
+	int ahead = off >= w->off && w->ahead > 0;
+	size_t got;
+	int rc;
+
+	if (off >= w->off && n <= w->len && off - w->off <= w->len - n) {
+		*p = w->b + (off - w->off);
+		return 0;
+	}
+	if (n > w->cap) {
+		errno = EINVAL;
+		return -1;
+	}
+	w->len = 0;
+	if ((rc = read_some(w->fd, w->b, n, ahead ? w->cap : n, off, &got)) != 0)
+		return rc;
+	if (ahead)
+		w->ahead -= got < w->ahead ? got : w->ahead;
+	w->off = off;
+	w->len = got;
+	*p = w->b;
 	return 0;
 }
 
@@ -420,15 +464,15 @@ static int local_fields(const struct zent *e, const unsigned char *h, const unsi
  * without its signature (APPNOTE 4.3.9.3), and compares it with the
  * central directory's; a streaming reader takes its sizes, 4 or 8 bytes
  * each, so they must match too.  Sets e->end past it. */
-static int descriptor(int fd, struct zent *e, uint64_t cdoff, char *err, size_t errsz)
+static int descriptor(struct zipwin *w, struct zent *e, uint64_t cdoff, char *err, size_t errsz)
 {
-	unsigned char d[24];
+	const unsigned char *d;
 	uint64_t at = e->doff + e->csize;
-	size_t n = cdoff - at < sizeof d ? (size_t)(cdoff - at) : sizeof d, b;
+	size_t n = cdoff - at < 24 ? (size_t)(cdoff - at) : 24, b;
 	char q[2 * QUOTE_MAX];
 	int rc;
 
-	if ((rc = zipcdir_read_at(fd, d, n, at)) != 0)
+	if ((rc = zipwin_get(w, at, n, &d)) != 0)
 		return read_failed(rc, err, errsz);
 	b = n >= 4 && le32(d) == SIG_DESC ? 4 : 0;
 	if (n >= b + 12 && le32(d + b) == e->crc && le32(d + b + 4) == e->csize && le32(d + b + 8) == e->usize)
@@ -442,36 +486,37 @@ static int descriptor(int fd, struct zent *e, uint64_t cdoff, char *err, size_t 
 }
 
 /* File.findBodyOffset: the data starts after the local header's name and
- * extra field, with the LOCAL header's lengths; buf holds a local header
+ * extra field, with the LOCAL header's lengths; w holds a local header
  * with the longest name and extra field. */
-static int local_header(int fd, struct zent *e, uint64_t cdoff, unsigned char *buf, char *err, size_t errsz)
+static int local_header(struct zipwin *w, struct zent *e, uint64_t cdoff, char *err, size_t errsz)
 {
 	char q[2 * QUOTE_MAX], q2[2 * QUOTE_MAX];
+	const unsigned char *h;
 	size_t nlen, xlen;
 	int rc;
 
 	if (e->hoff > cdoff || cdoff - e->hoff < LOCAL_LEN)
 		return BADZIP("%s: local header is not before the central directory", NAME(e, q));
-	if ((rc = zipcdir_read_at(fd, buf, LOCAL_LEN, e->hoff)) != 0)
+	if ((rc = zipwin_get(w, e->hoff, LOCAL_LEN, &h)) != 0)
 		return read_failed(rc, err, errsz);
-	if (le32(buf) != SIG_LOCAL)
+	if (le32(h) != SIG_LOCAL)
 		return BADZIP("%s: bad local header", NAME(e, q));
-	nlen = le16(buf + 26);
-	xlen = le16(buf + 28);
+	nlen = le16(h + 26);
+	xlen = le16(h + 28);
 	if (cdoff - e->hoff - LOCAL_LEN < nlen + xlen)
 		return BADZIP("%s: local header runs into the central directory", NAME(e, q));
-	if ((rc = zipcdir_read_at(fd, buf + LOCAL_LEN, nlen + xlen, e->hoff + LOCAL_LEN)) != 0)
+	if ((rc = zipwin_get(w, e->hoff, LOCAL_LEN + nlen + xlen, &h)) != 0)
 		return read_failed(rc, err, errsz);
-	if (nlen != e->namelen || memcmp(buf + LOCAL_LEN, e->name, nlen) != 0)
+	if (nlen != e->namelen || memcmp(h + LOCAL_LEN, e->name, nlen) != 0)
 		return BADZIP("%s: local header names %s", NAME(e, q),
-		              utf8_quote((const char *)buf + LOCAL_LEN, nlen, q2, sizeof q2));
-	if ((rc = local_fields(e, buf, buf + LOCAL_LEN + nlen, xlen, err, errsz)) != 0)
+		              utf8_quote((const char *)h + LOCAL_LEN, nlen, q2, sizeof q2));
+	if ((rc = local_fields(e, h, h + LOCAL_LEN + nlen, xlen, err, errsz)) != 0)
 		return rc;
 	e->doff = e->hoff + LOCAL_LEN + nlen + xlen;
 	if (e->csize > cdoff - e->doff)
 		return BADZIP("%s: data runs into the central directory", NAME(e, q));
 	e->end = e->doff + e->csize;
-	return e->flags & ZC_FLAG_DESCRIPTOR ? descriptor(fd, e, cdoff, err, errsz) : 0;
+	return e->flags & ZC_FLAG_DESCRIPTOR ? descriptor(w, e, cdoff, err, errsz) : 0;
 }
 
 static int by_offset(const void *a, const void *b)
@@ -511,17 +556,19 @@ static int layout(const struct zents *z, uint64_t cdoff, char *err, size_t errsz
 	return rc;
 }
 
+/* Every local header, through a window (zipwin_get) of what zip writers
+ * put between two: the headers of a zip of small files in a few reads */
 static int locals(int fd, struct zents *z, uint64_t cdoff, char *err, size_t errsz)
 {
-	unsigned char *buf;
+	struct zipwin w;
 	size_t i;
 	int rc = 0;
 
-	if ((buf = malloc(LOCAL_LEN + 2 * 0xffff)) == NULL)
+	if (zipwin_init(&w, fd, LOCAL_LEN + 2 * 0xffff, 2 * cdoff) != 0)
 		return errset(err, errsz, -1, "out of memory");
 	for (i = 0; i < z->n && rc == 0; i++)
-		rc = local_header(fd, &z->e[i], cdoff, buf, err, errsz);
-	free(buf);
+		rc = local_header(&w, &z->e[i], cdoff, err, errsz);
+	zipwin_free(&w);
 	return rc == 0 ? layout(z, cdoff, err, errsz) : rc;
 }
 

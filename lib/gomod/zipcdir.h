@@ -60,4 +60,27 @@ void zipcdir_free(struct zents *z);
  * with errno. */
 int zipcdir_read_at(int fd, void *buf, size_t n, uint64_t off);
 
+/* A window on the file open on fd, for reads that mostly go forward (the
+ * local headers, the entries' data: central directory order, which zip
+ * writers make file order).  A read outside it at or after its start
+ * reads cap bytes ahead; one before it, only what it asks for; and once
+ * read-ahead has read `ahead` bytes, no read does: so no order of entries
+ * makes it read much more than the file. */
+struct zipwin {
+	int fd;
+	unsigned char *b;
+	size_t cap, len;
+	uint64_t off;           /* b holds the file's [off, off + len) */
+	uint64_t ahead;         /* what read-ahead may still read */
+};
+
+/* -1 when out of memory (zipwin_free then does no harm) */
+int zipwin_init(struct zipwin *w, int fd, size_t cap, uint64_t ahead);
+void zipwin_free(struct zipwin *w);
+
+/* n bytes (at most cap) at off: *p points at them in the window until
+ * the next zipwin_get.  0, 1 if the file ends first, -1 on error with
+ * errno. */
+int zipwin_get(struct zipwin *w, uint64_t off, size_t n, const unsigned char **p);
+
 #endif

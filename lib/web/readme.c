@@ -56,11 +56,13 @@ int readme_read(const char *path, const char *module, const char *version, char 
 		rc = 1;
 		*len = e->usize;
 		struct buf b = {0};
-		if (e->usize <= PAGE_README_MAX && buf_add(&b, "", 0) == 0 &&
-		    zipdata_read(fd, e, sink, &b, err, sizeof err) == 0 && b.len == e->usize)
+		struct zipdata *zd = e->usize <= PAGE_README_MAX ? zipdata_new(fd, (uint64_t)sb.st_size) : NULL;
+		if (zd && buf_add(&b, "", 0) == 0 && zipdata_read(zd, e, sink, &b, err, sizeof err) == 0 &&
+		    b.len == e->usize)
 			*out = b.p;
 		else
 			buf_free(&b);
+		zipdata_free(zd);
 		if (!*out && e->usize <= PAGE_README_MAX)
 			rc = -1;
 	}

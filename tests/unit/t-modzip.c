@@ -4,6 +4,7 @@
  * are made by patching the bytes of a good one.  Expected hashes are what
  * the go command printed for the same names and contents. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 
 #include "gomod/fold.h"
 #include "gomod/modzip.h"
+#include "gomod/zipcdir.h"
 #include "tap.h"
 #include "base/utf8.h"
 
@@ -730,6 +732,113 @@ static void test_file_sum(void)
 	file_sum("one small entry", mkzip(f + 3, 1));
 }
 
+/* zipwin_get: what it reads ahead, what it reads exactly, where it
+ * stops reading ahead, and the bytes it hands back */
+static void test_window(void)
+{
+	static unsigned char b[10000];
+	const char *path = zpath();
+	const unsigned char *p;
+	struct zipwin w;
+	size_t i;
+	int fd;
+
+	for (i = 0; i < sizeof b; i++)
+		b[i] = (unsigned char)(i * 7 + i / 251);
+	spew(path, b, sizeof b);
+	if ((fd = open(path, O_RDONLY)) < 0 || zipwin_init(&w, fd, 4096, 3 * 4096) != 0) {
+		printf("Bail out! window on %s: %s\n", path, strerror(errno));
+		exit(1);
+	}
+	ok(zipwin_get(&w, 0, 30, &p) == 0 && memcmp(p, b, 30) == 0, "window: the first bytes");
+	ok(w.off == 0 && w.len == 4096, "window: a read reads ahead (%llu, %zu)", (unsigned long long)w.off, w.len);
+	ok(zipwin_get(&w, 1000, 3000, &p) == 0 && memcmp(p, b + 1000, 3000) == 0 && w.off == 0,
+	   "window: bytes inside it are not read again");
+	ok(zipwin_get(&w, 4000, 200, &p) == 0 && memcmp(p, b + 4000, 200) == 0 && w.off == 4000 && w.len == 4096,
+	   "window: bytes running past it read ahead from where asked");
+	ok(zipwin_get(&w, 100, 50, &p) == 0 && memcmp(p, b + 100, 50) == 0 && w.off == 100 && w.len == 50,
+	   "window: bytes before it read exactly");
+	ok(zipwin_get(&w, 9000, 1000, &p) == 0 && memcmp(p, b + 9000, 1000) == 0 && w.len == 1000,
+	   "window: reading ahead stops at the end of the file");
+	is_int(zipwin_get(&w, 9990, 11, &p), 1, "window: bytes past the end of the file");
+	is_int(zipwin_get(&w, 0, 4097, &p), -1, "window: more than it holds is an error");
+	zipwin_free(&w);
+	/* an allowance of 5000 bytes: two reads ahead, then none */
+	if (zipwin_init(&w, fd, 4096, 5000) != 0) {
+		printf("Bail out! window: out of memory\n");
+		exit(1);
+	}
+	ok(zipwin_get(&w, 0, 10, &p) == 0 && w.len == 4096, "window: read ahead");
+	ok(zipwin_get(&w, 5000, 10, &p) == 0 && w.len == 4096, "window: read ahead within its allowance");
+	ok(zipwin_get(&w, 9500, 10, &p) == 0 && memcmp(p, b + 9500, 10) == 0 && w.len == 10,
+	   "window: past its allowance it reads exactly");
+	zipwin_free(&w);
+	close(fd);
+}
+
+/* Rewrite the central directory of the zip at path (no zip64, no
+ * comment) with its n headers in the order given. */
+static void reorder_cdir(const char *path, const size_t *order, size_t n)
+{
+	size_t len, i, at, cdoff, cdsize, hdr[16], hlen[16];
+	unsigned char *b = slurp(path, &len), *cd;
+
+	cdsize = get16(b + len - 10) | (size_t)get16(b + len - 8) << 16;
+	cdoff = get16(b + len - 6) | (size_t)get16(b + len - 4) << 16;
+	if (n > 16 || get16(b + len - 12) != n || (cd = malloc(cdsize)) == NULL) {
+		printf("Bail out! reorder_cdir %s\n", path);
+		exit(1);
+	}
+	for (i = 0, at = cdoff; i < n; at += hlen[i], i++) {
+		hdr[i] = at;
+		hlen[i] = 46 + (size_t)get16(b + at + 28) + get16(b + at + 30) + get16(b + at + 32);
+	}
+	for (i = 0, at = 0; i < n; at += hlen[order[i]], i++)
+		memcpy(cd + at, b + hdr[order[i]], hlen[order[i]]);
+	memcpy(b + cdoff, cd, cdsize);
+	spew(path, b, len);
+	free(cd);
+	free(b);
+}
+
+/* Entries read in an order other than the file's (the central directory
+ * reordered) read ahead less but hash the same. */
+static void test_order(void)
+{
+	static char big[2][300001];
+	static const char hex[] = "0123456789abcdef";
+	for (int i = 0; i < 2; i++) {
+		for (size_t j = 0; j < sizeof big[i] - 1; j++)
+			big[i][j] = hex[randombytes_uniform(16)];
+	}
+	const struct zf f[] = {
+		{ M "go.mod", "module example.com/m\n", 0, 0 },
+		{ M "a.bin", big[0], 1, 0 },
+		{ M "b.bin", big[1], 0, 0 },
+		{ M "c.go", "package m\n", 0, 0 },
+		{ M "d.go", "package m\n\nconst D = 1\n", 0, 0 },
+	};
+	static const size_t reversed[] = { 4, 3, 2, 1, 0 }, alternate[] = { 0, 4, 1, 3, 2 };
+	const size_t *orders[] = { reversed, alternate };
+	struct modzip_info mi, mi2;
+	char err[256], h1[sizeof mi.h1_zip];
+	const char *path = mkzip(f, N(f));
+	int rc = modzip_check(path, &mi, err, sizeof err);
+
+	is_int(rc, 0, "order: the zip in file order accepted");
+	snprintf(h1, sizeof h1, "%s", mi.h1_zip);
+	modzip_info_free(&mi);
+	for (size_t k = 0; k < N(orders); k++) {
+		reorder_cdir(path, orders[k], N(f));
+		rc = modzip_check(path, &mi2, err, sizeof err);
+		ok(rc == 0 && strcmp(mi2.h1_zip, h1) == 0 && mi2.nfiles == 5 && mi2.gomod_len == 21,
+		   "order %zu: the same zip, its directory in another order, hashes the same", k);
+		if (rc != 0)
+			printf("#   reason: %s\n", err);
+		modzip_info_free(&mi2);
+	}
+}
+
 int main(void)
 {
 	char cmd[128];
@@ -748,6 +857,8 @@ int main(void)
 	test_gomod();
 	test_many();
 	test_file_sum();
+	test_window();
+	test_order();
 	test_crafted();
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)

@@ -111,6 +111,7 @@ _Static_assert(OWNER_PATH_MAX + ESCAPED_MAX + 4 + 255 + sizeof "/lost+found" <= 
 
 /* Reads and writes of bulk data (bodies, zips, copies). */
 #define IO_CHUNK          65536
+#define SMALL_FILE_MAX    16384 /* a file body sent with its head in one write */
 /* bytes of a request body one copy_file_range(2) moves into the spool file */
 #define SPOOL_COPY        (8 << 20)
 

@@ -24,8 +24,6 @@
 #include <tdb.h>
 #include <unistd.h>
 
-#include "base/util.h"
-
 /* Set by SIGIO: the watches have something to report. */
 static volatile sig_atomic_t reported;
 
@@ -61,6 +59,16 @@ int store_cache_watch(struct store_cache *c, const char *root)
 	return 0;
 }
 
+/* The watches end with their descriptor, closed first: no removal one
+ * by one, and no report of the removals (a SIGIO as the process ends). */
+static void end_watching(struct store_cache *c)
+{
+	if (c->watching) {
+		close(c->watch_fd);
+		c->watching = 0;
+	}
+}
+
 /* Read what the watches reported, so that the descriptor signals again. */
 static void drain(struct store_cache *c)
 {
@@ -81,11 +89,8 @@ static void drain(struct store_cache *c)
 			continue;
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (lost || (n < 0 && errno != EAGAIN)) {
-			/* never again trusted: a stat per request from now on */
-			close(c->watch_fd);
-			c->watching = 0;
-		}
+		if (lost || (n < 0 && errno != EAGAIN))
+			end_watching(c); /* never again trusted: a stat per request from now on */
 		return;
 	}
 }
@@ -161,6 +166,16 @@ void store_cache_drop(struct store_cache *c, struct store_handle *h)
 	tdb_close(h->db);
 	unwatch(c, h);
 	memset(h, 0, sizeof *h);
+}
+
+void store_cache_close(struct store *st)
+{
+	struct store_cache *c = st->cache;
+	if (!c)
+		return;
+	end_watching(c);
+	store_cache_drop(c, &c->index);
+	store_cache_drop(c, &c->accounts);
 }
 
 void store_cache_keep(struct store_cache *c, struct store_handle *h, struct tdb_context *db)

@@ -298,14 +298,6 @@ struct tdb_context *store_index_scan(const struct store *st, const char *owner)
 	return store_index_open(st, owner, INDEX_READ_MAP);
 }
 
-void store_cache_close(struct store *st)
-{
-	if (st->cache) {
-		store_cache_drop(st->cache, &st->cache->index);
-		store_cache_drop(st->cache, &st->cache->accounts);
-	}
-}
-
 void store_index_read_done(const struct store *st, struct tdb_context *db)
 {
 	if (!(st->cache && st->cache->index.db == db))

@@ -92,7 +92,8 @@ struct verinfo {
 struct modzip_info;
 struct buf;
 
-/* Close the handles st->cache keeps, and forget their records. */
+/* Close the handles st->cache keeps, forget their records, and end its
+ * watches. */
 void store_cache_close(struct store *st);
 /* A new request begins: each kept handle is checked again before use.
  * last: no request follows it (Connection: close), so no record is kept

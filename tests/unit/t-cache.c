@@ -61,6 +61,14 @@ static char *value(struct tdb_context *db)
 	return v;
 }
 
+/* the cache's handles closed and its watches ended, as at a connection's end */
+static void done_with(struct store_cache *c)
+{
+	struct store st = {.cache = c};
+	store_cache_close(&st);
+	ok(c->index.db == NULL && c->accounts.db == NULL && !c->watching, "cache closed: no handle, no watch");
+}
+
 static void run(int watching)
 {
 	const char *how = watching ? "watched" : "stat per request";
@@ -108,8 +116,7 @@ static void run(int watching)
 
 	store_cache_drop(&c, &c.index);
 	ok(c.index.db == NULL && c.index.wd_file == 0, "%s: dropped: closed and unwatched", how);
-	if (c.watching)
-		close(c.watch_fd);
+	done_with(&c);
 	char cmd[600];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s' && mkdir '%s'", gone, owner, owner);
 	if (system(cmd) != 0)
@@ -156,9 +163,7 @@ static void unseen(int watching)
 	db = use_at(&c, p, &re);
 	ok(re && strcmp(value(db), "B") == 0, "%s: symlinked root switched: the file it names now (got %s)", how,
 	   value(db));
-	store_cache_drop(&c, &c.index);
-	if (c.watching)
-		close(c.watch_fd);
+	done_with(&c);
 
 	/* 2. the root moved aside twice (a restore, then undoing it): after
 	 * the first, root_wd watches the old directory */
@@ -189,9 +194,7 @@ static void unseen(int watching)
 	db = use_at(&d, p, &re);
 	ok(re && strcmp(value(db), "3") == 0, "%s: root moved aside again: the file it names now (got %s)", how,
 	   value(db));
-	store_cache_drop(&d, &d.index);
-	if (d.watching)
-		close(d.watch_fd);
+	done_with(&d);
 	snprintf(cmd, sizeof cmd, "rm -rf %s", base);
 	sh(cmd);
 }

@@ -280,8 +280,9 @@ static const char *invalid_char(uint32_t r)
 
 /* Reserved device names on Windows, whatever the case and extension
  * (module.go badWindowsNames; learn.microsoft.com "Naming Files, Paths,
- * and Namespaces"): three or four letters each.  Their letters have no non-ASCII case-fold partners,
- * so an ASCII comparison equals Go's strings.EqualFold here. */
+ * and Namespaces"): three or four letters each.  Their letters have no
+ * non-ASCII case-fold partners, so an ASCII comparison equals Go's
+ * strings.EqualFold here. */
 static const char *const bad_windows_names[] = {
 	"CON", "PRN", "AUX", "NUL",
 	"COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9",
@@ -341,7 +342,8 @@ static const char *check_elem(const char *e, size_t n, enum kind kind)
 	/* Windows reserves CON, COM1 and the rest even with an extension. */
 	dot = memchr(e, '.', n);
 	shortlen = dot ? (size_t)(dot - e) : n;
-	for (i = 0; (shortlen == 3 || shortlen == 4) && i < sizeof bad_windows_names / sizeof bad_windows_names[0]; i++)
+	for (i = 0; (shortlen == 3 || shortlen == 4) && i < sizeof bad_windows_names / sizeof bad_windows_names[0];
+	     i++)
 		if (ascii_fold_eq(e, shortlen, bad_windows_names[i]))
 			return "reserved windows name as path element";
 
@@ -396,23 +398,6 @@ static const char *check_path(const char *path, enum kind kind)
 /* module.CheckPath: an import path whose first element is a lowercase
  * LDH domain name with a dot, and whose major-version suffix is well
  * formed (go.dev/ref/mod#module-path). */
-static const char *module_check(const char *path);
-
-/* A request asks about its module path three times or more (the route,
- * the store's file names, the index keys), and the go command asks for a
- * module's files in a row: the last path found valid is remembered (the
- * answer depends on the path alone). */
-const char *modpath_check(const char *path)
-{
-	static char last[MODPATH_MAX + 1];
-	if (path && last[0] && strcmp(path, last) == 0)
-		return NULL;
-	const char *why = module_check(path);
-	if (!why && strlen(path) < sizeof last)
-		memcpy(last, path, strlen(path) + 1);
-	return why;
-}
-
 static const char *module_check(const char *path)
 {
 	const char *why, *slash, *p, *major;
@@ -441,6 +426,22 @@ static const char *module_check(const char *path)
 	if (modpath_split_major(path, &prefixlen, &major) != 0)
 		return "invalid major version suffix";
 	return NULL;
+}
+
+/* A request asks about its module path three times or more (the route,
+ * the store's file names, the index keys), and the go command asks for a
+ * module's files in a row: the last path found valid is remembered (the
+ * answer depends on the path alone). */
+const char *modpath_check(const char *path)
+{
+	static char last[MODPATH_MAX + 1];
+	if (path && last[0] && strcmp(path, last) == 0)
+		return NULL;
+	const char *why = module_check(path);
+	size_t n = why ? 0 : strlen(path);
+	if (!why && n < sizeof last)
+		memcpy(last, path, n + 1);
+	return why;
 }
 
 const char *modpath_check_import(const char *path)

@@ -371,8 +371,8 @@ static void take(void *ctx, const unsigned char *p, size_t n)
 
 /* Read every entry as HashZip and Unzip do (zipdata.c: archive/zip's
  * File.Open): hash each with SHA-256, keep go.mod. */
-static int read_entries(int fd, uint64_t size, struct zents *z, long gomod, struct follow *file, struct modzip_info *mi,
-                        char *err, size_t errsz)
+static int read_entries(int fd, uint64_t size, struct zents *z, long gomod, struct follow *file,
+                        struct modzip_info *mi, char *err, size_t errsz)
 {
 	struct zipdata *zd = zipdata_new(fd, size);
 	size_t i;

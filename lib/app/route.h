@@ -36,6 +36,8 @@ struct route {
 	char sumdb_name[SUMDB_KEY_MAX + 1];
 	char sumdb_path[SUMDB_PATH_MAX + 1];
 	const char *allow;              /* methods allowed, for 405 */
+	/* (route_match sets each field itself, not clearing the struct: a new
+	 * one is set there too) */
 };
 
 /* Returns 200 with *rt filled, or 400/404/405 with a reason in err. */

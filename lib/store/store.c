@@ -331,14 +331,32 @@ struct tdb_context *store_index_lock(const struct store *st, const char *owner, 
 	return NULL;
 }
 
+/* kind, module and "@version" (when there is one) at out, which has room
+ * for them and a NUL: the key's length */
+static size_t key_put(char *out, const char *kind, size_t kl, const char *module, size_t ml,
+                      const char *version, size_t vl)
+{
+	memcpy(out, kind, kl);
+	memcpy(out + kl, module, ml);
+	size_t n = kl + ml;
+	if (version) {
+		out[n++] = '@';
+		memcpy(out + n, version, vl);
+		n += vl;
+	}
+	out[n] = 0;
+	return n;
+}
+
 int store_key(struct buf *b, const char *kind, const char *module, const char *version)
 {
+	size_t kl = strlen(kind), ml = strlen(module), vl = version ? strlen(version) : 0;
 	b->len = 0;
 	/* room for all of it at once: one allocation per key */
-	size_t n = strlen(kind) + strlen(module) + (version ? 1 + strlen(version) : 0) + 1;
-	if (grow(&b->p, &b->cap, n, 1) < 0 || buf_puts(b, kind) < 0 || buf_puts(b, module) < 0)
+	if (grow(&b->p, &b->cap, kl + ml + (version ? 1 + vl : 0) + 1, 1) < 0)
 		return -1;
-	return version && (buf_puts(b, "@") < 0 || buf_puts(b, version) < 0) ? -1 : 0;
+	b->len = key_put(b->p, kind, kl, module, ml, version, vl);
+	return 0;
 }
 
 static TDB_DATA key_of(struct buf *b, const char *kind, const char *module, const char *version)
@@ -367,55 +385,85 @@ static void field(const char *val, size_t n, char *out, size_t outsz)
 	out[n] = 0;
 }
 
-/* A number as verinfo_encode writes one (strtoll's value for those
- * digits; musl's strtoll is a scanf underneath, and a request reads
- * three) */
-static long long decimal(const char *s)
+/* A number as verinfo_encode writes one, from the value's first 31
+ * bytes (strtoll's value for those digits; musl's strtoll is a scanf
+ * underneath, and a request reads three) */
+static long long decimal(const char *s, size_t n)
 {
-	int neg = *s == '-';
+	if (n > 31)
+		n = 31;
+	const char *end = s + n;
+	int neg = s < end && *s == '-';
 	unsigned long long v = 0;
-	for (s += neg; *s >= '0' && *s <= '9'; s++)
+	for (s += neg; s < end && *s >= '0' && *s <= '9'; s++)
 		v = v * 10 + (unsigned long long)(*s - '0');
 	return (long long)(neg ? 0ULL - v : v);
 }
 
+/* memcmp(a, b, n) == 0 for a key's few bytes, without a call */
+static int same(const char *a, const char *b, size_t n)
+{
+	while (n && *a == *b)
+		a++, b++, n--;
+	return n == 0;
+}
+
+/* One pass over each line: the key up to its '=', told apart by its
+ * length and first byte, then the value up to the newline. */
 int verinfo_decode(const char *data, size_t len, struct verinfo *vi)
 {
 	memset(vi, 0, sizeof *vi);
 	const char *p = data, *end = data + len;
 	int seen = 0;
 	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eq = p;
+		while (eq < end && *eq != '=' && *eq != '\n')
+			eq++;
+		if (eq == end || *eq != '=')
+			return -1;
+		const char *v = eq + 1, *nl = memchr(v, '\n', (size_t)(end - v));
 		if (!nl)
 			return -1;
-		const char *eq = memchr(p, '=', (size_t)(nl - p));
-		if (!eq)
-			return -1;
-		size_t kl = (size_t)(eq - p), vl = (size_t)(nl - eq - 1);
-		const char *v = eq + 1;
-		char num[32];
-		field(v, vl, num, sizeof num);
-#define KEY(s) (kl == sizeof(s) - 1 && memcmp(p, s, kl) == 0)
-		if (KEY("version"))
-			field(v, vl, vi->version, sizeof vi->version), seen |= 1;
-		else if (KEY("time"))
-			vi->time = decimal(num), seen |= 2;
-		else if (KEY("zip_size"))
-			vi->zip_size = (uint64_t)decimal(num);
-		else if (KEY("mod_size"))
-			vi->mod_size = (uint64_t)decimal(num);
-		else if (KEY("zip_sha256"))
-			field(v, vl, vi->zip_sha256, sizeof vi->zip_sha256);
-		else if (KEY("h1"))
-			field(v, vl, vi->h1_zip, sizeof vi->h1_zip);
-		else if (KEY("source"))
-			field(v, vl, vi->source, sizeof vi->source);
-		else if (KEY("h1mod"))
-			field(v, vl, vi->h1_mod, sizeof vi->h1_mod);
-		else if (KEY("uploader"))
-			field(v, vl, vi->uploader, sizeof vi->uploader);
-		else if (KEY("deleting"))
-			vi->deleting = num[0] == '1';
+		size_t kl = (size_t)(eq - p), vl = (size_t)(nl - v);
+#define KEY(s) (kl == sizeof(s) - 1 && same(p + 1, (s) + 1, kl - 1))
+		switch (kl ? *p : 0) {
+		case 'v':
+			if (KEY("version"))
+				field(v, vl, vi->version, sizeof vi->version), seen |= 1;
+			break;
+		case 't':
+			if (KEY("time"))
+				vi->time = decimal(v, vl), seen |= 2;
+			break;
+		case 'z':
+			if (KEY("zip_size"))
+				vi->zip_size = (uint64_t)decimal(v, vl);
+			else if (KEY("zip_sha256"))
+				field(v, vl, vi->zip_sha256, sizeof vi->zip_sha256);
+			break;
+		case 'm':
+			if (KEY("mod_size"))
+				vi->mod_size = (uint64_t)decimal(v, vl);
+			break;
+		case 'h':
+			if (KEY("h1"))
+				field(v, vl, vi->h1_zip, sizeof vi->h1_zip);
+			else if (KEY("h1mod"))
+				field(v, vl, vi->h1_mod, sizeof vi->h1_mod);
+			break;
+		case 's':
+			if (KEY("source"))
+				field(v, vl, vi->source, sizeof vi->source);
+			break;
+		case 'u':
+			if (KEY("uploader"))
+				field(v, vl, vi->uploader, sizeof vi->uploader);
+			break;
+		case 'd':
+			if (KEY("deleting"))
+				vi->deleting = vl > 0 && v[0] == '1';
+			break;
+		}
 #undef KEY
 		p = nl + 1;
 	}
@@ -445,15 +493,26 @@ static int fetch_record(const struct store *st, const char *owner, const char *m
 			return ERR(404, "%s@%s: not found", module, version);
 		return ERR(500, "unable to open index of '%s': %s", owner, strerror(errno));
 	}
+	/* the key on the stack when it fits (a request's own, never one
+	 * longer than its limits): no allocation per request */
+	char kb[sizeof STORE_KEY_VERSION + MODPATH_MAX + 1 + VERSION_MAX];
+	size_t ml = strlen(module), vl = strlen(version);
 	struct buf k = {0};
-	TDB_DATA key = key_of(&k, STORE_KEY_VERSION, module, version);
-	TDB_DATA val = key.dptr ? store_fetch(st, db, key) : (TDB_DATA){NULL, 0};
+	TDB_DATA key = ml <= MODPATH_MAX && vl <= VERSION_MAX
+		? (TDB_DATA){(unsigned char *)kb, key_put(kb, STORE_KEY_VERSION, sizeof STORE_KEY_VERSION - 1,
+		                                            module, ml, version, vl)}
+		: key_of(&k, STORE_KEY_VERSION, module, version);
+	/* the kept record itself, not a copy: decoded before the next
+	 * store call */
+	int owned = 0;
+	TDB_DATA val = key.dptr ? store_fetch_ref(st, db, key, &owned) : (TDB_DATA){NULL, 0};
 	buf_free(&k);
+	int r = val.dptr ? verinfo_decode((const char *)val.dptr, val.dsize, vi) : 0;
+	if (owned)
+		free(val.dptr);
 	store_index_read_done(st, db);
 	if (!val.dptr)
 		return ERR(404, "%s@%s: not found", module, version);
-	int r = verinfo_decode((const char *)val.dptr, val.dsize, vi);
-	free(val.dptr);
 	if (r < 0)
 		return ERR(500, "%s@%s: corrupt metadata record", module, version);
 	return 200;

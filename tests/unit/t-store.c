@@ -165,6 +165,133 @@ static void show(void)
 		}
 }
 
+/* verinfo_decode as it was before its one-pass form: a memchr for each
+ * line's newline and '=', every value copied into a number buffer, the
+ * keys compared in turn.  The one-pass decoder must agree with it. */
+static void ref_field(const char *val, size_t n, char *out, size_t outsz)
+{
+	if (n >= outsz)
+		n = outsz - 1;
+	memcpy(out, val, n);
+	out[n] = 0;
+}
+
+static long long ref_decimal(const char *s)
+{
+	int neg = *s == '-';
+	unsigned long long v = 0;
+	for (s += neg; *s >= '0' && *s <= '9'; s++)
+		v = v * 10 + (unsigned long long)(*s - '0');
+	return (long long)(neg ? 0ULL - v : v);
+}
+
+static int ref_verinfo_decode(const char *data, size_t len, struct verinfo *vi)
+{
+	memset(vi, 0, sizeof *vi);
+	const char *p = data, *end = data + len;
+	int seen = 0;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		if (!nl)
+			return -1;
+		const char *eq = memchr(p, '=', (size_t)(nl - p));
+		if (!eq)
+			return -1;
+		size_t kl = (size_t)(eq - p), vl = (size_t)(nl - eq - 1);
+		const char *v = eq + 1;
+		char num[32];
+		ref_field(v, vl, num, sizeof num);
+#define KEY(s) (kl == sizeof(s) - 1 && memcmp(p, s, kl) == 0)
+		if (KEY("version"))
+			ref_field(v, vl, vi->version, sizeof vi->version), seen |= 1;
+		else if (KEY("time"))
+			vi->time = ref_decimal(num), seen |= 2;
+		else if (KEY("zip_size"))
+			vi->zip_size = (uint64_t)ref_decimal(num);
+		else if (KEY("mod_size"))
+			vi->mod_size = (uint64_t)ref_decimal(num);
+		else if (KEY("zip_sha256"))
+			ref_field(v, vl, vi->zip_sha256, sizeof vi->zip_sha256);
+		else if (KEY("h1"))
+			ref_field(v, vl, vi->h1_zip, sizeof vi->h1_zip);
+		else if (KEY("source"))
+			ref_field(v, vl, vi->source, sizeof vi->source);
+		else if (KEY("h1mod"))
+			ref_field(v, vl, vi->h1_mod, sizeof vi->h1_mod);
+		else if (KEY("uploader"))
+			ref_field(v, vl, vi->uploader, sizeof vi->uploader);
+		else if (KEY("deleting"))
+			vi->deleting = num[0] == '1';
+#undef KEY
+		p = nl + 1;
+	}
+	return seen == 3 ? 0 : -1;
+}
+
+static int decode_agrees(const char *data, size_t len)
+{
+	struct verinfo a, b;
+	int ra = verinfo_decode(data, len, &a), rb = ref_verinfo_decode(data, len, &b);
+	return ra == rb && memcmp(&a, &b, sizeof a) == 0;
+}
+
+static void test_verinfo_decode(void)
+{
+	static const char *const cases[] = {
+		"version=v1.0.0\ntime=1700000000\n",
+		"version=v1.0.0\ntime=1700000000",
+		"version=v1.0.0\ntime1700000000\n",
+		"=x\nversion=v1\ntime=1\n",
+		"version=v1=2\ntime=-42\nzip_size=-\nmod_size=\n",
+		"version=\ntime=12345678901234567890123456789012345678901234567890\n",
+		"version=v1\ntime=-99999999999999999999999999999999999\n",
+		"version=v1\ntime=0012x34\nzip_size=18446744073709551615\nmod_size=18446744073709551616\n",
+		"version=v1\ntime=1\nh1=a\nh1mod=b\nh1mo=c\nh=d\nh1modx=e\n",
+		"version=v1\ntime=1\nsource=upstream-and-a-good-deal-longer-than-sixteen\n",
+		"version=v1\ntime=1\ndeleting=1\ndeleting=0\n",
+		"version=v1\ntime=1\ndeleting=\n",
+		"version=v1\ntime=1\ndeleting=10\nuploader=bob\nuploader=\n",
+		"vers=v1\nversio=v2\nversionx=v3\ntim=1\ntimes=2\n",
+		"zip_sha256=abc\nzip_size=7\nzip=1\nversion=v1\ntime=1\n",
+		"\n",
+		"=\n",
+		"version=v1\n\ntime=1\n",
+		"",
+	};
+	int bad = 0;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		bad += !decode_agrees(cases[i], strlen(cases[i]));
+	ok(!bad, "verinfo_decode agrees with the per-key decoder on odd records");
+	char nul[] = "version=v1\0x\ntime=1\0002\nuploader=a\0b\n";
+	ok(decode_agrees(nul, sizeof nul - 1), "  also with NUL bytes in values");
+	char big[600];
+	memset(big, '7', sizeof big);
+	memcpy(big, "version=", 8);
+	big[300] = '\n';
+	memcpy(big + 301, "time=", 5);
+	big[sizeof big - 1] = '\n';
+	ok(decode_agrees(big, sizeof big), "  and with values longer than their fields");
+	/* records of the encoder, each byte of them changed in turn to one of
+	 * the bytes that matter */
+	struct verinfo a = {.version = "v1.2.3", .time = 1700000000, .zip_size = 123, .mod_size = 45,
+	                    .zip_sha256 = "ab", .h1_zip = "h1:x", .h1_mod = "h1:y", .uploader = "bob",
+	                    .source = "upstream", .deleting = 1};
+	char rec[1024];
+	verinfo_encode(&a, rec, sizeof rec);
+	size_t n = strlen(rec);
+	static const char subst[] = "=\n-019hv\0";
+	bad = 0;
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < sizeof subst - 1 + 1; j++) {
+			char m[1024];
+			memcpy(m, rec, n);
+			m[i] = subst[j];
+			bad += !decode_agrees(m, n);
+			bad += !decode_agrees(m, i + 1);
+		}
+	ok(!bad, "  and on every one-byte change of an encoded record and its prefixes");
+}
+
 static void test_names(void)
 {
 	ok(store_check_owner("acme") == NULL, "owner acme");
@@ -743,6 +870,7 @@ int main(void)
 	if (store_init(&st, root, err, sizeof err) != 200 || store_prepare(&st, err, sizeof err) != 200)
 		bail("store_init");
 	test_names();
+	test_verinfo_decode();
 	test_publish();
 	test_owner_modules();
 	test_races();

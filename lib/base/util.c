@@ -340,49 +340,6 @@ int64_t time_http_parse(const char *s)
 	return t + (se == 60);
 }
 
-/* Whether f's only conversions are %s and %%: the paths and keys each
- * request makes are formatted so. */
-static int strings_only(const char *f)
-{
-	for (const char *p = f; *p; p++)
-		if (*p == '%' && *++p != 's' && *p != '%')
-			return 0;
-	return 1;
-}
-
-/* vsnprintf for such a format, with its result (the length the whole
- * text needs; out holds what fits, NUL-terminated): musl's printf costs
- * several times more, and a request makes a dozen of these. */
-static size_t format_strings(char *out, size_t outsz, const char *f, va_list ap)
-{
-	size_t n = 0;
-	for (const char *p = f; *p;) {
-		const char *s = p;
-		size_t len;
-		if (*p != '%') {
-			const char *q = p;
-			while (*q && *q != '%')
-				q++;
-			len = (size_t)(q - p);
-			p = q;
-		} else if (p[1] == '%') {
-			len = 1;
-			p += 2;
-		} else {
-			if (!(s = va_arg(ap, const char *)))
-				s = "(null)";
-			len = strlen(s);
-			p += 2;
-		}
-		if (n < outsz)
-			memcpy(out + n, s, len < outsz - n ? len : outsz - n);
-		n += len;
-	}
-	if (outsz)
-		out[n < outsz ? n : outsz - 1] = 0;
-	return n;
-}
-
 size_t fmt_num(char out[24], long long v)
 {
 	char d[24];
@@ -398,13 +355,48 @@ size_t fmt_num(char out[24], long long v)
 	return sizeof d - k;
 }
 
+/* A format whose only conversions are %s and %% (the paths and keys each
+ * request makes are formatted so) is copied here, in one pass: musl's
+ * printf costs several times more, and a request makes a dozen of these.
+ * Any other conversion starts over with vsnprintf. */
 int fmt(char *out, size_t outsz, const char *f, ...)
 {
-	va_list ap;
+	va_list ap, again;
 	va_start(ap, f);
-	long long n = strings_only(f) ? (long long)format_strings(out, outsz, f, ap) : vsnprintf(out, outsz, f, ap);
+	va_copy(again, ap);
+	size_t n = 0;
+	for (const char *p = f; *p;) {
+		const char *s = p;
+		size_t len;
+		if (*p != '%') {
+			const char *q = p + 1;
+			while (*q && *q != '%')
+				q++;
+			len = (size_t)(q - p);
+			p = q;
+		} else if (p[1] == '%') {
+			len = 1;
+			p += 2;
+		} else if (p[1] == 's') {
+			if (!(s = va_arg(ap, const char *)))
+				s = "(null)";
+			len = strlen(s);
+			p += 2;
+		} else {
+			int r = vsnprintf(out, outsz, f, again);
+			va_end(again);
+			va_end(ap);
+			return (r < 0 || (size_t)r >= outsz) ? -1 : 0;
+		}
+		if (n < outsz)
+			memcpy(out + n, s, len < outsz - n ? len : outsz - n);
+		n += len;
+	}
+	va_end(again);
 	va_end(ap);
-	return (n < 0 || (unsigned long long)n >= outsz) ? -1 : 0;
+	if (outsz)
+		out[n < outsz ? n : outsz - 1] = 0;
+	return n >= outsz ? -1 : 0;
 }
 
 int errset(char *err, size_t errsz, int code, const char *f, ...)

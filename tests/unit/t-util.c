@@ -151,6 +151,9 @@ static void formats(void)
 	ok(fmt(got, sizeof got, "owner:%s", "acme") == 0 && strcmp(got, "owner:acme") == 0, "fmt: literal then %%s");
 	ok(fmt(got, sizeof got, "%d-%.3s-%s", 42, "abcdef", "x") == 0 && strcmp(got, "42-abc-x") == 0,
 	   "fmt: other conversions through snprintf");
+	ok(fmt(got, sizeof got, "%s/%%/%s-%d", "ab", "cd", 5) == 0 && strcmp(got, "ab/%/cd-5") == 0,
+	   "fmt: a conversion after %%s ones: snprintf from the first argument");
+	ok(fmt(got, 4, "%s%%%s-%u", "ab", "cd", 5u) == -1 && strcmp(got, "ab%") == 0, "  cut as snprintf cuts");
 	ok(fmt(got, 10, "%s", "0123456789") == -1 && strcmp(got, "012345678") == 0, "fmt: one byte too long");
 	ok(fmt(got, sizeof got, "100%%") == 0 && strcmp(got, "100%") == 0, "fmt: %%%%");
 	char n[24];

@@ -7,7 +7,7 @@
 
 #include "base/limits.h"
 
-#define F(n, c, m, k, u) {n, c, offsetof(struct request, m), sizeof(((struct request *)0)->m), k, u}
+#define F(n, c, m, k, u) {n, sizeof n - 1, c, offsetof(struct request, m), sizeof(((struct request *)0)->m), k, u}
 const struct field_def field_defs[] = {
 	F("Host", "HTTP_HOST", host, FIELD_WHOLE, 1),
 	F("Authorization", "HTTP_AUTHORIZATION", authorization, FIELD_WHOLE, 1),
@@ -24,7 +24,7 @@ const size_t field_ndefs = sizeof field_defs / sizeof field_defs[0];
 const struct field_def *field_find(const char *name, size_t n)
 {
 	for (size_t i = 0; i < field_ndefs; i++)
-		if (strlen(field_defs[i].name) == n && strncasecmp(field_defs[i].name, name, n) == 0)
+		if (field_defs[i].nlen == n && strncasecmp(field_defs[i].name, name, n) == 0)
 			return &field_defs[i];
 	return NULL;
 }

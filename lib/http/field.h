@@ -18,6 +18,7 @@ enum field_keep {
 
 struct field_def {
 	const char *name;   /* the field name, as RFC 9110 spells it */
+	size_t nlen;        /* its length */
 	const char *cgi;    /* its CGI/1.1 meta-variable (RFC 3875 section 4.1.18) */
 	size_t off, size;   /* where it goes in struct request */
 	enum field_keep keep;

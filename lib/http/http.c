@@ -97,12 +97,15 @@ static int fail(struct conn *c, int status, const char *why)
 /* RFC 9110 section 5.6.2 token characters */
 static int is_tchar(int ch)
 {
+	/* letters and digits first: nearly every byte of a head is one */
+	if ((unsigned)((ch | 0x20) - 'a') < 26 || (unsigned)(ch - '0') < 10)
+		return 1;
 	switch (ch) {
 	case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-': case '.':
 	case '^': case '_': case '`': case '|': case '~':
 		return 1;
 	default:
-		return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+		return 0;
 	}
 }
 
@@ -244,19 +247,25 @@ static int parse_request_line(struct conn *c, char *h, size_t ll, struct request
 	char *sp2 = memchr(tgt, ' ', (size_t)(lend - tgt));
 	if (!sp2 || sp2 == tgt)
 		return fail(c, 400, "malformed request line");
-	size_t tl = (size_t)(sp2 - tgt);
+	/* checked, copied and its path's end found in one pass */
+	size_t tl = (size_t)(sp2 - tgt), pl = tl;
 	for (size_t i = 0; i < tl; i++) {
 		unsigned char ch = (unsigned char)tgt[i];
-		if (ch <= 0x20 || ch >= 0x7f || ch == '#')
+		if (ch <= 0x20 || ch >= 0x7f || ch == '#') {
+			rq->target[0] = 0;
 			return fail(c, 400, "invalid character in the request target");
+		}
+		if (ch == '?' && pl == tl)
+			pl = i;
+		rq->target[i] = (char)ch;
 	}
 	/* origin-form only (RFC 9112 section 3.2.1): absolute-form is for
 	 * proxies, asterisk-form for OPTIONS *, authority-form for CONNECT */
-	if (tgt[0] != '/')
+	if (tgt[0] != '/') {
+		rq->target[0] = 0;
 		return fail(c, 400, "request target must be a path");
-	memcpy(rq->target, tgt, tl);
+	}
 	rq->target[tl] = 0;
-	size_t pl = strcspn(rq->target, "?");
 	memcpy(rq->path, rq->target, pl);
 	rq->path[pl] = 0;
 	const char *ver = sp2 + 1;
@@ -405,14 +414,15 @@ int http_read_request(struct conn *c, struct request *rq)
 {
 	/* Every field empty, but not by clearing the whole (20 KB, most of
 	 * it the target and the path: the largest single cost of a
-	 * keep-alive request): those two are emptied, and the parser ends
-	 * what it copies into them with a NUL. */
-	char remote[sizeof rq->remote_addr];
-	memcpy(remote, rq->remote_addr, sizeof remote);
+	 * keep-alive request): the strings are emptied, and the parser (and
+	 * field_store) ends what it copies into them with a NUL; the
+	 * numbers zeroed; remote_addr is the connection's, kept. */
 	memset(rq->method, 0, sizeof rq->method);
 	rq->target[0] = rq->path[0] = rq->mount[0] = 0;
-	memset(&rq->http_minor, 0, sizeof *rq - offsetof(struct request, http_minor));
-	memcpy(rq->remote_addr, remote, sizeof remote);
+	rq->http_minor = rq->keep_alive = rq->chunked = rq->expect_continue = 0;
+	for (size_t i = 0; i < field_ndefs; i++)
+		((char *)rq + field_defs[i].off)[0] = 0;
+	memset(&rq->body, 0, sizeof rq->body);
 	rq->content_length = -1;
 	c->why = NULL;
 	c->chunked = 0;

@@ -29,6 +29,8 @@ struct fd_body {
 };
 struct body_source fd_body_source(struct fd_body *fb);
 
+/* (http_read_request empties each field by hand: a new one is emptied
+ * there too) */
 struct request {
 	char method[16];
 	char target[HTTP_LINE_MAX];     /* raw request-target: path and query */

@@ -149,6 +149,27 @@ static void test_head(void)
 	is_int(rq.expect_continue, 0, "an HTTP/1.0 100-continue expectation is ignored");
 	is_int(head(PUT("Expect: 100-Continue\r\nContent-Length: 3\r\n")), 0, "Expect with a body");
 	is_int(rq.expect_continue, 1, "100 Continue owed");
+
+	/* a connection's next request starts empty: nothing of the one before */
+	static const char two[] =
+		"PUT /a?q HTTP/1.1\r\nHost: h\r\nAuthorization: x\r\nPrivate-Token: t\r\nIf-None-Match: \"e\"\r\n"
+		"If-Modified-Since: d\r\nRange: bytes=1-\r\nIf-Range: \"e\"\r\nUser-Agent: u\r\n"
+		"Expect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+		"GET /b HTTP/1.0\r\n\r\nGET /c HTTP/1.1\r\nHost: h\r\n\r\nGET /d\x7f?e HTTP/1.1\r\nHost: h\r\n\r\n";
+	is_int(start(two, sizeof two - 1, 1), 0, "a request with every field kept");
+	char sink[8];
+	is_int(body(sink, sizeof sink), 0, "  its empty chunked body");
+	http_body_drain(&c);
+	is_int(http_read_request(&c, &rq), 0, "the next request on the connection");
+	ok(!strcmp(rq.method, "GET") && !strcmp(rq.target, "/b") && !strcmp(rq.path, "/b") && !rq.host[0] &&
+	   !rq.authorization[0] && !rq.private_token[0] && !rq.if_none_match[0] && !rq.if_modified_since[0] &&
+	   !rq.range[0] && !rq.if_range[0] && !rq.user_agent[0] && rq.content_length == -1 && !rq.chunked &&
+	   !rq.expect_continue && !rq.keep_alive && rq.http_minor == 0 && !rq.body.read,
+	   "  has nothing of the request before");
+	is_int(http_read_request(&c, &rq), 0, "and the next");
+	is_int(http_read_request(&c, &rq), 400, "a target with DEL after it");
+	is_str(rq.target, "", "  leaves no target of its own or of the one before");
+	is_str(rq.path, "", "  nor a path");
 }
 
 static void test_framing(void)

@@ -33,8 +33,8 @@ TDB_DATA adb_key(const char *s)
 	return (TDB_DATA){(unsigned char *)s, strlen(s)};
 }
 
-/* v as a NUL-terminated malloc'd string (v is freed), or NULL */
-static char *take_str(TDB_DATA v)
+/* v as a NUL-terminated malloc'd string, or NULL; v is freed if owned */
+static char *take_str(TDB_DATA v, int owned)
 {
 	if (!v.dptr)
 		return NULL;
@@ -43,28 +43,34 @@ static char *take_str(TDB_DATA v)
 		memcpy(s, v.dptr, v.dsize);
 		s[v.dsize] = 0;
 	}
-	free(v.dptr);
+	if (owned)
+		free(v.dptr);
 	return s;
 }
 
 char *adb_get(struct tdb_context *db, const char *key)
 {
-	return take_str(tdb_fetch(db, adb_key(key)));
+	return take_str(tdb_fetch(db, adb_key(key)), 1);
 }
 
 char *adb_get_ro(const struct store *st, struct tdb_context *db, const char *key)
 {
-	return take_str(store_fetch(st, db, adb_key(key)));
+	/* a kept record copied once, into the string, not first out of
+	 * the cache */
+	int owned;
+	TDB_DATA v = store_fetch_ref(st, db, adb_key(key), &owned);
+	return take_str(v, owned);
 }
 
 /* value of the "k=" line of a record; -1 if absent or too long */
 int adb_rec_get(const char *rec, const char *k, char *out, size_t outsz)
 {
 	size_t kl = strlen(k);
-	for (const char *p = rec; p && *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t l = nl ? (size_t)(nl - p) : strlen(p);
-		if (l > kl && memcmp(p, k, kl) == 0 && p[kl] == '=') {
+	for (const char *p = rec; *p;) {
+		const char *nl = strchrnul(p, '\n');
+		size_t l = (size_t)(nl - p);
+		/* the '=' first: it rules out most lines without a compare */
+		if (l > kl && p[kl] == '=' && memcmp(p, k, kl) == 0) {
 			size_t vl = l - kl - 1;
 			if (vl >= outsz)
 				return -1;
@@ -72,7 +78,9 @@ int adb_rec_get(const char *rec, const char *k, char *out, size_t outsz)
 			out[vl] = 0;
 			return 0;
 		}
-		p = nl ? nl + 1 : NULL;
+		if (!*nl)
+			break;
+		p = nl + 1;
 	}
 	return -1;
 }

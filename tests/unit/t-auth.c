@@ -11,6 +11,7 @@
 
 #include "auth/audit.h"
 #include "auth/auth.h"
+#include "auth/authdb.h"
 #include "http/request.h"
 #include "store/store.h"
 #include "base/util.h"
@@ -394,10 +395,51 @@ static void test_audit(const struct store *st)
 	free(buf);
 }
 
+/* adb_rec_get as it was before it looked at the '=' first: the one-pass
+ * form must give the same answers. */
+static int ref_rec_get(const char *rec, const char *k, char *out, size_t outsz)
+{
+	size_t kl = strlen(k);
+	for (const char *p = rec; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t l = nl ? (size_t)(nl - p) : strlen(p);
+		if (l > kl && memcmp(p, k, kl) == 0 && p[kl] == '=') {
+			size_t vl = l - kl - 1;
+			if (vl >= outsz)
+				return -1;
+			memcpy(out, p + kl + 1, vl);
+			out[vl] = 0;
+			return 0;
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+	return -1;
+}
+
+static void test_rec_get(void)
+{
+	static const char *const recs[] = {
+		"kind=user\nvisibility=private\ncreated=1\n", "kind=org", "kinder=x\nkind=y", "kind\nkind=\n",
+		"=x\n\nkind==\nvisibility=public", "", "\n\n", "kind=0123456789abcdef\n", "visibility",
+		"kind=a\nkind=b\n", "kin=d\nkind", "x=1\nkind=last",
+	};
+	static const char *const keys[] = {"kind", "visibility", "created", "k", "kinder", ""};
+	int bad = 0;
+	for (size_t i = 0; i < sizeof recs / sizeof recs[0]; i++)
+		for (size_t j = 0; j < sizeof keys / sizeof keys[0]; j++)
+			for (size_t sz = 1; sz < 20; sz += 9) {
+				char a[32] = "?", b[32] = "?";
+				int ra = adb_rec_get(recs[i], keys[j], a, sz), rb = ref_rec_get(recs[i], keys[j], b, sz);
+				bad += ra != rb || strcmp(a, b) != 0;
+			}
+	is_int(bad, 0, "adb_rec_get agrees with the line-by-line form on odd records");
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
 		return 1;
+	test_rec_get();
 	char dir[] = "/tmp/t-auth.XXXXXX", root[100], eroot[100];
 	if (!mkdtemp(dir))
 		return 1;

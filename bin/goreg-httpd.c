@@ -85,7 +85,20 @@ static void log_setup(void)
 }
 
 /* One write(2) per line: the lines (up to PIPE_BUF bytes) of the many
- * processes sharing one log pipe do not interleave. */
+ * processes sharing one log pipe do not interleave.  line[0, n) is
+ * NUL-terminated, with room after it for the newline. */
+static void log_write(int prio, char *line, size_t n)
+{
+	if (use_syslog) {
+		syslog(prio, "%s", line);
+		return;
+	}
+	line[n++] = '\n';
+	if (write(2, line, n) < 0) {
+		/* nowhere left to report it */
+	}
+}
+
 static void log_line(int prio, const char *line)
 {
 	if (use_syslog) {
@@ -97,53 +110,83 @@ static void log_line(int prio, const char *line)
 	if (n > sizeof buf - 1)
 		n = sizeof buf - 1;
 	memcpy(buf, line, n);
-	buf[n++] = '\n';
-	if (write(2, buf, n) < 0) {
-		/* nowhere left to report it */
-	}
+	buf[n] = 0;
+	log_write(prio, buf, n);
+}
+
+/* s[0, n) added at line + *o, as much as fits before the byte kept for
+ * the newline and the one for the NUL */
+static void add(char *line, size_t sz, size_t *o, const char *s, size_t n)
+{
+	if (n > sz - 2 - *o)
+		n = sz - 2 - *o;
+	memcpy(line + *o, s, n);
+	*o += n;
 }
 
 /* One line per request: remote address, request line, status, body bytes
  * sent, process id and the request's number on this connection (one
  * process serves one connection).  The target is printed as received
- * (visible ASCII only reaches here) with '"' and '\' escaped. */
-static pid_t pid;
+ * (visible ASCII only reaches here) with '"' and '\' escaped.  The line
+ * is put together in place, without printf's number conversions or
+ * fmt's: a keep-alive request's own work is little more than this. */
+static char pid_s[24];
 
 static void access_log(const struct request *rq, const struct reply *r, const char *why, unsigned seq)
 {
 	long long n = r->fd >= 0 ? (long long)r->file_len : (long long)r->mem_len;
 	if (strcmp(rq->method, "HEAD") == 0 || r->status == 304 || r->status == 204)
 		n = 0;
-	char line[sizeof rq->target * 4 + 200], req[sizeof rq->target * 4 + 40];
+	/* the request line quoted takes up to REQ_MAX - 1 bytes */
+	enum { REQ_MAX = sizeof rq->target * 4 + 40 };
+	char line[sizeof rq->target * 4 + 200];
+	size_t o = 0;
+	const char *addr = rq->remote_addr[0] ? rq->remote_addr : "-";
+	add(line, sizeof line, &o, addr, strlen(addr));
+	add(line, sizeof line, &o, " \"", 2);
+	size_t req = o;
 	if (rq->method[0]) {
 		static const char hex[] = "0123456789abcdef";
-		size_t o = strlen(rq->method);
-		memcpy(req, rq->method, o);
-		req[o++] = ' ';
-		for (const char *p = rq->target; *p && o + 8 < sizeof req; p++) {
-			if (*p == '"' || *p == '\\') {
-				memcpy(req + o, "\\x", 2);
-				req[o + 2] = hex[(unsigned char)*p >> 4];
-				req[o + 3] = hex[*p & 15];
-				o += 4;
-			} else
-				req[o++] = *p;
+		add(line, sizeof line, &o, rq->method, strlen(rq->method));
+		line[o++] = ' ';
+		/* runs without '"' or '\' copied whole, up to 8 bytes short
+		 * of REQ_MAX (an escape takes 4) */
+		for (const char *p = rq->target; *p && o - req + 8 < REQ_MAX;) {
+			size_t k = 0;
+			while (p[k] && p[k] != '"' && p[k] != '\\')
+				k++;
+			if (k > REQ_MAX - 8 - (o - req))
+				k = REQ_MAX - 8 - (o - req);
+			memcpy(line + o, p, k);
+			o += k;
+			p += k;
+			if (!*p || o - req + 8 >= REQ_MAX)
+				break;
+			line[o] = '\\';
+			line[o + 1] = 'x';
+			line[o + 2] = hex[(unsigned char)*p >> 4];
+			line[o + 3] = hex[*p & 15];
+			o += 4;
+			p++;
 		}
-		char minor[24];
-		fmt_num(minor, rq->http_minor);
-		fmt(req + o, sizeof req - o, " HTTP/1.%s", minor);
+		char minor[24], ver[40] = " HTTP/1.";
+		size_t vl = 8 + fmt_num(minor, rq->http_minor);
+		memcpy(ver + 8, minor, vl - 8);
+		/* cut as the request line's REQ_MAX cuts it */
+		add(line, sizeof line, &o, ver, vl < REQ_MAX - 1 - (o - req) ? vl : REQ_MAX - 1 - (o - req));
 	} else
-		fmt(req, sizeof req, "-");
-	/* without printf's number conversions: a keep-alive request's own
-	 * work is little more than this line */
-	char status[24], bytes[24], pids[24], seqs[24];
-	fmt_num(status, r->status);
-	fmt_num(bytes, n);
-	fmt_num(pids, (long long)pid);
-	fmt_num(seqs, (long long)seq);
-	fmt(line, sizeof line, "%s \"%s\" %s %s pid=%s req=%s", rq->remote_addr[0] ? rq->remote_addr : "-", req,
-	    status, bytes, pids, seqs);
-	log_line(LOG_INFO, line);
+		add(line, sizeof line, &o, "-", 1);
+	char num[24];
+	add(line, sizeof line, &o, "\" ", 2);
+	add(line, sizeof line, &o, num, fmt_num(num, r->status));
+	add(line, sizeof line, &o, " ", 1);
+	add(line, sizeof line, &o, num, fmt_num(num, n));
+	add(line, sizeof line, &o, " pid=", 5);
+	add(line, sizeof line, &o, pid_s, strlen(pid_s));
+	add(line, sizeof line, &o, " req=", 5);
+	add(line, sizeof line, &o, num, fmt_num(num, (long long)seq));
+	line[o] = 0;
+	log_write(LOG_INFO, line, o);
 	/* a server-side failure also says what failed (the reply's one
 	 * line, or for a 500 the reason the client was not shown) */
 	if (r->status >= 500 && (*why || r->mem_len > 1)) {
@@ -214,7 +257,7 @@ int main(int argc, char **argv)
 	if (optind != argc)
 		usage("[-r root]");
 	log_setup();
-	pid = getpid();
+	fmt_num(pid_s, (long long)getpid());
 	struct store st;
 	struct store_cache cache = {0};
 	char err[MSG_MAX];

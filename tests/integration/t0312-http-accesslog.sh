@@ -30,6 +30,16 @@ ok $? "the target as received"
 raw "send:GET /a\"b HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n" wait:10 > /dev/null
 wait_log '"GET /a\\x22b HTTP/1.1" 404'
 ok $? "a quote in the target is escaped in the log"
+# a long target of quotes, backslashes and runs between them, escaped
+# byte for byte
+perl -e 'print "GET /q", q{ab"c\d} x 1300, q{"\\}, " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"' \
+	> "$T/longreq"
+raw "sendfile:$T/longreq" wait:10 > /dev/null
+wait_log '"GET /qab\\x22c\\x5cd'
+perl -e '$t = "/q" . (q{ab"c\d} x 1300) . q{"\\}; $t =~ s/(["\\])/sprintf("\\x%02x", ord $1)/ge;
+	print "\"GET $t HTTP/1.1\" 404 "' > "$T/longwant"
+grep -q -F -f "$T/longwant" "$HTTPD_LOG"
+ok $? "a long target with quotes and backslashes is escaped whole"
 raw "send:BAD\r\n\r\n" wait:10 > /dev/null
 wait_log '^127\.0\.0\.1 "-" 400 [0-9]* pid='
 ok $? "a request-line that does not parse is logged as \"-\""

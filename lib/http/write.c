@@ -140,13 +140,19 @@ static void put_num(struct head *h, long long v)
 	put(h, d, fmt_num(d, v));
 }
 
-/* name value CRLF */
-static void field_line(struct head *h, const char *name, const char *value)
+/* s a string literal: its length known when compiled, no strlen */
+#define PUT_LIT(h, s) put((h), "" s, sizeof(s) - 1)
+
+/* name value CRLF, name[0, nl) */
+static void field_line(struct head *h, const char *name, size_t nl, const char *value)
 {
-	puts_(h, name);
+	put(h, name, nl);
 	puts_(h, value);
 	put(h, "\r\n", 2);
 }
+
+/* name a string literal */
+#define FIELD(h, name, value) field_line((h), "" name, sizeof(name) - 1, (value))
 
 /* An HTTP date, the last two asked for kept: Date changes once a second,
  * and Last-Modified is most often the one before. */
@@ -169,32 +175,36 @@ static const char *http_date(int64_t t)
 static void build_head(struct head *h, const struct request *rq, const struct reply *r, int cgi,
                        int64_t now, int bodyless, long long clen)
 {
-	puts_(h, cgi ? "Status: " : "HTTP/1.1 ");
+	if (cgi)
+		PUT_LIT(h, "Status: ");
+	else
+		PUT_LIT(h, "HTTP/1.1 ");
 	put_num(h, r->status);
 	put(h, " ", 1);
-	field_line(h, http_reason(r->status), "");
+	puts_(h, http_reason(r->status));
+	put(h, "\r\n", 2);
 	if (!cgi) {
-		field_line(h, "Date: ", http_date(now));
-		field_line(h, "Server: ", "goreg");
+		FIELD(h, "Date: ", http_date(now));
+		PUT_LIT(h, "Server: goreg\r\n");
 	}
 	if (!bodyless) {
 		if (r->content_type)
-			field_line(h, "Content-Type: ", r->content_type);
-		puts_(h, "Content-Length: ");
+			FIELD(h, "Content-Type: ", r->content_type);
+		PUT_LIT(h, "Content-Length: ");
 		put_num(h, clen);
 		put(h, "\r\n", 2);
 	}
 	if (r->etag[0])
-		field_line(h, "ETag: ", r->etag);
+		FIELD(h, "ETag: ", r->etag);
 	if (r->last_modified)
-		field_line(h, "Last-Modified: ", http_date(r->last_modified));
+		FIELD(h, "Last-Modified: ", http_date(r->last_modified));
 	if (r->cache_control)
-		field_line(h, "Cache-Control: ", r->cache_control);
+		FIELD(h, "Cache-Control: ", r->cache_control);
 	/* ranges are served on file bodies (RFC 9110 section 14.3) */
 	if (r->fd >= 0 || r->status == 416)
-		field_line(h, "Accept-Ranges: ", "bytes");
+		PUT_LIT(h, "Accept-Ranges: bytes\r\n");
 	if (r->status == 206 || r->status == 416) {
-		puts_(h, "Content-Range: bytes ");
+		PUT_LIT(h, "Content-Range: bytes ");
 		if (r->status == 206) {
 			put_num(h, (long long)r->file_off);
 			put(h, "-", 1);
@@ -206,21 +216,21 @@ static void build_head(struct head *h, const struct request *rq, const struct re
 		put(h, "\r\n", 2);
 	}
 	if (r->allow)
-		field_line(h, "Allow: ", r->allow);
+		FIELD(h, "Allow: ", r->allow);
 	if (r->www_authenticate)
-		field_line(h, "WWW-Authenticate: ", "Basic realm=\"goreg\"");
+		PUT_LIT(h, "WWW-Authenticate: Basic realm=\"goreg\"\r\n");
 	if (r->location[0])
-		field_line(h, "Location: ", r->location);
+		FIELD(h, "Location: ", r->location);
 	if (r->upstream_stale)
-		field_line(h, "X-Goreg-Upstream: ", "unavailable");
+		PUT_LIT(h, "X-Goreg-Upstream: unavailable\r\n");
 	if (r->headers)
 		puts_(h, r->headers);
 	/* RFC 9112 section 9.6 close; section 9.3 an HTTP/1.0 client keeps
 	 * the connection only when told so */
 	if (!cgi && !rq->keep_alive)
-		field_line(h, "Connection: ", "close");
+		PUT_LIT(h, "Connection: close\r\n");
 	else if (!cgi && rq->http_minor == 0)
-		field_line(h, "Connection: ", "keep-alive");
+		PUT_LIT(h, "Connection: keep-alive\r\n");
 	put(h, "\r\n", 2);
 }
 

@@ -126,18 +126,26 @@ enum site { S_API, S_INDEX, S_SEARCH, S_OWNER, S_MODULE, S_LOGIN, S_STYLE, S_HEA
 
 static enum site site_of(const char *path, const char **rest)
 {
+#define SITE(p, s, prefix) {p, sizeof p - 1, s, prefix}
 	static const struct {
 		const char *path;
+		size_t n;
 		enum site s;
 		int prefix;
 	} sites[] = {
-		{"/", S_INDEX, 0}, {"/-/", S_INDEX, 0}, {"/-/search", S_SEARCH, 0},
-		{"/-/owner/", S_OWNER, 1}, {"/-/module/", S_MODULE, 1}, {"/-/login", S_LOGIN, 0},
-		{"/-/style.css", S_STYLE, 0}, {"/healthz", S_HEALTH, 0}, {"/metrics", S_METRICS, 0},
+		SITE("/", S_INDEX, 0), SITE("/-/", S_INDEX, 0), SITE("/-/search", S_SEARCH, 0),
+		SITE("/-/owner/", S_OWNER, 1), SITE("/-/module/", S_MODULE, 1), SITE("/-/login", S_LOGIN, 0),
+		SITE("/-/style.css", S_STYLE, 0), SITE("/healthz", S_HEALTH, 0), SITE("/metrics", S_METRICS, 0),
 	};
+#undef SITE
+	/* the API's paths (/api/...) at once: every site's path is "/"
+	 * or goes on with '-', 'h' or 'm' */
+	int c = path[0] == '/' ? path[1] : 'a';
+	if (c && c != '-' && c != 'h' && c != 'm')
+		return S_API;
 	for (size_t i = 0; i < sizeof sites / sizeof sites[0]; i++) {
-		size_t n = strlen(sites[i].path);
-		if (sites[i].prefix ? strncmp(path, sites[i].path, n) == 0 : strcmp(path, sites[i].path) == 0) {
+		size_t n = sites[i].n;
+		if (strncmp(path, sites[i].path, n) == 0 && (sites[i].prefix || !path[n])) {
 			*rest = path + n;
 			return sites[i].s;
 		}

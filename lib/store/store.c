@@ -472,9 +472,24 @@ int verinfo_decode(const char *data, size_t len, struct verinfo *vi)
 
 int store_info_format(const char *version, int64_t t, char *out, size_t outsz)
 {
+	static const char a[] = "{\"Version\":\"", b[] = "\",\"Time\":\"", c[] = "\"}\n";
 	char ts[32];
 	time_rfc3339(t, ts);
-	return fmt(out, outsz, "{\"Version\":\"%s\",\"Time\":\"%s\"}\n", version, ts);
+	size_t vl = strlen(version), tl = strlen(ts);
+	/* copied in place (each .info request makes one); fmt cuts what
+	 * does not fit */
+	if (sizeof a - 1 + vl + sizeof b - 1 + tl + sizeof c > outsz)
+		return fmt(out, outsz, "%s%s%s%s%s", a, version, b, ts, c);
+	char *o = out;
+	memcpy(o, a, sizeof a - 1);
+	o += sizeof a - 1;
+	memcpy(o, version, vl);
+	o += vl;
+	memcpy(o, b, sizeof b - 1);
+	o += sizeof b - 1;
+	memcpy(o, ts, tl);
+	memcpy(o + tl, c, sizeof c);
+	return 0;
 }
 
 int store_path_exists(const char *path)

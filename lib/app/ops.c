@@ -276,12 +276,14 @@ static void serve_file(const struct store *st, const char *owner, const char *mo
 		 * with the same function): the body and its validators are one
 		 * record's, even when a delete and a new upload of the version
 		 * run between store_get and here */
-		char info[STORE_INFO_MAX];
-		if (store_info_format(version, vi.time, info, sizeof info) < 0 ||
-		    reply_bytes(r, 200, ctype, info, strlen(info)) < 0) {
+		/* kept where it is made, not copied into a malloc'd body: a
+		 * reply is written before the next one is made */
+		static char info[STORE_INFO_MAX];
+		if (store_info_format(version, vi.time, info, sizeof info) < 0) {
 			reply_error(r, 500, "out of memory");
 			return;
 		}
+		reply_keep(r, 200, ctype, info, strlen(info));
 		set_validators(r, ext, &vi);
 		return;
 	}

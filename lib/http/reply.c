@@ -9,10 +9,25 @@
 
 #include "base/limits.h"
 
+/* Field by field, the strings emptied: not the whole struct cleared
+ * twice a request (its start and reply_free).  A new field is set here. */
 void reply_init(struct reply *r)
 {
-	memset(r, 0, sizeof *r);
+	r->status = 0;
+	r->content_type = NULL;
+	r->mem = NULL;
+	r->mem_len = 0;
+	r->mem_kept = 0;
 	r->fd = -1;
+	r->file_off = r->file_len = r->file_size = 0;
+	r->etag[0] = 0;
+	r->last_modified = 0;
+	r->cache_control = NULL;
+	r->allow = NULL;
+	r->www_authenticate = 0;
+	r->location[0] = 0;
+	r->upstream_stale = 0;
+	r->headers = NULL;
 }
 
 void reply_free(struct reply *r)

@@ -6,7 +6,8 @@
 #include <sys/types.h>
 
 /* A reply: status, headers the operation knows about, and a body that is
- * either bytes in memory or a range of an open file (sent with sendfile). */
+ * either bytes in memory or a range of an open file (sent with sendfile).
+ * (reply_init sets each field by hand: a new one is set there too.) */
 struct reply {
 	int status;
 	const char *content_type;

@@ -630,11 +630,26 @@ int modpath_unescape_path(const char *esc, char *out, size_t outsz, const char *
 	return 0;
 }
 
+/* check_elem for a version, the last one found valid remembered, as
+ * modpath_check remembers its path: a request checks its version as the
+ * route decodes it and again as the store names its files. */
+static const char *check_version(const char *v)
+{
+	static char last[VERSION_MAX + 1];
+	if (last[0] && strcmp(v, last) == 0)
+		return NULL;
+	size_t n = strlen(v);
+	const char *why = check_elem(v, n, FILE_PATH);
+	if (!why && n < sizeof last)
+		memcpy(last, v, n + 1);
+	return why;
+}
+
 /* module.EscapeVersion: a version need not be semver ("master" appears in
  * queries) but must be a valid file name element and free of '!'. */
 int modpath_escape_version(const char *v, char *out, size_t outsz, const char **why)
 {
-	const char *reason = check_elem(v, strlen(v), FILE_PATH);
+	const char *reason = check_version(v);
 	if (reason != NULL)
 		return fail(why, reason);
 	if (strchr(v, '!') != NULL)
@@ -648,7 +663,7 @@ int modpath_unescape_version(const char *esc, char *out, size_t outsz, const cha
 	const char *reason;
 	if (unescape(esc, out, outsz, why) != 0)
 		return -1;
-	if ((reason = check_elem(out, strlen(out), FILE_PATH)) != NULL)
+	if ((reason = check_version(out)) != NULL)
 		return fail(why, reason);
 	return 0;
 }

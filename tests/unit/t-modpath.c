@@ -337,6 +337,21 @@ int main(void)
 		rc = modpath_unescape_version(v, buf, sizeof buf, NULL);
 		is_str(rc == 0 ? buf : "", version_tests[i].unesc, "modpath_unescape_version(%s)", v);
 	}
+	/* the last version found valid is remembered: each one, after each
+	 * other, still gets its own answer */
+	int memo_bad = 0;
+	for (i = 0; i < N(version_tests); i++)
+		for (size_t j = 0; j < N(version_tests); j++) {
+			size_t k[2] = {i, j};
+			for (int t = 0; t < 2; t++) {
+				const char *v = version_tests[k[t]].in;
+				rc = modpath_escape_version(v, buf, sizeof buf, NULL);
+				memo_bad += strcmp(rc == 0 ? buf : "", version_tests[k[t]].esc) != 0;
+				rc = modpath_unescape_version(v, buf, sizeof buf, NULL);
+				memo_bad += strcmp(rc == 0 ? buf : "", version_tests[k[t]].unesc) != 0;
+			}
+		}
+	is_int(memo_bad, 0, "versions escaped and unescaped in every order of two");
 
 	for (i = 0; i < N(file_tests); i++)
 		is_int(modpath_check_file(file_tests[i].path) == NULL, file_tests[i].ok,

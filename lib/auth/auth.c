@@ -50,12 +50,13 @@ int auth_org_add(const struct store *st, const char *org, int64_t now, char *err
 	return owner_add(st, org, "org", now, err, errsz);
 }
 
-static void owner_parse(const char *rec, struct owner_info *oi)
+/* an owner's record rec[0, len) */
+static void owner_parse(const char *rec, size_t len, struct owner_info *oi)
 {
 	char v[32];
 	oi->exists = 1;
-	oi->private_ = adb_rec_get(rec, "visibility", v, sizeof v) == 0 && strcmp(v, "private") == 0;
-	oi->is_org = adb_rec_get(rec, "kind", v, sizeof v) == 0 && strcmp(v, "org") == 0;
+	oi->private_ = adb_rec_get_n(rec, len, "visibility", v, sizeof v) == 0 && strcmp(v, "private") == 0;
+	oi->is_org = adb_rec_get_n(rec, len, "kind", v, sizeof v) == 0 && strcmp(v, "org") == 0;
 }
 
 int auth_owner_get(const struct store *st, const char *owner, struct owner_info *oi,
@@ -76,7 +77,7 @@ int auth_owner_get(const struct store *st, const char *owner, struct owner_info 
 	adb_close_ro(st, db);
 	if (!rec)
 		return ERR(404, "no such owner '%s'", owner);
-	owner_parse(rec, oi);
+	owner_parse(rec, strlen(rec), oi);
 	free(rec);
 	return 200;
 }
@@ -212,7 +213,7 @@ static int owners_one(struct tdb_context *db, TDB_DATA key, TDB_DATA val, void *
 		return -1;
 	}
 	struct owner_info oi;
-	owner_parse(rec, &oi);
+	owner_parse(rec, strlen(rec), &oi);
 	free(rec);
 	char line[OWNER_MAX + 32];
 	snprintf(line, sizeof line, "%.*s %s %s", (int)(key.dsize - 6), (const char *)key.dptr + 6,
@@ -238,10 +239,14 @@ int auth_check(const struct store *st, const struct principal *p, const char *ow
 	if (db) {
 		char key[2 * OWNER_MAX + 16];
 		fmt(key, sizeof key, "owner:%s", owner);
-		char *rec = adb_get_ro(st, db, key);
-		if (rec)
-			owner_parse(rec, oi);
-		free(rec);
+		/* parsed where it is kept, not copied */
+		int owned;
+		TDB_DATA rec = adb_get_ref(st, db, key, &owned);
+		/* up to a NUL in it, where the string of a copy would end */
+		if (rec.dptr)
+			owner_parse((const char *)rec.dptr, strnlen((const char *)rec.dptr, rec.dsize), oi);
+		if (owned)
+			free(rec.dptr);
 		if (p->user[0]) {
 			/* looked up whether or not the owner exists, so an unknown
 			 * and a private owner cost the same */

@@ -53,22 +53,27 @@ char *adb_get(struct tdb_context *db, const char *key)
 	return take_str(tdb_fetch(db, adb_key(key)), 1);
 }
 
+TDB_DATA adb_get_ref(const struct store *st, struct tdb_context *db, const char *key, int *owned)
+{
+	return store_fetch_ref(st, db, adb_key(key), owned);
+}
+
 char *adb_get_ro(const struct store *st, struct tdb_context *db, const char *key)
 {
 	/* a kept record copied once, into the string, not first out of
 	 * the cache */
 	int owned;
-	TDB_DATA v = store_fetch_ref(st, db, adb_key(key), &owned);
+	TDB_DATA v = adb_get_ref(st, db, key, &owned);
 	return take_str(v, owned);
 }
 
-/* value of the "k=" line of a record; -1 if absent or too long */
-int adb_rec_get(const char *rec, const char *k, char *out, size_t outsz)
+int adb_rec_get_n(const char *rec, size_t len, const char *k, char *out, size_t outsz)
 {
 	size_t kl = strlen(k);
-	for (const char *p = rec; *p;) {
-		const char *nl = strchrnul(p, '\n');
-		size_t l = (size_t)(nl - p);
+	const char *end = rec + len;
+	for (const char *p = rec; p < end;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		/* the '=' first: it rules out most lines without a compare */
 		if (l > kl && p[kl] == '=' && memcmp(p, k, kl) == 0) {
 			size_t vl = l - kl - 1;
@@ -78,11 +83,16 @@ int adb_rec_get(const char *rec, const char *k, char *out, size_t outsz)
 			out[vl] = 0;
 			return 0;
 		}
-		if (!*nl)
+		if (!nl)
 			break;
 		p = nl + 1;
 	}
 	return -1;
+}
+
+int adb_rec_get(const char *rec, const char *k, char *out, size_t outsz)
+{
+	return adb_rec_get_n(rec, strlen(rec), k, out, outsz);
 }
 
 int adb_put(struct tdb_context *db, const char *key, const char *val, int flag)

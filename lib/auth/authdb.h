@@ -39,11 +39,16 @@ TDB_DATA adb_key(const char *s);
 char *adb_get(struct tdb_context *db, const char *key);
 /* The same through the store's kept records (store_fetch), for readers */
 char *adb_get_ro(const struct store *st, struct tdb_context *db, const char *key);
+/* The value itself, not copied (store_fetch_ref): *owned 1 when it is the
+ * caller's to free; else good until the next store call */
+TDB_DATA adb_get_ref(const struct store *st, struct tdb_context *db, const char *key, int *owned);
 int adb_put(struct tdb_context *db, const char *key, const char *val, int flag);
 /* 500 "unable to store: <tdb error>" */
 int adb_stored(char *err, size_t errsz, struct tdb_context *db);
 /* the value of the "k=" line of a record; -1 if absent or too long */
 int adb_rec_get(const char *rec, const char *k, char *out, size_t outsz);
+/* the same in rec[0, len), with no NUL in it */
+int adb_rec_get_n(const char *rec, size_t len, const char *k, char *out, size_t outsz);
 int adb_has_prefix(TDB_DATA key, const char *prefix);
 /* a record's value as a NUL-terminated malloc'd string, or NULL */
 char *adb_val_str(TDB_DATA v);

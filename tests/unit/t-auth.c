@@ -433,6 +433,14 @@ static void test_rec_get(void)
 				bad += ra != rb || strcmp(a, b) != 0;
 			}
 	is_int(bad, 0, "adb_rec_get agrees with the line-by-line form on odd records");
+	/* a record's bytes as tdb keeps them: no NUL after them */
+	static const char bytes[] = {'k', 'i', 'n', 'd', '=', 'o', 'r', 'g', '\n', 'x', '=', '1'};
+	char v[8] = "";
+	ok(adb_rec_get_n(bytes, 8, "kind", v, sizeof v) == 0 && strcmp(v, "org") == 0 &&
+	   adb_rec_get_n(bytes, sizeof bytes, "x", v, sizeof v) == 0 && strcmp(v, "1") == 0 &&
+	   adb_rec_get_n(bytes, 7, "kind", v, sizeof v) == 0 && strcmp(v, "or") == 0 &&
+	   adb_rec_get_n(bytes, 11, "x", v, sizeof v) == 0 && strcmp(v, "") == 0 &&
+	   adb_rec_get_n(bytes, 10, "x", v, sizeof v) < 0, "adb_rec_get_n reads no byte past the record's length");
 }
 
 int main(void)

@@ -86,9 +86,11 @@ static int decode_owner(const struct segs *sg, size_t i, struct route *rt, char 
 	char tmp[OWNER_MAX * 3 + 1], qbuf[2 * QUOTE_MAX];
 	if (pct_decode(sg->s[i], sg->l[i], tmp, sizeof tmp) < 0)
 		return ERR(404, "no such owner");
-	/* owners are case-insensitive, like Gitea's user names */
+	/* owners are case-insensitive, like Gitea's user names (ASCII
+	 * letters, as tolower's C locale has them, without its call) */
 	for (char *c = tmp; *c; c++)
-		*c = (char)tolower((unsigned char)*c);
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
 	if (store_check_owner(tmp) || strlen(tmp) > OWNER_MAX)
 		return ERR(404, "no such owner %s", Q(tmp));
 	strcpy(rt->owner, tmp);
@@ -264,7 +266,7 @@ int route_match(const char *method, const char *path, struct route *rt, char *er
 	/* no empty, "." or ".." segments anywhere: nothing can name a path
 	 * outside the store, and there is one spelling of every URL */
 	for (size_t i = 0; i < sg.n; i++)
-		if (sg.l[i] == 0 || seg_is(&sg, i, ".") || seg_is(&sg, i, ".."))
+		if (sg.l[i] == 0 || (sg.s[i][0] == '.' && (sg.l[i] == 1 || (sg.l[i] == 2 && sg.s[i][1] == '.'))))
 			return ERR(404, "not found");
 
 	/* Gitea: /api/packages/{owner}/go/... */

@@ -133,6 +133,11 @@ static int scan_head(struct conn *c, size_t *hlen)
 	const char *b = c->buf + c->start;
 	size_t n = c->end - c->start;
 	for (size_t i = c->scan; i < n; i++) {
+		/* past the bytes above CR (most of a head) with one compare each */
+		while (i < n && (unsigned char)b[i] > '\r')
+			i++;
+		if (i == n)
+			break;
 		if (b[i] == '\r') {
 			if (i + 1 == n) {
 				c->scan = i; /* see what follows first */

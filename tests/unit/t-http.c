@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/util.h"
@@ -565,9 +566,67 @@ static void test_writer(void)
 	reply_free(&r);
 }
 
+/* the head s written one byte at a time by a child (the reads may
+ * still join some): http_read_request's answer */
+static int trickled(const char *s)
+{
+	int sv[2];
+	if (peer >= 0)
+		close(peer), close(c.in);
+	peer = -1;
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
+		abort();
+	pid_t pid = fork();
+	if (pid < 0)
+		abort();
+	if (pid == 0) {
+		close(sv[1]);
+		for (size_t i = 0; s[i]; i++) {
+			if (write(sv[0], s + i, 1) != 1)
+				_exit(1);
+			usleep(1000);
+		}
+		shutdown(sv[0], SHUT_WR);
+		_exit(0);
+	}
+	close(sv[0]);
+	conn_init(&c, sv[1], sv[1]);
+	c.idle_secs = c.read_secs = 5;
+	memset(&rq, 0, sizeof rq);
+	int r = http_read_request(&c, &rq);
+	waitpid(pid, NULL, 0);
+	close(sv[1]);
+	c.in = -1;
+	return r;
+}
+
+/* The head's end found the same way whether it comes at once or a byte
+ * at a time (the scan stops at a CR that ends a read and resumes). */
+static void test_trickle(void)
+{
+	static const char *const heads[] = {
+		"GET /x?q HTTP/1.1\r\nHost: h\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: h\r\nX:\ta\tb\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: h\r\nX: a\x01\x0b\x0c\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: h\rX: y\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: h\n\r\n",
+		"\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n",
+		"GET / HTTP/1.1\r\n\r\r\n",
+	};
+	for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++) {
+		int whole = head(heads[i]);
+		static char path[sizeof rq.path];
+		memcpy(path, rq.path, sizeof path);
+		int bytes = trickled(heads[i]);
+		ok(bytes == whole && strcmp(rq.path, path) == 0, "head %zu a byte at a time: %d, as at once: %d",
+		   i, bytes, whole);
+	}
+}
+
 int main(void)
 {
 	test_head();
+	test_trickle();
 	test_framing();
 	test_limits();
 	test_bodies();

@@ -150,8 +150,16 @@ static void access_log(const struct request *rq, const struct reply *r, const ch
 		add(line, sizeof line, &o, rq->method, strlen(rq->method));
 		line[o++] = ' ';
 		/* runs without '"' or '\' copied whole, up to 8 bytes short
-		 * of REQ_MAX (an escape takes 4) */
-		for (const char *p = rq->target; *p && o - req + 8 < REQ_MAX;) {
+		 * of REQ_MAX (an escape takes 4); most targets have neither,
+		 * and are one run, found by memchr */
+		const char *p = rq->target;
+		size_t tl = strlen(p);
+		if (!memchr(p, '"', tl) && !memchr(p, '\\', tl) && o - req + tl + 8 < REQ_MAX) {
+			memcpy(line + o, p, tl);
+			o += tl;
+			p += tl;
+		}
+		while (*p && o - req + 8 < REQ_MAX) {
 			size_t k = 0;
 			while (p[k] && p[k] != '"' && p[k] != '\\')
 				k++;

@@ -227,6 +227,10 @@ static int host_ok(const char *v, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		int ch = (unsigned char)v[i];
+		/* letters, digits, '.', '-' and ':', nearly every host, at once */
+		if ((unsigned)((ch | 0x20) - 'a') < 26 || (unsigned)(ch - '0') < 10 || ch == '.' || ch == '-' ||
+		    ch == ':')
+			continue;
 		if (!(is_tchar(ch) || ch == ':' || ch == '[' || ch == ']' || ch == '(' || ch == ')' ||
 		      ch == ',' || ch == ';' || ch == '=') ||
 		    ch == '^' || ch == '`' || ch == '|' || ch == '#')

@@ -398,7 +398,9 @@ static int parse_head(struct conn *c, char *h, size_t hlen, size_t line1, struct
 		p = e + 2;
 	}
 	/* RFC 9112 section 3.2: an HTTP/1.1 request carries exactly one Host */
-	unsigned host_bit = 1u << (field_find("Host", 4) - field_defs);
+	static unsigned host_bit; /* its field_defs entry's, found once */
+	if (!host_bit)
+		host_bit = 1u << (field_find("Host", 4) - field_defs);
 	if (rq->http_minor >= 1 && !(fr.seen & host_bit))
 		return fail(c, 400, "missing Host");
 	if (fr.tenc) {

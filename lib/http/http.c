@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -133,7 +134,15 @@ static int scan_head(struct conn *c, size_t *hlen)
 	const char *b = c->buf + c->start;
 	size_t n = c->end - c->start;
 	for (size_t i = c->scan; i < n; i++) {
-		/* past the bytes above CR (most of a head) with one compare each */
+		/* past the bytes above CR (most of a head): eight at a time
+		 * while none of them is below 0x0e (the "has a byte less than"
+		 * test of a word, exact as to whether there is one), then one
+		 * compare each */
+		for (uint64_t w; n - i >= 8; i += 8) {
+			memcpy(&w, b + i, 8);
+			if ((w - 0x0e0e0e0e0e0e0e0eULL) & ~w & 0x8080808080808080ULL)
+				break;
+		}
 		while (i < n && (unsigned char)b[i] > '\r')
 			i++;
 		if (i == n)

@@ -623,10 +623,34 @@ static void test_trickle(void)
 	}
 }
 
+/* A byte below 0x20 anywhere in a field's value, each at every offset
+ * of a long line (the head's end is looked for eight bytes at a time):
+ * refused as what it is; obs-text and HTAB are fine. */
+static void test_scan_words(void)
+{
+	static const unsigned char odd[] = {0x00, 0x01, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e, 0x1f, 0x7f, 0x80, 0xff};
+	int bad = 0;
+	for (size_t k = 0; k < sizeof odd; k++)
+		for (size_t at = 0; at < 40; at++) {
+			char h[200];
+			int n = snprintf(h, sizeof h, "GET / HTTP/1.1\r\nHost: h\r\nX-Long: ");
+			memset(h + n, 'a', 40);
+			h[n + at] = (char)odd[k];
+			n += 40;
+			memcpy(h + n, "\r\n\r\n", 4);
+			int want = odd[k] == 0x09 || odd[k] >= 0x80 ? 0 : 400;
+			int got = start(h, (size_t)n + 4, 1);
+			if (got != want)
+				bad++, printf("# byte 0x%02x at %zu: %d\n", odd[k], at, got);
+		}
+	is_int(bad, 0, "a control byte at any offset of a long field value is refused");
+}
+
 int main(void)
 {
 	test_head();
 	test_trickle();
+	test_scan_words();
 	test_framing();
 	test_limits();
 	test_bodies();

@@ -120,6 +120,25 @@ int http_method_known(const char *m)
 	return 0;
 }
 
+/* Tests of the eight bytes of a word at once, exact as to whether one of
+ * them is so (not as to which): one below n (n <= 128), one above n
+ * (n < 128), one equal to c. */
+#define BYTES(x) (0x0101010101010101ULL * (x))
+static int has_below(uint64_t w, unsigned n)
+{
+	return ((w - BYTES(n)) & ~w & BYTES(0x80)) != 0;
+}
+
+static int has_above(uint64_t w, unsigned n)
+{
+	return (((w + BYTES(127 - n)) | w) & BYTES(0x80)) != 0;
+}
+
+static int has_byte(uint64_t w, unsigned c)
+{
+	return has_below(w ^ BYTES(c), 1);
+}
+
 /*
  * Find the end of the request head in buf[start, end), resuming at c->scan.
  * Lines end in CRLF.  A bare LF or a bare CR is an error: RFC 9112 section
@@ -135,12 +154,10 @@ static int scan_head(struct conn *c, size_t *hlen)
 	size_t n = c->end - c->start;
 	for (size_t i = c->scan; i < n; i++) {
 		/* past the bytes above CR (most of a head): eight at a time
-		 * while none of them is below 0x0e (the "has a byte less than"
-		 * test of a word, exact as to whether there is one), then one
-		 * compare each */
+		 * while none of them is below 0x0e, then one compare each */
 		for (uint64_t w; n - i >= 8; i += 8) {
 			memcpy(&w, b + i, 8);
-			if ((w - 0x0e0e0e0e0e0e0e0eULL) & ~w & 0x8080808080808080ULL)
+			if (has_below(w, 0x0e))
 				break;
 		}
 		while (i < n && (unsigned char)b[i] > '\r')
@@ -265,9 +282,16 @@ static int parse_request_line(struct conn *c, char *h, size_t ll, struct request
 	char *sp2 = memchr(tgt, ' ', (size_t)(lend - tgt));
 	if (!sp2 || sp2 == tgt)
 		return fail(c, 400, "malformed request line");
-	/* checked, copied and its path's end found in one pass */
-	size_t tl = (size_t)(sp2 - tgt), pl = tl;
-	for (size_t i = 0; i < tl; i++) {
+	/* checked, copied and its path's end found in one pass: eight bytes
+	 * at a time while none is out of range, '#' or '?', then one each */
+	size_t tl = (size_t)(sp2 - tgt), pl = tl, i = 0;
+	for (uint64_t w; tl - i >= 8; i += 8) {
+		memcpy(&w, tgt + i, 8);
+		if (has_below(w, 0x21) || has_above(w, 0x7e) || has_byte(w, '#') || has_byte(w, '?'))
+			break;
+		memcpy(rq->target + i, &w, 8);
+	}
+	for (; i < tl; i++) {
 		unsigned char ch = (unsigned char)tgt[i];
 		if (ch <= 0x20 || ch >= 0x7f || ch == '#') {
 			rq->target[0] = 0;

@@ -646,11 +646,42 @@ static void test_scan_words(void)
 	is_int(bad, 0, "a control byte at any offset of a long field value is refused");
 }
 
+/* Every byte at every offset of a long target (checked eight bytes at a
+ * time while they are plain): refused unless visible ASCII other than
+ * '#', and the path ending at the first '?'. */
+static void test_target_words(void)
+{
+	int bad = 0;
+	for (unsigned ch = 0; ch < 256; ch++)
+		for (size_t at = 1; at < 68; at++) {
+			char t[40], h[200];
+			memset(t, 'a', 35);
+			t[0] = '/';
+			if (at >= 34)
+				t[24] = '?'; /* a query in the fourth word */
+			t[at % 34 + (at >= 34)] = (char)ch;
+			static const char rest[] = " HTTP/1.1\r\nHost: h\r\n\r\n";
+			memcpy(h, "GET ", 4);
+			memcpy(h + 4, t, 35); /* the byte itself, NUL too */
+			memcpy(h + 39, rest, sizeof rest - 1);
+			int n = 39 + (int)sizeof rest - 1;
+			int want = ch <= 0x20 || ch >= 0x7f || ch == '#' ? 400 : 0;
+			int got = start(h, (size_t)n, 1);
+			size_t pl = (size_t)(memchr(t, '?', 35) ? (char *)memchr(t, '?', 35) - t : 35);
+			if (got != want || (!got && (memcmp(rq.target, t, 35) != 0 || rq.target[35] ||
+			                             strlen(rq.path) != pl || memcmp(rq.path, t, pl) != 0)))
+				bad++, printf("# byte 0x%02x at %zu: %d\n", ch, at, got);
+		}
+	is_int(bad, 0, "every byte at every offset of a long target, with a query or none: checked, copied, "
+	               "its path found");
+}
+
 int main(void)
 {
 	test_head();
 	test_trickle();
 	test_scan_words();
+	test_target_words();
 	test_framing();
 	test_limits();
 	test_bodies();

@@ -560,11 +560,28 @@ static int fail(const char **why, const char *reason)
 	return -1;
 }
 
+/* s copied whole when escaping and unescaping leave it as it is (no
+ * uppercase letter, '!' or non-ASCII byte: most paths and versions) and
+ * it fits: 1; else 0, nothing done. */
+static int copy_plain(const char *s, char *out, size_t outsz)
+{
+	const char *p = s;
+	for (unsigned c; (c = (unsigned char)*p) != 0 && c < 0x80 && c != '!' && c - 'A' >= 26; p++)
+		;
+	size_t n = (size_t)(p - s);
+	if (*p || n >= outsz)
+		return 0;
+	memcpy(out, s, n + 1);
+	return 1;
+}
+
 /* module.go escapeString: each uppercase ASCII letter becomes '!' and the
  * lowercase letter (go.dev/ref/mod#goproxy-protocol), so two paths that
  * differ only in case never collide on a case-insensitive file system. */
 static int escape(const char *s, char *out, size_t outsz, const char **why)
 {
+	if (copy_plain(s, out, outsz))
+		return 0;
 	size_t o = 0;
 	for (; *s; s++) {
 		int up = is_upper((unsigned char)*s);
@@ -589,6 +606,8 @@ static int escape(const char *s, char *out, size_t outsz, const char **why)
  * not have produced, so each path has exactly one escaped form. */
 static int unescape(const char *s, char *out, size_t outsz, const char **why)
 {
+	if (copy_plain(s, out, outsz))
+		return 0;
 	size_t o = 0;
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;

@@ -352,6 +352,19 @@ int main(void)
 			}
 		}
 	is_int(memo_bad, 0, "versions escaped and unescaped in every order of two");
+	/* a path and a version with nothing to escape are copied whole, at
+	 * every size round the one they need as the byte loop cuts them */
+	int size_bad = 0;
+	for (size_t sz = 0; sz < 24; sz++) {
+		char out[24];
+		size_bad += (modpath_escape_path("example.com/m", out, sz, NULL) == 0) != (sz >= 14);
+		size_bad += (modpath_unescape_path("example.com/m", out, sz, NULL) == 0) != (sz >= 14);
+		size_bad += (modpath_escape_version("v1.0.0", out, sz, NULL) == 0) != (sz >= 7);
+		size_bad += (modpath_unescape_version("v1.0.0", out, sz, NULL) == 0) != (sz >= 7);
+		size_bad += sz >= 7 && strcmp(out, "v1.0.0") != 0;
+		size_bad += (modpath_escape_version("v1.0.0-A", out, sz, NULL) == 0) != (sz >= 10);
+	}
+	is_int(size_bad, 0, "plain paths and versions fit as the byte loop fits them");
 
 	for (i = 0; i < N(file_tests); i++)
 		is_int(modpath_check_file(file_tests[i].path) == NULL, file_tests[i].ok,

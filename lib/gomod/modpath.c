@@ -565,8 +565,11 @@ static int fail(const char **why, const char *reason)
  * it fits: 1; else 0, nothing done. */
 static int copy_plain(const char *s, char *out, size_t outsz)
 {
+	/* plain: 0x5b-0x7f (the lowercase letters), 0x22-0x40 (digits, '.',
+	 * '/', '-', '@'), 0x01-0x20; asked in that order, the most common
+	 * first */
 	const char *p = s;
-	for (unsigned c; (c = (unsigned char)*p) != 0 && c < 0x80 && c != '!' && c - 'A' >= 26; p++)
+	for (unsigned c; (c = (unsigned char)*p) - 0x5b < 0x25 || c - 0x22 < 0x1f || c - 0x01 < 0x20; p++)
 		;
 	size_t n = (size_t)(p - s);
 	if (*p || n >= outsz)

@@ -365,6 +365,24 @@ int main(void)
 		size_bad += (modpath_escape_version("v1.0.0-A", out, sz, NULL) == 0) != (sz >= 10);
 	}
 	is_int(size_bad, 0, "plain paths and versions fit as the byte loop fits them");
+	/* each byte in a version that is copied whole and in one that goes
+	 * through the byte loop (an escape after it): the same answer */
+	int byte_bad = 0;
+	for (unsigned ch = 1; ch < 256; ch++) {
+		char a[8] = {'v', (char)ch, 'x', 0}, b[8] = {'v', (char)ch, 'x', 'A', 0}, ea[16] = "", eb[16] = "";
+		const char *wa = "", *wb = "";
+		int ra = modpath_escape_version(a, ea, sizeof ea, &wa), rb = modpath_escape_version(b, eb, sizeof eb, &wb);
+		size_t la = strlen(ea);
+		byte_bad += ra != rb || strcmp(wa, wb) != 0 ||
+		            (ra == 0 && (strncmp(ea, eb, la) != 0 || strcmp(eb + la, "!a") != 0));
+		char c2[8] = {'v', (char)ch, 'x', '!', 'a', 0}, ua[16] = "", ub[16] = "";
+		wa = wb = "";
+		ra = modpath_unescape_version(a, ua, sizeof ua, &wa), rb = modpath_unescape_version(c2, ub, sizeof ub, &wb);
+		la = strlen(ua);
+		byte_bad += ra != rb || strcmp(wa, wb) != 0 ||
+		            (ra == 0 && (strncmp(ua, ub, la) != 0 || strcmp(ub + la, "A") != 0));
+	}
+	is_int(byte_bad, 0, "every byte: the one-copy escaping answers as the byte loop");
 
 	for (i = 0; i < N(file_tests); i++)
 		is_int(modpath_check_file(file_tests[i].path) == NULL, file_tests[i].ok,

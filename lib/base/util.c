@@ -267,19 +267,47 @@ void hex_encode(const unsigned char *in, size_t n, char *out)
 	out[2 * n] = 0;
 }
 
+/* The proleptic Gregorian date of day z since 1970-01-01 (z >= 0):
+ * counted in 400-year eras of 146097 days from 0000-03-01, so that a leap
+ * day is the last of its year. */
+static void civil_date(int64_t z, int *y, int *m, int *d)
+{
+	z += 719468; /* days from 0000-03-01 to 1970-01-01 */
+	int64_t era = z / 146097, doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(era * 400 + yoe + (*m <= 2));
+}
+
 void time_rfc3339(int64_t t, char out[32])
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
 	/* %Y-%m-%dT%H:%M:%SZ, without strftime's cost (goreg-httpd formats
-	 * one per .info request); years past 9999 as strftime would print */
-	int y = tm.tm_year + 1900;
-	if (y < 0 || y > 9999) {
-		strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-		return;
+	 * one per .info request) and, from 1970 to 9999, without gmtime's;
+	 * years past 9999 as strftime would print */
+	int part[6];
+	if (t >= 0 && t < 253402300800) { /* 10000-01-01T00:00:00Z */
+		civil_date(t / 86400, &part[0], &part[1], &part[2]);
+		part[3] = (int)(t % 86400 / 3600);
+		part[4] = (int)(t % 3600 / 60);
+		part[5] = (int)(t % 60);
+	} else {
+		time_t tt = (time_t)t;
+		struct tm tm;
+		gmtime_r(&tt, &tm);
+		int y = tm.tm_year + 1900;
+		if (y < 0 || y > 9999) {
+			strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+			return;
+		}
+		part[0] = y;
+		part[1] = tm.tm_mon + 1;
+		part[2] = tm.tm_mday;
+		part[3] = tm.tm_hour;
+		part[4] = tm.tm_min;
+		part[5] = tm.tm_sec;
 	}
-	const int part[6] = {y, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec};
 	static const char sep[6] = "--T::Z";
 	size_t o = 0;
 	for (int i = 0; i < 6; i++) {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tap.h"
@@ -127,6 +128,38 @@ static void json_strings(void)
 	}
 }
 
+/* time_rfc3339 from 1970 to 9999 by its own calendar arithmetic: the
+ * text gmtime_r and strftime make, on the days that matter (leap days,
+ * centuries, the ends of the range) and on many others. */
+static void rfc3339(void)
+{
+	static const int64_t at[] = {
+		0, 59, 86399, 86400, 951782400 /* 2000-02-29 */, 951868799, 951868800, 4107456000 /* 2100-02-28 */,
+		4107542400, 68169600 /* 1972-02-29 */, 1577934245, 253402300799, 253402300800, -1, -86401,
+		253402300799 - 86400 * 366,
+	};
+	int bad = 0;
+	uint64_t r = 88172645463325252ULL;
+	for (size_t i = 0; i < sizeof at / sizeof at[0] + 200000; i++) {
+		int64_t t;
+		if (i < sizeof at / sizeof at[0])
+			t = at[i];
+		else {
+			r ^= r << 13, r ^= r >> 7, r ^= r << 17; /* xorshift64 */
+			t = (int64_t)(r % 253402300800ULL);
+		}
+		char got[32], want[64];
+		time_t tt = (time_t)t;
+		struct tm tm;
+		gmtime_r(&tt, &tm);
+		strftime(want, sizeof want, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		time_rfc3339(t, got);
+		if (strcmp(got, want) != 0 && bad++ < 5)
+			printf("# %lld: %s, not %s\n", (long long)t, got, want);
+	}
+	is_int(bad, 0, "time_rfc3339 writes what gmtime_r and strftime write");
+}
+
 /* fmt does %s-only formats itself: the same text, NUL and truncation as
  * snprintf's, and any other conversion through snprintf */
 static void formats(void)
@@ -171,6 +204,7 @@ int main(void)
 	nofollow();
 	json_strings();
 	formats();
+	rfc3339();
 	int *v = NULL;
 	size_t cap = 0;
 	is_int(grow(&v, &cap, 1, sizeof *v), 0, "first element: room made");

@@ -109,7 +109,7 @@ int store_prepare(struct store *st, char *err, size_t errsz)
 	return 200;
 }
 
-const char *store_check_owner(const char *owner)
+static const char *check_owner(const char *owner)
 {
 	size_t n = strlen(owner);
 	if (n == 0)
@@ -132,6 +132,20 @@ const char *store_check_owner(const char *owner)
 		if (strcmp(owner, reserved[i]) == 0)
 			return "owner name is reserved";
 	return NULL;
+}
+
+/* A request checks its owner as the route decodes it and again as its
+ * access is decided: the last name found valid is remembered (the answer
+ * depends on the name alone), as modpath_check remembers its path. */
+const char *store_check_owner(const char *owner)
+{
+	static char last[OWNER_MAX + 1];
+	if (last[0] && strcmp(owner, last) == 0)
+		return NULL;
+	const char *why = check_owner(owner);
+	if (!why)
+		memcpy(last, owner, strlen(owner) + 1); /* at most OWNER_MAX: valid */
+	return why;
 }
 
 const char *store_check_module(const char *module)

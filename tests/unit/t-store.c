@@ -305,6 +305,18 @@ static void test_names(void)
 	memset(big, 'a', 65);
 	big[65] = 0;
 	ok(store_check_owner(big) != NULL, "65 bytes refused");
+	/* the last valid name is remembered: each, after each other, still
+	 * gets its own answer */
+	static const struct { const char *name; int ok; } owners[] = {
+		{"acme", 1}, {"acme.", 1}, {"Acme", 0}, {"", 0}, {"tmp", 0}, {"tmpx", 1}, {"acm", 1}, {"-x", 0}, {"a_b", 1},
+	};
+	int order_bad = 0;
+	for (size_t i = 0; i < sizeof owners / sizeof owners[0]; i++)
+		for (size_t j = 0; j < sizeof owners / sizeof owners[0]; j++)
+			order_bad += (store_check_owner(owners[i].name) == NULL) != owners[i].ok ||
+			             (store_check_owner(owners[j].name) == NULL) != owners[j].ok;
+	order_bad += store_check_owner(big) == NULL;
+	is_int(order_bad, 0, "owner names checked in every order of two");
 
 	struct verinfo a = {.version = "v1.2.3", .time = 1700000000, .zip_size = 123, .mod_size = 45,
 	                    .zip_sha256 = "ab", .h1_zip = "h1:x", .h1_mod = "h1:y", .uploader = "bob"}, b;

@@ -72,7 +72,7 @@ int adb_rec_get_n(const char *rec, size_t len, const char *k, char *out, size_t 
 	size_t kl = strlen(k);
 	const char *end = rec + len;
 	for (const char *p = rec; p < end;) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *nl = find_byte(p, '\n', (size_t)(end - p));
 		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		/* the '=' first: it rules out most lines without a compare */
 		if (l > kl && p[kl] == '=' && memcmp(p, k, kl) == 0) {

@@ -257,6 +257,31 @@ fail:;
 	return -1;
 }
 
+const char *find_byte(const char *p, int c, size_t n)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* a word's first c is its lowest zero byte after the xor: the
+	 * zero-byte test flags no byte below the first zero, and the bytes
+	 * are little-endian */
+	const uint64_t ones = 0x0101010101010101ULL, cs = ones * (unsigned char)c;
+	const char *end = p + n;
+	for (; end - p >= 8; p += 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		w ^= cs;
+		uint64_t z = (w - ones) & ~w & ones * 0x80;
+		if (z)
+			return p + __builtin_ctzll(z) / 8;
+	}
+	for (; p < end; p++)
+		if (*p == (char)c)
+			return p;
+	return NULL;
+#else
+	return memchr(p, c, n);
+#endif
+}
+
 void hex_encode(const unsigned char *in, size_t n, char *out)
 {
 	static const char digits[] = "0123456789abcdef";

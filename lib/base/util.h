@@ -45,6 +45,11 @@ int write_file_atomic(const char *tmpdir, const char *dir, const char *name,
  * capacity *cap.  0, or -1 (ENOMEM) with the array and *cap unchanged. */
 int grow(void *arrp, size_t *cap, size_t need, size_t sz);
 
+/* memchr(p, c, n) for the short spans a request parses (its head's
+ * lines, a record's): eight bytes at a time from p on, with no
+ * byte-by-byte start to an aligned address */
+const char *find_byte(const char *p, int c, size_t n);
+
 void hex_encode(const unsigned char *in, size_t n, char *out); /* out: 2n+1 */
 /* RFC 3339 UTC with seconds: 2006-01-02T15:04:05Z */
 void time_rfc3339(int64_t t, char out[32]);

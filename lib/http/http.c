@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/util.h"
 #include "http/field.h"
 
 void conn_init(struct conn *c, int in, int out)
@@ -269,7 +270,7 @@ static int host_ok(const char *v, size_t n)
  * section 3), the line h[0, ll) */
 static int parse_request_line(struct conn *c, char *h, size_t ll, struct request *rq)
 {
-	char *sp1 = memchr(h, ' ', ll);
+	char *sp1 = (char *)find_byte(h, ' ', ll);
 	if (!sp1 || sp1 == h)
 		return fail(c, 400, "malformed request line");
 	for (char *p = h; p < sp1; p++)
@@ -279,7 +280,7 @@ static int parse_request_line(struct conn *c, char *h, size_t ll, struct request
 		return fail(c, 501, "request method not implemented");
 	memcpy(rq->method, h, (size_t)(sp1 - h));
 	char *tgt = sp1 + 1, *lend = h + ll;
-	char *sp2 = memchr(tgt, ' ', (size_t)(lend - tgt));
+	char *sp2 = (char *)find_byte(tgt, ' ', (size_t)(lend - tgt));
 	if (!sp2 || sp2 == tgt)
 		return fail(c, 400, "malformed request line");
 	/* checked, copied and its path's end found in one pass: eight bytes
@@ -338,7 +339,7 @@ static int parse_field(struct conn *c, char *p, size_t l, struct request *rq, st
 	int r;
 	if (p[0] == ' ' || p[0] == '\t')
 		return fail(c, 400, "obsolete line folding in the request head");
-	char *colon = memchr(p, ':', l);
+	char *colon = (char *)find_byte(p, ':', l);
 	if (!colon || colon == p)
 		return fail(c, 400, "malformed header field");
 	for (char *q = p; q < colon; q++)
@@ -423,7 +424,7 @@ static int parse_head(struct conn *c, char *h, size_t hlen, size_t line1, struct
 	int nfields = 0;
 	char *p = h + line1, *end = h + hlen - 2;
 	while (p < end) {
-		char *e = memchr(p, '\r', (size_t)(end - p)); /* scan_head: CRLF */
+		char *e = (char *)find_byte(p, '\r', (size_t)(end - p)); /* scan_head: CRLF */
 		if (++nfields > HTTP_NHEADERS_MAX)
 			return fail(c, 431, "too many header fields");
 		if ((r = parse_field(c, p, (size_t)(e - p), rq, &fr)))

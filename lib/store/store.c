@@ -422,31 +422,6 @@ static int same(const char *a, const char *b, size_t n)
 	return n == 0;
 }
 
-/* memchr(p, '\n', end - p), for a record's short lines: eight bytes at a
- * time from p on (unaligned loads, no byte-by-byte start), a word's first
- * newline its lowest zero byte after the xor (the zero-byte test flags
- * no byte below the first zero: little-endian, that is the lowest bit) */
-static const char *line_end(const char *p, const char *end)
-{
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	const uint64_t ones = 0x0101010101010101ULL, nl = ones * '\n';
-	for (; end - p >= 8; p += 8) {
-		uint64_t w;
-		memcpy(&w, p, 8);
-		w ^= nl;
-		uint64_t z = (w - ones) & ~w & ones * 0x80;
-		if (z)
-			return p + __builtin_ctzll(z) / 8;
-	}
-	for (; p < end; p++)
-		if (*p == '\n')
-			return p;
-	return NULL;
-#else
-	return memchr(p, '\n', (size_t)(end - p));
-#endif
-}
-
 /* One pass over each line: the key up to its '=', told apart by its
  * length and first byte, then the value up to the newline. */
 int verinfo_decode(const char *data, size_t len, struct verinfo *vi)
@@ -460,7 +435,7 @@ int verinfo_decode(const char *data, size_t len, struct verinfo *vi)
 			eq++;
 		if (eq == end || *eq != '=')
 			return -1;
-		const char *v = eq + 1, *nl = line_end(v, end);
+		const char *v = eq + 1, *nl = find_byte(v, '\n', (size_t)(end - v));
 		if (!nl)
 			return -1;
 		size_t kl = (size_t)(eq - p), vl = (size_t)(nl - v);

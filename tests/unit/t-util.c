@@ -160,6 +160,34 @@ static void rfc3339(void)
 	is_int(bad, 0, "time_rfc3339 writes what gmtime_r and strftime write");
 }
 
+/* find_byte answers as memchr: each byte value sought in spans of every
+ * length up to 40, at every offset of a buffer (so every alignment), with
+ * it at every place or nowhere, among bytes that differ from it by one
+ * bit (the zero-byte test's neighbours) and by their high bit. */
+static void find_bytes(void)
+{
+	static const unsigned char seek[] = {0x00, 0x01, '\n', '\r', ' ', ':', 0x7f, 0x80, 0xfe, 0xff};
+	int bad = 0;
+	for (size_t k = 0; k < sizeof seek; k++) {
+		unsigned char c = seek[k], buf[64];
+		for (size_t i = 0; i < sizeof buf; i++)
+			buf[i] = (unsigned char)(i % 3 == 0 ? c ^ 1 : i % 3 == 1 ? c ^ 0x80 : c + 0x10);
+		for (size_t off = 0; off < 8; off++)
+			for (size_t n = 0; n <= 40; n++)
+				for (size_t at = 0; at <= n; at++) {
+					unsigned char b[64];
+					memcpy(b, buf, sizeof b);
+					if (at < n)
+						b[off + at] = c;
+					if (at + 1 < n)
+						b[off + n - 1] = c; /* a second one after it */
+					const char *p = (const char *)b + off;
+					bad += find_byte(p, (char)c, n) != memchr(p, c, n);
+				}
+	}
+	is_int(bad, 0, "find_byte answers as memchr");
+}
+
 /* fmt does %s-only formats itself: the same text, NUL and truncation as
  * snprintf's, and any other conversion through snprintf */
 static void formats(void)
@@ -205,6 +233,7 @@ int main(void)
 	json_strings();
 	formats();
 	rfc3339();
+	find_bytes();
 	int *v = NULL;
 	size_t cap = 0;
 	is_int(grow(&v, &cap, 1, sizeof *v), 0, "first element: room made");

@@ -395,12 +395,23 @@ int64_t time_http_parse(const char *s)
 
 size_t fmt_num(char out[24], long long v)
 {
+	/* two digits per division, from the table of 00 to 99 */
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
 	char d[24];
 	size_t k = sizeof d;
 	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-	do
-		d[--k] = (char)('0' + u % 10);
-	while ((u /= 10) != 0);
+	for (; u >= 100; u /= 100) {
+		k -= 2;
+		memcpy(d + k, pairs + u % 100 * 2, 2);
+	}
+	if (u >= 10) {
+		k -= 2;
+		memcpy(d + k, pairs + u * 2, 2);
+	} else
+		d[--k] = (char)('0' + u);
 	if (v < 0)
 		d[--k] = '-';
 	memcpy(out, d + k, sizeof d - k);

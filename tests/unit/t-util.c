@@ -224,6 +224,20 @@ static void formats(void)
 		snprintf(want, sizeof want, "%lld", nums[i]);
 		badn += fmt_num(n, nums[i]) != strlen(want) || strcmp(n, want) != 0;
 	}
+	/* every number of digits, its ends and round them, and 0 to 1000 */
+	for (long long p10 = 1;; p10 *= 10) {
+		for (long long x = p10 - 2; x <= p10 + 1; x++)
+			for (int sign = -1; sign <= 1; sign += 2) {
+				snprintf(want, sizeof want, "%lld", sign * x);
+				badn += fmt_num(n, sign * x) != strlen(want) || strcmp(n, want) != 0;
+			}
+		if (p10 > 9223372036854775807LL / 10)
+			break;
+	}
+	for (long long x = 0; x <= 1000; x++) {
+		snprintf(want, sizeof want, "%lld", x);
+		badn += fmt_num(n, x) != strlen(want) || strcmp(n, want) != 0;
+	}
 	is_int(badn, 0, "fmt_num: as %%lld writes, from LLONG_MIN to LLONG_MAX");
 }
 

@@ -25,6 +25,12 @@ static int hexval(int c)
 
 int pct_decode(const char *in, size_t n, char *out, size_t outsz)
 {
+	/* nothing escaped, as in most segments: one copy */
+	if (n < outsz && !find_byte(in, '%', n)) {
+		memcpy(out, in, n);
+		out[n] = 0;
+		return 0;
+	}
 	size_t o = 0;
 	for (size_t i = 0; i < n; i++) {
 		int c = (unsigned char)in[i];

@@ -7,7 +7,8 @@
 
 #include "base/limits.h"
 
-#define F(n, c, m, k, u) {n, sizeof n - 1, c, offsetof(struct request, m), sizeof(((struct request *)0)->m), k, u}
+#define F(n, c, m, k, u) \
+	{n, sizeof n - 1, c, offsetof(struct request, m), sizeof(((struct request *)0)->m), k, u}
 const struct field_def field_defs[] = {
 	F("Host", "HTTP_HOST", host, FIELD_WHOLE, 1),
 	F("Authorization", "HTTP_AUTHORIZATION", authorization, FIELD_WHOLE, 1),

@@ -330,7 +330,7 @@ enum {
 static const uint32_t sc_allowed[] = {
 	/* the connection, the log, open files */
 	SYS_read, SYS_readv, SYS_write, SYS_writev, SYS_pread64, SYS_pwrite64, SYS_lseek,
-	SYS_sendfile, SYS_sendto, SYS_poll, SYS_ppoll, SYS_close, SYS_fstat,
+	SYS_sendfile, SYS_sendto, SYS_sendmsg, SYS_poll, SYS_ppoll, SYS_close, SYS_fstat,
 	SYS_setsockopt, SYS_getpeername, SYS_shutdown,
 	SYS_connect, /* syslog(3) reconnecting its socket; no new socket can be made */
 	/* the store: tdb's locks and writes, the crash-safe publish;

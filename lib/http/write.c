@@ -264,9 +264,10 @@ int http_write_reply(int fd, const struct request *rq, const struct reply *r, in
 	/* a small file (a go.mod, most .info-sized zips) with its head in
 	 * one write, as nginx does: one segment, no sendfile set-up */
 	static char small[SMALL_FILE_MAX];
-	if (r->file_len <= (off_t)sizeof small &&
-	    pread(r->fd, small, (size_t)r->file_len, r->file_off) == (ssize_t)r->file_len) {
-		struct iovec v[2] = {{h.p, h.len}, {small, (size_t)r->file_len}};
+	const char *bytes = r->file_bytes ? r->file_bytes + r->file_off : small;
+	if (r->file_bytes || (r->file_len <= (off_t)sizeof small &&
+	                      pread(r->fd, small, (size_t)r->file_len, r->file_off) == (ssize_t)r->file_len)) {
+		struct iovec v[2] = {{h.p, h.len}, {(void *)bytes, (size_t)r->file_len}};
 		return write_iov(fd, v, 2, 0, write_secs);
 	}
 	if (send_all(fd, h.p, h.len, 1, write_secs) < 0)

@@ -236,15 +236,23 @@ compare() {
 	note "bench: $what: goreg $((g / ROUNDS)) req/s, $pname $((p / ROUNDS)) req/s, ratio $rng; server CPU µs/request $cpu"
 }
 
-# seconds to download port $1 path $2, the best of 3
+# seconds to download path $3 from port $1 and from port $2, the best of 7
+# each, taken in turns (a download lasts tens of ms: a lone one is noise)
 fetch_secs() {
-	best=
-	for i in 1 2 3; do
-		t=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' "http://127.0.0.1:$1$2")
-		[ "${t% *}" = 200 ] || { note "bench: $1$2 answered ${t% *}"; exit 1; }
-		[ -z "$best" ] || [ "$(echo "${t#* } < $best" | bc)" = 1 ] && best=${t#* }
+	b1= b2=
+	for i in 1 2 3 4 5 6 7; do
+		for p in $1 $2; do
+			t=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' "http://127.0.0.1:$p$3")
+			[ "${t% *}" = 200 ] || { note "bench: $p$3 answered ${t% *}"; exit 1; }
+			t=${t#* }
+			if [ "$p" = "$1" ]; then
+				[ -z "$b1" ] || [ "$(echo "$t < $b1" | bc)" = 1 ] && b1=$t
+			else
+				[ -z "$b2" ] || [ "$(echo "$t < $b2" | bc)" = 1 ] && b2=$t
+			fi
+		done
 	done
-	echo "$best"
+	echo "$b1 $b2"
 }
 
 # system calls per request of goreg-httpd: n requests, keep-alive (one
@@ -517,9 +525,9 @@ note "bench: a new connection per request"
 compare "new connection per GET .info" "$INFO" "≥ 0.9" floor $P_FLOOR -H 'Connection: close'
 compare "new connection per GET .info" "$INFO" "-" nginx $P_NGINX -H 'Connection: close'
 note "bench: 100 MB .zip download"
-g=$(fetch_secs $P_GOREG "$BIGZIP")
-n=$(fetch_secs $P_NGINX "$BIGZIP")
-row "100 MB .zip download (s, best of 3)" "$(printf %.3f "$g")" nginx "$(printf %.3f "$n")" "$(ratio "$n" "$g")|≥ 0.95"
+gn=$(fetch_secs $P_GOREG $P_NGINX "$BIGZIP")
+g=${gn% *} n=${gn#* }
+row "100 MB .zip download (s, best of 7, in turns)" "$(printf %.3f "$g")" nginx "$(printf %.3f "$n")" "$(ratio "$n" "$g")|≥ 0.95"
 note "bench: uploads"
 upload_rows
 if [ -x "$B/goreg-fetch" ]; then

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <ucontext.h>
@@ -190,7 +191,10 @@ static void on_sigxcpu(int sig)
 	(void)sig;
 	put_line("CPU time limit of ", (unsigned long)cpu_budget, " s for a request reached: exiting");
 	const char *w = last_words;
-	if (w && write(1, w, strlen(w)) < 0) {
+	/* never blocking on a socket (goreg-httpd's is a blocking one): a
+	 * peer that stopped reading must not keep the process */
+	if (w && send(1, w, strlen(w), MSG_DONTWAIT | MSG_NOSIGNAL) < 0 && errno == ENOTSOCK &&
+	    write(1, w, strlen(w)) < 0) {
 		/* the peer is gone */
 	}
 	_exit(111);

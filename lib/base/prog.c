@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <ucontext.h>
@@ -190,7 +191,10 @@ static void on_sigxcpu(int sig)
 	(void)sig;
 	put_line("CPU time limit of ", (unsigned long)cpu_budget, " s for a request reached: exiting");
 	const char *w = last_words;
-	if (w && write(1, w, strlen(w)) < 0) {
+	/* never blocking on a socket (goreg-httpd's is a blocking one): a
+	 * peer that stopped reading must not keep the process */
+	if (w && send(1, w, strlen(w), MSG_DONTWAIT | MSG_NOSIGNAL) < 0 && errno == ENOTSOCK &&
+	    write(1, w, strlen(w)) < 0) {
 		/* the peer is gone */
 	}
 	_exit(111);
@@ -330,7 +334,7 @@ enum {
 static const uint32_t sc_allowed[] = {
 	/* the connection, the log, open files */
 	SYS_read, SYS_readv, SYS_write, SYS_writev, SYS_pread64, SYS_pwrite64, SYS_lseek,
-	SYS_sendfile, SYS_sendto, SYS_poll, SYS_ppoll, SYS_close, SYS_fstat,
+	SYS_sendfile, SYS_sendto, SYS_sendmsg, SYS_poll, SYS_ppoll, SYS_close, SYS_fstat,
 	SYS_setsockopt, SYS_getpeername, SYS_shutdown,
 	SYS_connect, /* syslog(3) reconnecting its socket; no new socket can be made */
 	/* the store: tdb's locks and writes, the crash-safe publish;

@@ -12,11 +12,22 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "base/util.h"
 #include "http/field.h"
+
+int http_nonblock(int fd, int on)
+{
+	int fl = fcntl(fd, F_GETFL);
+	if (fl < 0)
+		return -1;
+	if (!(fl & O_NONBLOCK) != !on && fcntl(fd, F_SETFL, on ? fl | O_NONBLOCK : fl & ~O_NONBLOCK) < 0)
+		return -1;
+	return (fl & O_NONBLOCK) != 0;
+}
 
 void conn_init(struct conn *c, int in, int out)
 {
@@ -29,19 +40,21 @@ void conn_init(struct conn *c, int in, int out)
 	c->body_max = MODZIP_MAX_ZIP;
 	http_body_rate_init(&c->rate);
 	c->chunk_state = 2;
-	/* Every wait is a poll with a deadline, so no read or write may
-	 * block: a client that stops reading must not hold the process. */
-	int fl;
-	if ((fl = fcntl(in, F_GETFL)) >= 0)
-		fcntl(in, F_SETFL, fl | O_NONBLOCK);
-	if ((fl = fcntl(out, F_GETFL)) >= 0)
-		fcntl(out, F_SETFL, fl | O_NONBLOCK);
+	/* Every wait has a deadline, so that a client that stops sending or
+	 * reading cannot hold the process.  On a socket the wait for a
+	 * request's first byte is a blocking read that SO_RCVTIMEO ends after
+	 * the idle timeout (a keep-alive request then costs no poll(2)), and
+	 * the writers never block on a socket (write.c).  Other descriptors
+	 * (pipes) are made non-blocking, and every wait on them is a poll. */
+	struct timeval idle = {.tv_sec = c->idle_secs};
+	c->blocking = setsockopt(in, SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof idle) == 0;
+	http_nonblock(in, !c->blocking);
 	/* replies leave in one write, or corked with MSG_MORE ahead of a
 	 * sendfile: waiting for the peer's delayed ACK only adds latency */
 	int one = 1;
-	if (setsockopt(out, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0) {
-		/* not TCP: no Nagle to turn off */
-	}
+	if (setsockopt(out, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) < 0 && errno == ENOTSOCK &&
+	    out != in)
+		http_nonblock(out, 1); /* not a socket (else not TCP: no Nagle to turn off) */
 }
 
 int64_t conn_now_ms(void)
@@ -66,7 +79,8 @@ int conn_wait_in(struct conn *c, int64_t deadline)
 	}
 }
 
-ssize_t conn_fill(struct conn *c, int64_t deadline)
+/* Make room at the end of the buffer: -1 if there is none. */
+static int conn_room(struct conn *c)
 {
 	if (c->start == c->end)
 		c->start = c->end = 0;
@@ -75,8 +89,13 @@ ssize_t conn_fill(struct conn *c, int64_t deadline)
 		c->end -= c->start;
 		c->start = 0;
 	}
-	if (c->end == sizeof c->buf)
-		return -1; /* callers keep less than the buffer; never here */
+	return c->end == sizeof c->buf ? -1 : 0; /* callers keep less; never -1 */
+}
+
+ssize_t conn_fill(struct conn *c, int64_t deadline)
+{
+	if (conn_room(c) < 0)
+		return -1;
 	for (;;) {
 		int w = conn_wait_in(c, deadline);
 		if (w <= 0)
@@ -88,6 +107,26 @@ ssize_t conn_fill(struct conn *c, int64_t deadline)
 			c->end += (size_t)n;
 		return n < 0 ? -1 : n;
 	}
+}
+
+/* The wait for a request's first byte (the idle timeout), as conn_fill.
+ * On a blocking socket it is the read itself, which SO_RCVTIMEO ends
+ * after idle_secs; a signal (the store's SIGIO) ends it early, and the
+ * rest of the wait is a poll. */
+static ssize_t conn_fill_idle(struct conn *c, int64_t deadline)
+{
+	if (!c->blocking)
+		return conn_fill(c, deadline);
+	if (conn_room(c) < 0)
+		return -1;
+	ssize_t n = read(c->in, c->buf + c->end, sizeof c->buf - c->end);
+	if (n < 0 && errno == EINTR)
+		return conn_fill(c, deadline);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return -2;
+	if (n > 0)
+		c->end += (size_t)n;
+	return n < 0 ? -1 : n;
 }
 
 static int fail(struct conn *c, int status, const char *why)
@@ -499,7 +538,7 @@ int http_read_request(struct conn *c, struct request *rq)
 			break;
 		if (s > 1)
 			return s;
-		ssize_t n = conn_fill(c, deadline);
+		ssize_t n = got ? conn_fill(c, deadline) : conn_fill_idle(c, deadline);
 		if (n == -2)
 			return started ? fail(c, 408, "request head too slow") : -1;
 		if (n <= 0)

@@ -33,6 +33,7 @@ struct conn {
 	char buf[HTTP_LINE_MAX + HTTP_HEADERS_MAX + 4];
 	size_t start, end;              /* unread bytes are buf[start, end) */
 	int idle_secs, read_secs, write_secs;
+	int blocking;                   /* in is a socket whose idle timeout the kernel keeps */
 	long long body_max;             /* larger bodies: 413 (default MODZIP_MAX_ZIP) */
 	const char *why;                /* one-line reason for the last error status */
 	/* head scanner, offsets from start */
@@ -49,10 +50,15 @@ struct conn {
 
 /* Set up c on in/out.  Timeouts come from HTTP_IDLE_SECS, HTTP_READ_SECS and
  * HTTP_WRITE_SECS, or GOREG_IDLE_TIMEOUT, GOREG_READ_TIMEOUT and
- * GOREG_WRITE_TIMEOUT (whole seconds, 1-86400).  in and out are made
- * non-blocking (every wait is a poll with a deadline) and, on a TCP
- * socket, Nagle's algorithm is turned off. */
+ * GOREG_WRITE_TIMEOUT (whole seconds, 1-86400).  A socket in waits for
+ * a request's first byte in a blocking read that the kernel ends after the
+ * idle timeout (SO_RCVTIMEO); other waits are polls with a deadline, on
+ * descriptors made non-blocking where they are no socket (sockets are
+ * written to without blocking: write.c).  On a TCP socket Nagle's
+ * algorithm is turned off. */
 void conn_init(struct conn *c, int in, int out);
+/* Set (on) or clear fd's O_NONBLOCK: was it set before (-1: failed)? */
+int http_nonblock(int fd, int on);
 
 /* The connection's input, shared by http.c and body.c: the monotonic
  * clock in ms; wait until the input is readable or the deadline passes

@@ -86,6 +86,7 @@ int reply_error(struct reply *r, int status, const char *f, ...)
 		close(r->fd);
 		r->fd = -1;
 	}
+	r->file_bytes = NULL;
 	r->etag[0] = 0;
 	r->last_modified = 0;
 	r->cache_control = NULL;

@@ -18,6 +18,7 @@ struct reply {
 	off_t file_off;
 	off_t file_len;
 	off_t file_size;                /* whole file (for Content-Range) */
+	const char *file_bytes;         /* the whole file, read already (small files), or NULL */
 	char etag[80];                  /* with quotes, or "" */
 	int64_t last_modified;          /* 0 if none */
 	const char *cache_control;      /* NULL for none */

@@ -42,16 +42,20 @@ static int is_socket(int fd)
 	return known;
 }
 
-/* Write iov[0, n) whole: one writev(2) in the usual case; more (one
- * piece, on a socket) sends with MSG_MORE instead, so that the head and
- * the first bytes of a file body leave in one segment.  On a
- * non-blocking fd (conn_init) each step that makes no progress waits at
- * most secs: a client that stops reading is dropped. */
+/* Write iov[0, n) whole: one writev(2), or on a socket one sendmsg(2)
+ * that never blocks (MSG_DONTWAIT: goreg-httpd's socket is a blocking
+ * one, for its read timeout), in the usual case; more sends with MSG_MORE,
+ * so that the head and the first bytes of a file body leave in one
+ * segment.  On a socket or a non-blocking fd (conn_init) each step that
+ * makes no progress waits at most secs: a client that stops reading is
+ * dropped. */
 static int write_iov(int fd, struct iovec *iov, int n, int more, int secs)
 {
-	more = more && n == 1 && is_socket(fd);
+	int sock = is_socket(fd);
+	int flags = MSG_DONTWAIT | MSG_NOSIGNAL | (more ? MSG_MORE : 0);
 	while (n > 0) {
-		ssize_t w = more ? send(fd, iov->iov_base, iov->iov_len, MSG_NOSIGNAL | MSG_MORE) : writev(fd, iov, n);
+		struct msghdr m = {.msg_iov = iov, .msg_iovlen = (size_t)n};
+		ssize_t w = sock ? sendmsg(fd, &m, flags) : writev(fd, iov, n);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0 && errno == EAGAIN) {
@@ -77,7 +81,7 @@ static int send_all(int fd, const char *p, size_t n, int more, int secs)
 	return write_iov(fd, &v, 1, more, secs);
 }
 
-static int send_file(int fd, int in, off_t off, off_t left, int secs)
+static int send_file_nb(int fd, int in, off_t off, off_t left, int secs)
 {
 	while (left > 0) {
 		ssize_t n = sendfile(fd, in, &off, (size_t)(left > (1 << 30) ? (1 << 30) : left));
@@ -103,6 +107,17 @@ static int send_file(int fd, int in, off_t off, off_t left, int secs)
 		left -= n;
 	}
 	return 0;
+}
+
+/* Send the file's bytes [off, off + left) to fd.  sendfile(2) has no
+ * MSG_DONTWAIT: a blocking socket is made non-blocking while it runs. */
+static int send_file(int fd, int in, off_t off, off_t left, int secs)
+{
+	int was = is_socket(fd) ? http_nonblock(fd, 1) : 1;
+	int rc = send_file_nb(fd, in, off, left, secs);
+	if (was == 0)
+		http_nonblock(fd, 0);
+	return rc;
 }
 
 int http_write_continue(int fd, int write_secs)
@@ -259,9 +274,10 @@ int http_write_reply(int fd, const struct request *rq, const struct reply *r, in
 	/* a small file (a go.mod, most .info-sized zips) with its head in
 	 * one write, as nginx does: one segment, no sendfile set-up */
 	static char small[SMALL_FILE_MAX];
-	if (r->file_len <= (off_t)sizeof small &&
-	    pread(r->fd, small, (size_t)r->file_len, r->file_off) == (ssize_t)r->file_len) {
-		struct iovec v[2] = {{h.p, h.len}, {small, (size_t)r->file_len}};
+	const char *bytes = r->file_bytes ? r->file_bytes + r->file_off : small;
+	if (r->file_bytes || (r->file_len <= (off_t)sizeof small &&
+	                      pread(r->fd, small, (size_t)r->file_len, r->file_off) == (ssize_t)r->file_len)) {
+		struct iovec v[2] = {{h.p, h.len}, {(void *)bytes, (size_t)r->file_len}};
 		return write_iov(fd, v, 2, 0, write_secs);
 	}
 	if (send_all(fd, h.p, h.len, 1, write_secs) < 0)

@@ -9,10 +9,14 @@ setup_registry
 make_module "$T/big" example.com/big
 head -c 12000000 /dev/urandom > "$T/big/blob.bin"
 pack example.com/big v1.0.0 "$T/big" "$T/big.zip"
+make_module "$T/mid" example.com/mid
+head -c 12000 /dev/urandom > "$T/mid/blob.bin"
+pack example.com/mid v1.0.0 "$T/mid" "$T/mid.zip"
 start_httpd "$R" GOREG_READ_TIMEOUT=1 GOREG_IDLE_TIMEOUT=1 GOREG_WRITE_TIMEOUT=1
 U=$BASE/api/packages/acme/go
 is "$(upload "$T/hello.zip")" 201 "v1.0.0 uploaded"
 is "$(upload "$T/big.zip")" 201 "a 12 MB module uploaded"
+is "$(upload "$T/mid.zip")" 201 "a 12 KB module uploaded"
 
 # slowloris: header lines trickling in, each well within a read timeout,
 # the head as a whole not
@@ -61,4 +65,14 @@ ok $? "... when goreg-httpd has given up writing and logged the request"
 wait $rpid
 got=$(wc -c < "$T/out" | tr -d ' ')
 ok $((got >= 12000000)) "the client got a cut answer ($got bytes)"
+
+# the same with answers small enough to leave with their head in one
+# write (not sendfile): 1000 pipelined GETs of a 12 KB zip, 12 MB of
+# answers, and a client that reads none for 3 s.  goreg-httpd's socket
+# is a blocking one (its idle wait is a read the kernel times out), so
+# only a write that cannot block gives up after the write timeout.
+RAWHTTP_RCVBUF=4096 raw "repeat:1000:GET /api/packages/acme/go/example.com/mid/@v/v1.0.0.zip HTTP/1.1\r\nHost: t\r\n\r\n" \
+	sleep:3 wait:5 > "$T/out"
+n=$(grep -a -o 'HTTP/1.1 200 OK' "$T/out" | wc -l | tr -d ' ')
+ok $((n >= 1000)) "the client did not get all 1000 answers ($n)"
 done_testing

@@ -103,7 +103,33 @@ if command -v strace >/dev/null 2>&1; then
 	stats=$(awk '$NF ~ /^(stat|newfstatat|statx|fstatat64)$/ { n += $4 } END { print n + 0 }' "$T/strace.out")
 	[ "$stats" -le 10 ]
 	ok $? "strace: $stats stat calls for 51 requests (the kept files are watched, not looked at per request)"
+	# one request at a time over a socket: each waits for its first byte
+	# in the read itself (the kernel keeps the idle timeout), no poll
+	GOREG_ROOT=$R perl -MSocket -e '
+		my ($req, $n, @cmd) = @ARGV;
+		$req =~ s/\\r/\r/g; $req =~ s/\\n/\n/g;
+		socketpair(my $c, my $s, AF_UNIX, SOCK_STREAM, 0) or die "socketpair: $!";
+		my $pid = fork // die;
+		if (!$pid) { close $c; open STDIN, "<&", $s; open STDOUT, ">&", $s; exec @cmd; exit 127 }
+		close $s;
+		my $ok = 0;
+		for (1 .. $n) {
+			syswrite $c, $req;
+			my $got = "";
+			while ($got !~ /\r\n\r\n/ || length($got) < index($got, "\r\n\r\n") + 4 + ($got =~ /Content-Length: (\d+)/i)[0]) {
+				sysread($c, $got, 65536, length $got) > 0 or last;
+			}
+			$ok++ if $got =~ m{^HTTP/1.1 200 };
+		}
+		close $c; waitpid $pid, 0; print "$ok\n";
+	' "$one" 50 strace -f -c -o "$T/strace2.out" "$B/goreg-httpd" > "$T/n" 2>/dev/null
+	is "$(cat "$T/n")" 50 "strace over a socket: 50 answers, all 200"
+	polls=$(awk '$NF ~ /^(poll|ppoll|select|pselect6)$/ { n += $4 } END { print n + 0 }' "$T/strace2.out")
+	[ "$polls" -le 2 ]
+	ok $? "strace over a socket: $polls polls for 50 requests (the idle wait is the read)"
 else
+	echo "ok # SKIP no strace"
+	echo "ok # SKIP no strace"
 	echo "ok # SKIP no strace"
 	echo "ok # SKIP no strace"
 fi

@@ -120,6 +120,23 @@ static int spin(void)
 	}
 }
 
+/* The same on a blocking socket whose peer reads nothing and whose send
+ * buffer is full (goreg-httpd's connection, a client that stopped
+ * reading): the last words must not block the exit. */
+static int spin_stuck(void)
+{
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0 || dup2(sv[0], 1) < 0)
+		return 1;
+	static char fill[4096];
+	int fl = fcntl(1, F_GETFL);
+	fcntl(1, F_SETFL, fl | O_NONBLOCK);
+	while (write(1, fill, sizeof fill) > 0) {
+	}
+	fcntl(1, F_SETFL, fl);
+	return spin();
+}
+
 /* The budget renewed at each request: never past the process's bound. */
 static int budget(void)
 {
@@ -199,6 +216,24 @@ int main(void)
 	is_str(buf, "Status: 500\r\n\r\nCPU\n", "and the peer gets the last words");
 	slurp(err, buf, sizeof buf);
 	is_str(buf, "t-prog: CPU time limit of 1 s for a request reached: exiting\n", "and the log a line");
+
+	/* a child that hangs is killed after 10 s: that is the failure */
+	pid_t sp = fork();
+	if (sp == 0) {
+		int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		_exit(e < 0 || dup2(e, 2) < 0 ? 99 : spin_stuck());
+	}
+	st = -1;
+	pid_t w = 0;
+	for (int i = 0; i < 100 && (w = waitpid(sp, &st, WNOHANG)) == 0; i++)
+		usleep(100000);
+	if (w == 0) {
+		kill(sp, SIGKILL);
+		waitpid(sp, &st, 0);
+	}
+	ok(WIFEXITED(st) && WEXITSTATUS(st) == 111,
+	   "past the soft CPU limit with fd 1 a full socket: still exit 111, the last words not waited on (status %d)",
+	   st);
 
 	st = child(budget, out, err);
 	is_int(WIFEXITED(st) ? WEXITSTATUS(st) : -1, 0,

@@ -7,7 +7,8 @@
 
 /* A reply: status, headers the operation knows about, and a body that is
  * either bytes in memory or a range of an open file (sent with sendfile).
- * (reply_init sets each field by hand: a new one is set there too.) */
+ * (reply_init clears every field before etag and empties the two strings,
+ * which stay last: a new field goes before them.) */
 struct reply {
 	int status;
 	const char *content_type;
@@ -19,14 +20,14 @@ struct reply {
 	off_t file_len;
 	off_t file_size;                /* whole file (for Content-Range) */
 	const char *file_bytes;         /* the whole file, read already (small files), or NULL */
-	char etag[80];                  /* with quotes, or "" */
 	int64_t last_modified;          /* 0 if none */
 	const char *cache_control;      /* NULL for none */
 	const char *allow;              /* for 405 */
 	int www_authenticate;           /* add WWW-Authenticate: Basic realm="goreg" */
-	char location[512];
 	int upstream_stale;             /* the upstream failed: X-Goreg-Upstream: unavailable */
 	const char *headers;            /* more header lines, each ending in CRLF, or NULL */
+	char etag[80];                  /* with quotes, or "" */
+	char location[512];
 };
 
 void reply_init(struct reply *r);

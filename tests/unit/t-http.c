@@ -3,6 +3,7 @@
  * struct conn over a socketpair (the client's end is ours to write). */
 #include <fcntl.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -676,8 +677,31 @@ static void test_target_words(void)
 	               "its path found");
 }
 
+/* A reply set up (again, after reply_free) is an empty one whatever was
+ * in it: every byte before its two strings as a cleared reply's, so a
+ * field added to the struct is cleared too (a pointer left from the
+ * connection's request before would be followed), the strings empty. */
+static void test_reply_init(void)
+{
+	struct reply r, want;
+	memset(&want, 0, sizeof want);
+	want.fd = -1;
+	for (int fill = 0; fill < 2; fill++) {
+		memset(&r, fill ? 0x5a : 0xa5, sizeof r);
+		if (fill) {
+			r.fd = -1;       /* nothing of ours to close or free */
+			r.mem_kept = 1;
+			reply_free(&r);
+		} else
+			reply_init(&r);
+		ok(memcmp(&r, &want, offsetof(struct reply, etag)) == 0 && !r.etag[0] && !r.location[0],
+		   "a reply from %s is an empty one", fill ? "reply_free" : "reply_init");
+	}
+}
+
 int main(void)
 {
+	test_reply_init();
 	test_head();
 	test_trickle();
 	test_scan_words();

@@ -125,8 +125,10 @@ static int decode_module(const struct segs *sg, size_t from, size_t to, struct r
 		o += strlen(esc + o);
 	}
 	const char *why = NULL;
-	if (modpath_unescape_path(esc, rt->module, sizeof rt->module, &why) < 0)
+	if (modpath_unescape_path(esc, rt->module, sizeof rt->module, &why) < 0) {
+		rt->module[0] = 0; /* not left part written */
 		return ERR(404, "invalid module path %s: %s", Q(esc), why ? why : "too long");
+	}
 	return 200;
 }
 
@@ -139,8 +141,10 @@ static int decode_version(const char *s, size_t n, struct route *rt, char *err, 
 		return ERR(404, "version too long");
 	if (pr < 0)
 		return ERR(400, "malformed percent-encoding in version");
-	if (modpath_unescape_version(esc, rt->version, sizeof rt->version, &why) < 0)
+	if (modpath_unescape_version(esc, rt->version, sizeof rt->version, &why) < 0) {
+		rt->version[0] = 0;
 		return ERR(404, "invalid version %s: %s", Q(esc), why ? why : "too long");
+	}
 	/* goreg stores only canonical semantic versions; a query like
 	 * "master" or "v1" is not a version it can have (404 lets go fall
 	 * through to the next GOPROXY entry) */

@@ -75,6 +75,14 @@ static void test_routes(void)
 	ok(rt.allow != NULL, "  with the methods allowed");
 	is_int(route("PUT", "/api/packages/acme/go/upload", &rt), 200, "upload");
 	ok(rt.op == OP_UPLOAD && !rt.module[0] && !rt.version[0], "  with no module or version");
+	/* a refused module path or version is not left part written: the
+	 * route's strings stay strings a caller may print */
+	memset(&rt, 'x', sizeof rt);
+	is_int(route("GET", "/api/packages/acme/go/example.com/m\xff/@v/list", &rt), 404, "a module path with 0xff");
+	ok(memchr(rt.module, 0, sizeof rt.module) != NULL, "  its module field still a string");
+	memset(&rt, 'x', sizeof rt);
+	is_int(route("GET", "/api/packages/acme/go/example.com/m/@v/v1.0.0-\xff.info", &rt), 404, "a version with 0xff");
+	ok(memchr(rt.version, 0, sizeof rt.version) != NULL, "  its version field still a string");
 	is_int(route("GET", "/api/packages/acme/go/sumdb/sum.golang.org/supported", &rt), 200, "sumdb");
 	ok(rt.op == OP_SUMDB && !strcmp(rt.sumdb_name, "sum.golang.org") && !strcmp(rt.sumdb_path, "supported"),
 	   "  name and path");

@@ -261,8 +261,9 @@ const char *find_byte(const char *p, int c, size_t n)
 {
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	/* a word's first c is its lowest zero byte after the xor: the
-	 * zero-byte test flags no byte below the first zero, and the bytes
-	 * are little-endian */
+	 * zero-byte test ("Determine if a word has a zero byte", Sean
+	 * Anderson's Bit Twiddling Hacks) flags no byte below the first
+	 * zero, and the bytes are little-endian */
 	const uint64_t ones = 0x0101010101010101ULL, cs = ones * (unsigned char)c;
 	const char *end = p + n;
 	for (; end - p >= 8; p += 8) {
@@ -294,7 +295,8 @@ void hex_encode(const unsigned char *in, size_t n, char *out)
 
 /* The proleptic Gregorian date of day z since 1970-01-01 (z >= 0):
  * counted in 400-year eras of 146097 days from 0000-03-01, so that a leap
- * day is the last of its year. */
+ * day is the last of its year.  The arithmetic is civil_from_days from
+ * Howard Hinnant's "chrono-Compatible Low-Level Date Algorithms". */
 static void civil_date(int64_t z, int *y, int *m, int *d)
 {
 	z += 719468; /* days from 0000-03-01 to 1970-01-01 */

@@ -188,6 +188,30 @@ static void find_bytes(void)
 	is_int(bad, 0, "find_byte answers as memchr");
 }
 
+/* find_byte reads nothing past its span: spans that end where their heap
+ * block ends (as a tdb record's data does, with no NUL after it), from
+ * every start, the byte absent so that the whole span is read; ASan
+ * aborts on a load that reaches past the block. */
+static void find_byte_ends(void)
+{
+	int bad = 0;
+	for (size_t len = 1; len <= 40; len++) {
+		char *b = malloc(len);
+		if (!b) {
+			bad++;
+			continue;
+		}
+		memset(b, 'a', len);
+		for (size_t off = 0; off <= len; off++)
+			bad += find_byte(b + off, '\n', len - off) != NULL;
+		b[len - 1] = '\n';
+		for (size_t off = 0; off < len; off++)
+			bad += find_byte(b + off, '\n', len - off) != b + len - 1;
+		free(b);
+	}
+	is_int(bad, 0, "find_byte reads no byte past a span that ends a heap block");
+}
+
 /* fmt does %s-only formats itself: the same text, NUL and truncation as
  * snprintf's, and any other conversion through snprintf */
 static void formats(void)
@@ -248,6 +272,7 @@ int main(void)
 	formats();
 	rfc3339();
 	find_bytes();
+	find_byte_ends();
 	int *v = NULL;
 	size_t cap = 0;
 	is_int(grow(&v, &cap, 1, sizeof *v), 0, "first element: room made");

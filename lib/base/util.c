@@ -259,7 +259,7 @@ fail:;
 
 const char *find_byte(const char *p, int c, size_t n)
 {
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 	/* a word's first c is its lowest zero byte after the xor: the
 	 * zero-byte test ("Determine if a word has a zero byte", Sean
 	 * Anderson's Bit Twiddling Hacks) flags no byte below the first

@@ -425,11 +425,11 @@ size_t fmt_num(char out[24], long long v)
  * request makes are formatted so) is copied here, in one pass: musl's
  * printf costs several times more, and a request makes a dozen of these.
  * Any other conversion starts over with vsnprintf. */
-int fmt(char *out, size_t outsz, const char *f, ...)
+static int vfmt(char *out, size_t outsz, const char *f, va_list args)
 {
 	va_list ap, again;
-	va_start(ap, f);
-	va_copy(again, ap);
+	va_copy(ap, args);
+	va_copy(again, args);
 	size_t n = 0;
 	for (const char *p = f; *p;) {
 		const char *s = p;
@@ -465,11 +465,22 @@ int fmt(char *out, size_t outsz, const char *f, ...)
 	return n >= outsz ? -1 : 0;
 }
 
+int fmt(char *out, size_t outsz, const char *f, ...)
+{
+	va_list ap;
+	va_start(ap, f);
+	int r = vfmt(out, outsz, f, ap);
+	va_end(ap);
+	return r;
+}
+
+/* through vfmt too: a reason made and then not shown (a read that falls
+ * back to another way) costs little */
 int errset(char *err, size_t errsz, int code, const char *f, ...)
 {
 	va_list ap;
 	va_start(ap, f);
-	vsnprintf(err, errsz, f, ap);
+	vfmt(err, errsz, f, ap);
 	va_end(ap);
 	return code;
 }

@@ -241,6 +241,21 @@ static void formats(void)
 	ok(fmt(got, 4, "%s%%%s-%u", "ab", "cd", 5u) == -1 && strcmp(got, "ab%") == 0, "  cut as snprintf cuts");
 	ok(fmt(got, 10, "%s", "0123456789") == -1 && strcmp(got, "012345678") == 0, "fmt: one byte too long");
 	ok(fmt(got, sizeof got, "100%%") == 0 && strcmp(got, "100%") == 0, "fmt: %%%%");
+	/* errset formats as fmt does: the reason snprintf would write, cut
+	 * alike, and the code given back */
+	int bad_err = 0;
+	for (size_t i = 0; i < 5; i++)
+		for (size_t sz = 1; sz < 24; sz++) {
+			char e[24] = "", w[24];
+			const char *volatile tail = ": not found (no upstream)";
+			bad_err += errset(e, sz, 404, "%s%s", args[i], tail) != 404;
+			snprintf(w, sz, "%s%s", args[i], tail);
+			bad_err += strcmp(e, w) != 0;
+			bad_err += errset(e, sz, 500, "%s@%s: %d", args[i], args[4 - i], (int)sz) != 500;
+			snprintf(w, sz, "%s@%s: %d", args[i], args[4 - i], (int)sz);
+			bad_err += strcmp(e, w) != 0;
+		}
+	is_int(bad_err, 0, "errset: the reason snprintf writes, cut alike, and the code");
 	char n[24];
 	static const long long nums[] = {0, 7, -7, 1000000, 9223372036854775807LL, -9223372036854775807LL - 1};
 	int badn = 0;

@@ -23,6 +23,13 @@
 int fetch_eligible(const struct store *st, const char *owner, const char *module, struct upstream *u,
                    char *err, size_t errsz)
 {
+	/* most stores have no upstream at all: goreg.tdb's mark says so in
+	 * one lookup, before the owner's record is read (a list or @latest
+	 * asks on every request) */
+	if (upstream_none(st)) {
+		u->proxy[0] = u->private_[0] = u->sumdb_key[0] = u->sumdb_url[0] = 0;
+		return ERR(404, "%s: not found (no upstream)", module);
+	}
 	int code = upstream_get(st, owner, u, err, errsz);
 	if (code != 200)
 		return code;

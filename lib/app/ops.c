@@ -372,13 +372,15 @@ void ops_latest(const struct store *st, const struct op_args *a, struct reply *r
 				end = data[i] == '\n' ? i : end;
 				continue;
 			}
-			snprintf(line, sizeof line, "%.*s", (int)(end - i), data + i);
+			size_t l = end - i < sizeof line ? end - i : sizeof line - 1;
+			memcpy(line, data + i, l);
+			line[l] = 0;
 		}
 		enum semver_class c = semver_classify(p);
 		if (!pick[c][0])
-			snprintf(pick[c], sizeof pick[c], "%s", p);
+			fmt(pick[c], sizeof pick[c], "%s", p);
 		if (!top[0])
-			snprintf(top, sizeof top, "%s", p);
+			fmt(top, sizeof top, "%s", p);
 	}
 	const char *ver = pick[SEMVER_RELEASE][0] ? pick[SEMVER_RELEASE]
 	                : pick[SEMVER_PRERELEASE][0] ? pick[SEMVER_PRERELEASE]

@@ -152,6 +152,16 @@ int adb_upstream_any(struct tdb_context *db)
 	return any;
 }
 
+int adb_upstream_none(const struct store *st, struct tdb_context *db)
+{
+	int owned;
+	TDB_DATA v = adb_get_ref(st, db, ADB_UPSTREAM_ANY, &owned);
+	int none = v.dptr && v.dsize == 1 && v.dptr[0] == '0';
+	if (owned)
+		free(v.dptr);
+	return none;
+}
+
 /* commit on 2xx, else cancel; a committed tdb transaction is on disk
  * (tdb fsyncs it) before this returns */
 int adb_finish(struct tdb_context *db, int code, char *err, size_t errsz)

@@ -30,6 +30,9 @@ int adb_begin(const struct store *st, struct tdb_context **db, char *err, size_t
 #define ADB_UPSTREAM_ANY "upstream-any"
 int adb_upstream_mark(struct tdb_context *db);
 int adb_upstream_any(struct tdb_context *db);
+/* 1 when the mark says no owner has one (through the store's kept records,
+ * for readers): 0 also where it is missing */
+int adb_upstream_none(const struct store *st, struct tdb_context *db);
 /* Commit on 2xx, else cancel; closes db.  Returns code, or 500 if the
  * commit failed. */
 int adb_finish(struct tdb_context *db, int code, char *err, size_t errsz);

@@ -124,6 +124,17 @@ int upstream_any(const struct store *st)
 	return any;
 }
 
+int upstream_none(const struct store *st)
+{
+	char err[MSG_MAX];
+	struct tdb_context *db;
+	if (adb_open_ro(st, &db, err, sizeof err) != 200 || !db)
+		return 0;
+	int none = adb_upstream_none(st, db);
+	adb_close_ro(st, db);
+	return none;
+}
+
 int upstream_set_proxy(const struct store *st, const char *owner, const char *list, char *err, size_t errsz)
 {
 	const char *why = upstream_check_list(list);

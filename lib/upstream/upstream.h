@@ -37,6 +37,9 @@ int upstream_clear(const struct store *st, const char *owner, char *err, size_t 
  * would not let them do (it is inherited across execve).  1 or 0 (also
  * when goreg.tdb cannot be read). */
 int upstream_any(const struct store *st);
+/* The same asked on each request, for readers: 1 only when goreg.tdb's
+ * mark says no owner has one (one kept record, no walk); 0 when one may. */
+int upstream_none(const struct store *st);
 
 /* Checks, NULL when fine or the reason.  A list is GOPROXY's syntax
  * (go.dev/ref/mod#goproxy-protocol): http(s) URLs separated by ',' (the

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "app/fetch.h"
@@ -101,6 +102,22 @@ static const char *files(const char *module, const char *version, char *info, si
 	return zip;
 }
 
+/* Set (or with NULL clear) acme's upstream in another process, as
+ * goreg-admin would while kept is open here: its exit status. */
+static int elsewhere(struct store *kept, const char *proxy)
+{
+	pid_t p = fork();
+	if (p == 0) {
+		store_cache_close(kept); /* this process's copy of the handle */
+		int code = proxy ? upstream_set_proxy(&st, "acme", proxy, err, sizeof err)
+		                 : upstream_clear(&st, "acme", err, sizeof err);
+		_exit(code == 200 ? 0 : 1);
+	}
+	int status = -1;
+	waitpid(p, &status, 0);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
 int main(void)
 {
 	tstore_make("t-fetch", dir, sizeof dir, root, sizeof root, &st, "acme");
@@ -110,7 +127,24 @@ int main(void)
 	       "no upstream: 404");
 	is_str(asked, "", "and nothing asked");
 
+	/* upstream_none: goreg.tdb's mark, read per request through a kept
+	 * handle that sees another process's change on its next request */
+	struct store kept = st;
+	struct store_cache c = {0};
+	kept.cache = &c;
+	store_cache_request(&c, 0);
+	is_int(upstream_none(&kept), 1, "upstream_none: no owner has an upstream");
+	store_cache_request(&c, 0);
+	is_int(upstream_none(&kept), 1, "  again, through the kept goreg.tdb");
+	is_int(elsewhere(&kept, "https://a.example"), 0, "  another process sets an upstream");
+	store_cache_request(&c, 0);
+	is_int(upstream_none(&kept), 0, "  the next request sees it");
+	is_int(elsewhere(&kept, NULL), 0, "  another clears it");
+	store_cache_request(&c, 0);
+	is_int(upstream_none(&kept), 1, "  the next request sees that too");
+	store_cache_close(&kept);
 	upstream_set_proxy(&st, "acme", "https://a.example,https://b.example/go/|https://c.example", err, sizeof err);
+	is_int(upstream_none(&st), 0, "upstream_none: 0 once set, without a kept handle too");
 	upstream_set_private(&st, "acme", "corp.example", err, sizeof err);
 	char info[256], info2[256], info3[256];
 	const char *zip = files("example.com/m", "v1.0.0", info, sizeof info);

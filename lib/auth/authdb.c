@@ -180,6 +180,10 @@ int adb_finish(struct tdb_context *db, int code, char *err, size_t errsz)
 int adb_open_ro(const struct store *st, struct tdb_context **db, char *err, size_t errsz)
 {
 	struct store_cache *c = st->cache;
+	if (c && c->accounts.db && store_cache_valid(c, &c->accounts)) {
+		*db = c->accounts.db; /* its path not even made */
+		return 200;
+	}
 	char path[ROOT_PATH_MAX];
 	int named = c && fmt(path, sizeof path, "%s/goreg.tdb", st->root) == 0;
 	if (named && c->accounts.db && (*db = store_cache_get(c, &c->accounts, path)))

@@ -199,12 +199,16 @@ void store_cache_keep(struct store_cache *c, struct store_handle *h, struct tdb_
 		h->checked = c->request - 1; /* unknown: checked (and dropped) at its next use */
 }
 
+int store_cache_valid(const struct store_cache *c, const struct store_handle *h)
+{
+	/* checked this request, or watched and nothing reported since */
+	return h->db && (h->checked == c->request || (c->watching && h->wd_file > 0 && h->epoch == c->epoch));
+}
+
 struct tdb_context *store_cache_get(struct store_cache *c, struct store_handle *h, const char *path)
 {
-	if (!h->db || h->checked == c->request)
+	if (!h->db || store_cache_valid(c, h))
 		return h->db;
-	if (c->watching && h->wd_file > 0 && h->epoch == c->epoch)
-		return h->db; /* watched, and nothing reported since */
 	if (c->watching && h->wd_file == 0 && !c->last) {
 		/* used again, and more requests may follow: watched from now
 		 * on (watch compares the name with the file once the watches

@@ -291,9 +291,12 @@ static void drop_index(const struct store *st)
 struct tdb_context *store_index_read(const struct store *st, const char *owner)
 {
 	struct store_cache *c = st->cache;
+	int kept = c && c->index.db && strcmp(c->index_owner, owner) == 0;
+	if (kept && store_cache_valid(c, &c->index))
+		return c->index.db; /* its path not even made */
 	char path[OWNER_PATH_MAX];
 	int named = c && fmt(path, sizeof path, "%s/%s/" STORE_INDEX_FILE, st->root, owner) == 0;
-	if (named && c->index.db && strcmp(c->index_owner, owner) == 0 && store_cache_get(c, &c->index, path))
+	if (named && kept && store_cache_get(c, &c->index, path))
 		return c->index.db;
 	drop_index(st);
 	struct tdb_context *db = store_index_open(st, owner, c && !c->last ? INDEX_READ_MAP : INDEX_READ);

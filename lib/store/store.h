@@ -102,6 +102,10 @@ void store_cache_request(struct store_cache *c, int last);
 /* h's handle if path still names its file (a stat, once per request),
  * else NULL with the handle dropped. */
 struct tdb_context *store_cache_get(struct store_cache *c, struct store_handle *h, const char *path);
+/* Is h's handle good for this request without its path: checked already,
+ * or watched with nothing reported since?  (Callers then need not make
+ * the path; 0 means ask store_cache_get.) */
+int store_cache_valid(const struct store_cache *c, const struct store_handle *h);
 /* Keep db (just opened from its path) in h. */
 void store_cache_keep(struct store_cache *c, struct store_handle *h, struct tdb_context *db);
 /* Have the kernel watch the names of the files c keeps (and root) and

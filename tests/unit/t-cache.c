@@ -33,11 +33,17 @@ static void make(const char *p, const char *v)
 	tdb_close(db);
 }
 
+/* store_cache_valid's answers: yes, and yes for a handle then reopened */
+static int said_valid, said_valid_stale;
+
 /* the next request's handle on p: the kept one, or a new one kept */
 static struct tdb_context *use_at(struct store_cache *c, const char *p, int *reopened)
 {
 	store_cache_request(c, 0);
+	int valid = store_cache_valid(c, &c->index);
 	struct tdb_context *db = store_cache_get(c, &c->index, p);
+	said_valid += valid;
+	said_valid_stale += valid && !db;
 	*reopened = !db;
 	if (!db) {
 		if (!(db = tdb_open(p, 0, TDB_DEFAULT, O_RDONLY, 0)))
@@ -89,6 +95,8 @@ static void run(int watching)
 		   how);
 	else
 		ok(c.index.wd_file == 0, "%s: nothing is watched", how);
+	db = use(&c, &re);
+	ok(!re, "%s: unchanged again: the kept handle", how);
 	chmod(path, 0640);
 	db = use(&c, &re);
 	ok(!re, "%s: a mode changed: still the kept handle", how);
@@ -114,6 +122,13 @@ static void run(int watching)
 	db = use(&c, &re);
 	ok(re && strcmp(value(db), "4") == 0, "%s: unlinked and made again: the new file is opened", how);
 
+	is_int(said_valid_stale, 0, "%s: store_cache_valid never vouched for a handle its name no longer had", how);
+	if (watching)
+		ok(said_valid > 0, "%s: and vouched for the watched ones (%d requests) without their path", how,
+		   said_valid);
+	else
+		is_int(said_valid, 0, "%s: and never without a stat", how);
+	said_valid = said_valid_stale = 0;
 	store_cache_drop(&c, &c.index);
 	ok(c.index.db == NULL && c.index.wd_file == 0, "%s: dropped: closed and unwatched", how);
 	done_with(&c);

@@ -532,7 +532,13 @@ note "bench: uploads"
 upload_rows
 if [ -x "$B/goreg-fetch" ]; then
 	note "bench: upstream cold miss"
-	(make_upstream && upstream_row) || note "bench: the upstream cold miss failed: left out"
+	# its server started here, not in a subshell, so that the exit trap
+	# knows its pid and stops it
+	if make_upstream; then
+		(upstream_row) || note "bench: the upstream cold miss failed: left out"
+	else
+		note "bench: the upstream cold miss failed: left out"
+	fi
 fi
 if [ "$CURVE" -gt 10 ]; then
 	note "bench: cost growth (up to $CURVE versions, $CURVE modules)"

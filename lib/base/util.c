@@ -474,6 +474,17 @@ int fmt(char *out, size_t outsz, const char *f, ...)
 	return r;
 }
 
+const char *check_remembered(char *last, size_t cap, const char *s, const char *(*check)(const char *))
+{
+	if (s && last[0] && strcmp(s, last) == 0)
+		return NULL;
+	const char *why = check(s);
+	size_t n;
+	if (!why && s && (n = strlen(s)) < cap)
+		memcpy(last, s, n + 1);
+	return why;
+}
+
 /* through vfmt too: a reason made and then not shown (a read that falls
  * back to another way) costs little */
 int errset(char *err, size_t errsz, int code, const char *f, ...)

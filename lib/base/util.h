@@ -63,6 +63,13 @@ int fmt(char *out, size_t outsz, const char *f, ...) __attribute__((format(print
 /* v in decimal, NUL-terminated: its length (at most 20) */
 size_t fmt_num(char out[24], long long v);
 
+/* check(s), for a check whose answer depends on the string alone and is
+ * asked again of the same one (a request checks its owner, module path
+ * and version as the route decodes them and again as the store names its
+ * files and keys): the last string found valid is kept in last[cap] and
+ * passes at once. */
+const char *check_remembered(char *last, size_t cap, const char *s, const char *(*check)(const char *));
+
 /* Write a one-line reason into err and return code: the error convention
  * of store, auth and route functions (used through their ERR macro). */
 int errset(char *err, size_t errsz, int code, const char *f, ...) __attribute__((format(printf, 4, 5)));

@@ -9,6 +9,7 @@
 #include "base/utf8.h"
 #include "gomod/semver.h"
 #include "base/limits.h"
+#include "base/util.h"
 
 #include <fnmatch.h>
 #include <stdint.h>
@@ -435,13 +436,7 @@ static const char *module_check(const char *path)
 const char *modpath_check(const char *path)
 {
 	static char last[MODPATH_MAX + 1];
-	if (path && last[0] && strcmp(path, last) == 0)
-		return NULL;
-	const char *why = module_check(path);
-	size_t n = why ? 0 : strlen(path);
-	if (!why && n < sizeof last)
-		memcpy(last, path, n + 1);
-	return why;
+	return check_remembered(last, sizeof last, path, module_check);
 }
 
 const char *modpath_check_import(const char *path)
@@ -652,19 +647,18 @@ int modpath_unescape_path(const char *esc, char *out, size_t outsz, const char *
 	return 0;
 }
 
+static const char *version_elem(const char *v)
+{
+	return check_elem(v, strlen(v), FILE_PATH);
+}
+
 /* check_elem for a version, the last one found valid remembered, as
  * modpath_check remembers its path: a request checks its version as the
  * route decodes it and again as the store names its files. */
 static const char *check_version(const char *v)
 {
 	static char last[VERSION_MAX + 1];
-	if (last[0] && strcmp(v, last) == 0)
-		return NULL;
-	size_t n = strlen(v);
-	const char *why = check_elem(v, n, FILE_PATH);
-	if (!why && n < sizeof last)
-		memcpy(last, v, n + 1);
-	return why;
+	return check_remembered(last, sizeof last, v, version_elem);
 }
 
 /* module.EscapeVersion: a version need not be semver ("master" appears in

@@ -135,17 +135,11 @@ static const char *check_owner(const char *owner)
 }
 
 /* A request checks its owner as the route decodes it and again as its
- * access is decided: the last name found valid is remembered (the answer
- * depends on the name alone), as modpath_check remembers its path. */
+ * access is decided: the last name found valid is remembered. */
 const char *store_check_owner(const char *owner)
 {
 	static char last[OWNER_MAX + 1];
-	if (last[0] && strcmp(owner, last) == 0)
-		return NULL;
-	const char *why = check_owner(owner);
-	if (!why)
-		memcpy(last, owner, strlen(owner) + 1); /* at most OWNER_MAX: valid */
-	return why;
+	return check_remembered(last, sizeof last, owner, check_owner);
 }
 
 const char *store_check_module(const char *module)

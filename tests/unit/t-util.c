@@ -212,6 +212,31 @@ static void find_byte_ends(void)
 	is_int(bad, 0, "find_byte reads no byte past a span that ends a heap block");
 }
 
+/* check_remembered: the check asked again only for another string, a
+ * refused one, one too long to keep, or NULL */
+static int asked;
+static const char *no_x(const char *s)
+{
+	asked++;
+	return !s || strchr(s, 'x') ? "has an x" : NULL;
+}
+
+static void remembered(void)
+{
+	char last[6] = "";
+	asked = 0;
+	ok(!check_remembered(last, sizeof last, "abc", no_x) && !check_remembered(last, sizeof last, "abc", no_x) &&
+	   asked == 1, "check_remembered: a valid string asked once");
+	ok(check_remembered(last, sizeof last, "axc", no_x) && check_remembered(last, sizeof last, "axc", no_x) &&
+	   asked == 3, "  a refused one every time");
+	ok(!check_remembered(last, sizeof last, "abc", no_x) && asked == 3, "  and the valid one still kept");
+	ok(!check_remembered(last, sizeof last, "abcdef", no_x) && !check_remembered(last, sizeof last, "abcdef", no_x) &&
+	   asked == 5, "  one too long to keep asked each time");
+	ok(check_remembered(last, sizeof last, NULL, no_x) && asked == 6, "  NULL goes to the check");
+	ok(!check_remembered(last, sizeof last, "ab", no_x) && !check_remembered(last, sizeof last, "abc", no_x) &&
+	   asked == 8, "  only the last one is kept");
+}
+
 /* fmt does %s-only formats itself: the same text, NUL and truncation as
  * snprintf's, and any other conversion through snprintf */
 static void formats(void)
@@ -285,6 +310,7 @@ int main(void)
 	nofollow();
 	json_strings();
 	formats();
+	remembered();
 	rfc3339();
 	find_bytes();
 	find_byte_ends();

@@ -140,26 +140,29 @@ int adb_upstream_mark(struct tdb_context *db)
 	return adb_put(db, ADB_UPSTREAM_ANY, any ? "1" : "0", TDB_REPLACE) == 0 ? 0 : -1;
 }
 
-int adb_upstream_any(struct tdb_context *db)
+/* The mark's one byte, '1' or '0'; -1 where it is missing; 0 for
+ * anything else */
+static int upstream_mark(const struct store *st, struct tdb_context *db)
 {
-	TDB_DATA v = tdb_fetch(db, adb_key(ADB_UPSTREAM_ANY));
-	int any = 0;
-	if (v.dptr)
-		any = v.dsize == 1 && v.dptr[0] == '1';
-	else
+	int owned;
+	TDB_DATA v = adb_get_ref(st, db, ADB_UPSTREAM_ANY, &owned);
+	int m = !v.dptr ? -1 : v.dsize == 1 ? v.dptr[0] : 0;
+	if (owned)
+		free(v.dptr);
+	return m;
+}
+
+int adb_upstream_any(const struct store *st, struct tdb_context *db)
+{
+	int m = upstream_mark(st, db), any = m == '1';
+	if (m < 0)
 		tdb_traverse_read(db, upstream_one, &any); /* not yet marked */
-	free(v.dptr);
 	return any;
 }
 
 int adb_upstream_none(const struct store *st, struct tdb_context *db)
 {
-	int owned;
-	TDB_DATA v = adb_get_ref(st, db, ADB_UPSTREAM_ANY, &owned);
-	int none = v.dptr && v.dsize == 1 && v.dptr[0] == '0';
-	if (owned)
-		free(v.dptr);
-	return none;
+	return upstream_mark(st, db) == '0';
 }
 
 /* commit on 2xx, else cancel; a committed tdb transaction is on disk

@@ -24,12 +24,13 @@ int adb_begin(const struct store *st, struct tdb_context **db, char *err, size_t
  * one lookup instead of a walk over goreg.tdb: ADB_UPSTREAM_ANY holds "1"
  * or "0".  adb_upstream_mark sets it from the records, in the write
  * transaction db (adb_begin does when it is missing, upstream.c after each
- * change): 0, or -1.  adb_upstream_any reads it, 1 or 0; where it is
- * missing (goreg.tdb not written since goreg kept it) from the records. */
+ * change): 0, or -1.  adb_upstream_any reads it (through the store's kept
+ * records), 1 or 0; where it is missing (goreg.tdb not written since goreg
+ * kept it) from the records. */
 #define ADB_UPSTREAM_PREFIX "upstream:"
 #define ADB_UPSTREAM_ANY "upstream-any"
 int adb_upstream_mark(struct tdb_context *db);
-int adb_upstream_any(struct tdb_context *db);
+int adb_upstream_any(const struct store *st, struct tdb_context *db);
 /* 1 when the mark says no owner has one (through the store's kept records,
  * for readers): 0 also where it is missing */
 int adb_upstream_none(const struct store *st, struct tdb_context *db);

@@ -113,26 +113,27 @@ static int update(const struct store *st, const char *owner, int f, const char *
 	return finish(db, code, err, errsz);
 }
 
-int upstream_any(const struct store *st)
+/* ask(st, goreg.tdb) on the accounts opened for reading; 0 where they
+ * cannot be read */
+static int ask_mark(const struct store *st, int (*ask)(const struct store *, struct tdb_context *))
 {
 	char err[MSG_MAX];
 	struct tdb_context *db;
 	if (adb_open_ro(st, &db, err, sizeof err) != 200 || !db)
 		return 0;
-	int any = adb_upstream_any(db);
+	int r = ask(st, db);
 	adb_close_ro(st, db);
-	return any;
+	return r;
+}
+
+int upstream_any(const struct store *st)
+{
+	return ask_mark(st, adb_upstream_any);
 }
 
 int upstream_none(const struct store *st)
 {
-	char err[MSG_MAX];
-	struct tdb_context *db;
-	if (adb_open_ro(st, &db, err, sizeof err) != 200 || !db)
-		return 0;
-	int none = adb_upstream_none(st, db);
-	adb_close_ro(st, db);
-	return none;
+	return ask_mark(st, adb_upstream_none);
 }
 
 int upstream_set_proxy(const struct store *st, const char *owner, const char *list, char *err, size_t errsz)

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <tdb.h>
 
 #include "app/fetch.h"
 #include "app/ops.h"
@@ -145,6 +146,18 @@ int main(void)
 	store_cache_close(&kept);
 	upstream_set_proxy(&st, "acme", "https://a.example,https://b.example/go/|https://c.example", err, sizeof err);
 	is_int(upstream_none(&st), 0, "upstream_none: 0 once set, without a kept handle too");
+	is_int(upstream_any(&st), 1, "upstream_any: 1 by the mark");
+	/* a goreg.tdb not written since the mark was kept: any from the
+	 * records themselves, none never said */
+	char gpath[600];
+	snprintf(gpath, sizeof gpath, "%s/goreg.tdb", root);
+	struct tdb_context *g = tdb_open(gpath, 0, TDB_DEFAULT, O_RDWR, 0);
+	TDB_DATA mk = {(unsigned char *)"upstream-any", 12};
+	ok(g && tdb_delete(g, mk) == 0, "the mark removed by hand");
+	if (g)
+		tdb_close(g);
+	is_int(upstream_any(&st), 1, "upstream_any: unmarked, 1 from the upstream record");
+	is_int(upstream_none(&st), 0, "upstream_none: unmarked, 0");
 	upstream_set_private(&st, "acme", "corp.example", err, sizeof err);
 	char info[256], info2[256], info3[256];
 	const char *zip = files("example.com/m", "v1.0.0", info, sizeof info);

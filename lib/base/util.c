@@ -260,17 +260,15 @@ fail:;
 const char *find_byte(const char *p, int c, size_t n)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	/* a word's first c is its lowest zero byte after the xor: the
-	 * zero-byte test ("Determine if a word has a zero byte", Sean
-	 * Anderson's Bit Twiddling Hacks) flags no byte below the first
-	 * zero, and the bytes are little-endian */
-	const uint64_t ones = 0x0101010101010101ULL, cs = ones * (unsigned char)c;
+	/* a word's first c is its lowest byte below 1 after the xor
+	 * (word_bytes_below's lowest flag is exact), and the bytes are
+	 * little-endian */
+	const uint64_t cs = WORD_BYTES((unsigned char)c);
 	const char *end = p + n;
 	for (; end - p >= 8; p += 8) {
 		uint64_t w;
 		memcpy(&w, p, 8);
-		w ^= cs;
-		uint64_t z = (w - ones) & ~w & ones * 0x80;
+		uint64_t z = word_bytes_below(w ^ cs, 1);
 		if (z)
 			return p + __builtin_ctzll(z) / 8;
 	}

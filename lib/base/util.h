@@ -45,6 +45,17 @@ int write_file_atomic(const char *tmpdir, const char *dir, const char *name,
  * capacity *cap.  0, or -1 (ENOMEM) with the array and *cap unchanged. */
 int grow(void *arrp, size_t *cap, size_t need, size_t sz);
 
+/* Eight bytes of a word tested at once ("Determine if a word has a byte
+ * less than n", Sean Anderson's Bit Twiddling Hacks): the high bit of each
+ * byte of w below n (n <= 128) set, zero when there is none.  A flag above
+ * the lowest one may be false (a borrow), so the lowest flag is exact, and
+ * so is "is there one". */
+#define WORD_BYTES(x) (0x0101010101010101ULL * (x))
+static inline uint64_t word_bytes_below(uint64_t w, unsigned n)
+{
+	return (w - WORD_BYTES(n)) & ~w & WORD_BYTES(0x80);
+}
+
 /* memchr(p, c, n) for the short spans a request parses (its head's
  * lines, a record's): eight bytes at a time from p on, with no
  * byte-by-byte start to an aligned address */

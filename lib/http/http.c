@@ -163,20 +163,19 @@ int http_method_known(const char *m)
 /* Tests of the eight bytes of a word at once, exact as to whether one of
  * them is so (not as to which): one below n (n <= 128), one above n
  * (n < 128), one equal to c. */
-#define BYTES(x) (0x0101010101010101ULL * (x))
 static int has_below(uint64_t w, unsigned n)
 {
-	return ((w - BYTES(n)) & ~w & BYTES(0x80)) != 0;
+	return word_bytes_below(w, n) != 0;
 }
 
 static int has_above(uint64_t w, unsigned n)
 {
-	return (((w + BYTES(127 - n)) | w) & BYTES(0x80)) != 0;
+	return (((w + WORD_BYTES(127 - n)) | w) & WORD_BYTES(0x80)) != 0;
 }
 
 static int has_byte(uint64_t w, unsigned c)
 {
-	return has_below(w ^ BYTES(c), 1);
+	return has_below(w ^ WORD_BYTES(c), 1);
 }
 
 /*

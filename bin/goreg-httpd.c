@@ -134,7 +134,7 @@ static char pid_s[24];
 
 static void access_log(const struct request *rq, const struct reply *r, const char *why, unsigned seq)
 {
-	long long n = r->fd >= 0 ? (long long)r->file_len : (long long)r->mem_len;
+	long long n = reply_has_file(r) ? (long long)r->file_len : (long long)r->mem_len;
 	if (strcmp(rq->method, "HEAD") == 0 || r->status == 304 || r->status == 204)
 		n = 0;
 	/* the request line quoted takes up to REQ_MAX - 1 bytes */

@@ -266,9 +266,26 @@ static void serve_file(const struct store *st, const char *owner, const char *mo
 {
 	char err[MSG_MAX], path[FILE_PATH_MAX];
 	struct verinfo vi;
-	int code = store_get(st, owner, module, version, &vi, err, sizeof err);
+	/* a small file is read whole into small (below); a go.mod the
+	 * record keeps is copied there from the record, and no file is
+	 * opened: the body and its validators are one record's, as a
+	 * .info's are */
+	static char small[SMALL_FILE_MAX + 1];
+	int mod = strcmp(ext, "mod") == 0;
+	long kept = -1;
+	int code = mod ? store_get_mod(st, owner, module, version, &vi, small, sizeof small, &kept, err, sizeof err)
+	               : store_get(st, owner, module, version, &vi, err, sizeof err);
 	if (code != 200) {
 		reply_error(r, code, "%s", err);
+		return;
+	}
+	if (kept >= 0) {
+		r->status = 200;
+		r->content_type = ctype;
+		r->file_bytes = small;
+		r->file_off = 0;
+		r->file_len = r->file_size = kept;
+		set_validators(r, ext, &vi);
 		return;
 	}
 	if (strcmp(ext, "info") == 0) {
@@ -300,8 +317,7 @@ static void serve_file(const struct store *st, const char *owner, const char *mo
 	 * A small file is read whole here, one byte more than the record
 	 * says, which tells its size without an fstat; it then leaves with
 	 * its head in one write. */
-	static char small[SMALL_FILE_MAX + 1];
-	uint64_t want = strcmp(ext, "zip") == 0 ? vi.zip_size : vi.mod_size;
+	uint64_t want = mod ? vi.mod_size : vi.zip_size;
 	struct stat sb;
 	ssize_t got = -1;
 	if (fd >= 0 && want < sizeof small) {

@@ -103,7 +103,10 @@ int tool_main(const char *name, enum op op, int argc, char **argv)
 		die(ops_exit_code(r.status), "%.*s", (int)(r.mem_len ? r.mem_len - 1 : 0), r.mem ? r.mem : "");
 	}
 	int rc = 0;
-	if (r.fd >= 0) {
+	if (r.file_bytes) {
+		if (write_all(1, r.file_bytes + r.file_off, (size_t)r.file_len) < 0)
+			rc = -1;
+	} else if (r.fd >= 0) {
 		char b[IO_CHUNK];
 		ssize_t n;
 		while ((n = read(r.fd, b, sizeof b)) > 0)

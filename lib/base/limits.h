@@ -112,6 +112,10 @@ _Static_assert(OWNER_PATH_MAX + ESCAPED_MAX + 4 + 255 + sizeof "/lost+found" <= 
 /* Reads and writes of bulk data (bodies, zips, copies). */
 #define IO_CHUNK          65536
 #define SMALL_FILE_MAX    16384 /* a file body sent with its head in one write */
+/* A version's record keeps a copy of its go.mod up to this size (most are
+ * a few hundred bytes), so that a .mod is served without opening a file;
+ * a larger one is served from its file. */
+#define STORE_GOMOD_KEPT_MAX SMALL_FILE_MAX
 /* bytes of a request body one copy_file_range(2) moves into the spool file */
 #define SPOOL_COPY        (8 << 20)
 

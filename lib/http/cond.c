@@ -116,11 +116,12 @@ void http_apply_conditionals(const struct request *rq, struct reply *r)
 		if (r->fd >= 0)
 			close(r->fd);
 		r->fd = -1;
+		r->file_bytes = NULL;
 		r->mem_len = 0;
 		return;
 	}
 	/* Range is defined for GET only (section 14.2) */
-	if (!get || !rq->range[0] || r->fd < 0)
+	if (!get || !rq->range[0] || !reply_has_file(r))
 		return;
 	if (rq->if_range[0]) {
 		/* the range only if the client's copy is this one: a strong

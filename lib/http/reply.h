@@ -19,7 +19,9 @@ struct reply {
 	off_t file_off;
 	off_t file_len;
 	off_t file_size;                /* whole file (for Content-Range) */
-	const char *file_bytes;         /* the whole file, read already (small files), or NULL */
+	const char *file_bytes;         /* the whole file, read already (small files), or NULL;
+	                                 * with fd -1, a file body kept in memory (a .mod from
+	                                 * its record) */
 	int64_t last_modified;          /* 0 if none */
 	const char *cache_control;      /* NULL for none */
 	const char *allow;              /* for 405 */
@@ -30,6 +32,11 @@ struct reply {
 	char location[512];
 };
 
+/* Is the body a file (ranges apply), open or read already? */
+static inline int reply_has_file(const struct reply *r)
+{
+	return r->fd >= 0 || r->file_bytes;
+}
 void reply_init(struct reply *r);
 void reply_free(struct reply *r);
 /* Error reply: status and a one-line text/plain body (newline added). */

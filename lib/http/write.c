@@ -216,7 +216,7 @@ static void build_head(struct head *h, const struct request *rq, const struct re
 	if (r->cache_control)
 		FIELD(h, "Cache-Control: ", r->cache_control);
 	/* ranges are served on file bodies (RFC 9110 section 14.3) */
-	if (r->fd >= 0 || r->status == 416)
+	if (reply_has_file(r) || r->status == 416)
 		PUT_LIT(h, "Accept-Ranges: bytes\r\n");
 	if (r->status == 206 || r->status == 416) {
 		PUT_LIT(h, "Content-Range: bytes ");
@@ -255,7 +255,7 @@ int http_write_reply(int fd, const struct request *rq, const struct reply *r, in
 	/* no body, and no Content-Length, in 1xx, 204 (RFC 9110 section
 	 * 8.6) and 304 (section 15.4.5) */
 	int bodyless = r->status == 204 || r->status == 304 || r->status < 200;
-	int file = r->fd >= 0;
+	int file = reply_has_file(r);
 	long long clen = file ? (long long)r->file_len : (long long)r->mem_len;
 	static struct head h;
 	h.len = 0;

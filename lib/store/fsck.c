@@ -82,11 +82,13 @@ int64_t fsck_info_time(const char *data, size_t len)
 
 /* ---- the checks ---- */
 
-static int put_rec(struct fsck_ctx *x, const char *module, const struct verinfo *vi)
+static int put_rec(struct fsck_ctx *x, const char *module, const struct verinfo *vi, const char *gomod,
+                   size_t gomodlen)
 {
-	char k[MODPATH_MAX + VERSION_MAX + 8], v[1024];
+	char k[MODPATH_MAX + VERSION_MAX + 8];
+	static char v[VERINFO_ENCODED_MAX];
 	snprintf(k, sizeof k, STORE_KEY_VERSION "%s@%s", module, vi->version);
-	if (verinfo_encode(vi, v, sizeof v) < 0 ||
+	if (verinfo_encode(vi, gomod, gomodlen, v, sizeof v) < 0 ||
 	    tdb_store(x->db, (TDB_DATA){(unsigned char *)k, strlen(k)},
 	              (TDB_DATA){(unsigned char *)v, strlen(v)}, TDB_REPLACE) != 0) {
 		errno = EIO;
@@ -197,6 +199,9 @@ static int check_version(struct fsck_ctx *x, struct item *it)
 		         strcmp(h1, r->h1_mod) != 0)
 			NOTE("%s: differs from index.tdb (%zu bytes, %s)", fsck_rel(x, path[1]), modlen,
 			     dirhash_h1_gomod(mod, modlen, h1) == 0 ? h1 : "?");
+		if (it->rec_gomod_bad)
+			NOTE("%s/index.tdb: the record of %s@%s keeps a go.mod that is not its %s", x->owner, it->module,
+			     it->version, r->h1_mod);
 		store_info_format(it->version, r->time, want, sizeof want);
 		if (!info || strlen(want) != infolen || memcmp(want, info, infolen) != 0)
 			NOTE("%s: differs from index.tdb", fsck_rel(x, path[0]));
@@ -251,7 +256,7 @@ static int check_version(struct fsck_ctx *x, struct item *it)
 			if (rc == 0 && (strlen(want) != infolen || memcmp(want, info, infolen) != 0))
 				rc = store_write_file(x->st, dir, strrchr(path[0], '/') + 1, want, strlen(want));
 			if (rc == 0)
-				rc = x->db ? put_rec(x, it->module, &nv) : (errno = ENOENT, -1);
+				rc = x->db ? put_rec(x, it->module, &nv, mi.gomod, mi.gomod_len) : (errno = ENOENT, -1);
 			modzip_info_free(&mi);
 			snprintf(done, sizeof done, "rebuilt from the files");
 			present = rc == 0 || r != NULL;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <tdb.h>
 
+#include "gomod/dirhash.h"
 #include "gomod/modpath.h"
 #include "store/store.h"
 #include "store/sumlog.h"
@@ -179,6 +180,15 @@ static struct modent *add_mod(struct fsck_ctx *x, const char *module)
 	return m;
 }
 
+/* Is the go.mod a record keeps the one its h1_mod names? */
+static int gomod_kept_ok(const char *data, size_t len, const struct verinfo *vi)
+{
+	static char mod[STORE_GOMOD_KEPT_MAX];
+	char h1[H1_LEN + 1];
+	long n = verinfo_gomod(data, len, vi, mod, sizeof mod);
+	return n >= 0 && dirhash_h1_gomod(mod, (size_t)n, h1) == 0 && strcmp(h1, vi->h1_mod) == 0;
+}
+
 static int collect(struct tdb_context *db, TDB_DATA key, TDB_DATA val, void *p)
 {
 	struct fsck_ctx *x = p;
@@ -200,6 +210,8 @@ static int collect(struct tdb_context *db, TDB_DATA key, TDB_DATA val, void *p)
 				it->has_rec = 1;
 				it->rec_bad = verinfo_decode((const char *)val.dptr, val.dsize, &it->rec) < 0 ||
 				              strcmp(it->rec.version, at + 1) != 0;
+				it->rec_gomod_bad = !it->rec_bad && it->rec.gomod_at &&
+				                    !gomod_kept_ok((const char *)val.dptr, val.dsize, &it->rec);
 				return 0;
 			}
 		}

@@ -33,6 +33,7 @@ enum { F_INFO = 1, F_MOD = 2, F_ZIP = 4 };
 struct item {                   /* one module version, from the index and/or the tree */
 	char *module, *version;
 	int has_rec, rec_bad;
+	int rec_gomod_bad;          /* the record keeps a go.mod that is not its h1_mod's */
 	struct verinfo rec;
 	unsigned files;             /* F_* present in @v */
 };

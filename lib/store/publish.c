@@ -371,7 +371,7 @@ static int pub_place(struct pub *p)
 static int pub_commit(struct pub *p)
 {
 	char recbuf[VERINFO_ENCODED_MAX];
-	if (verinfo_encode(&p->rec, recbuf, sizeof recbuf) < 0 ||
+	if (verinfo_encode(&p->rec, p->mi->gomod, p->mi->gomod_len, recbuf, sizeof recbuf) < 0 ||
 	    tdb_store(p->db, p->key, (TDB_DATA){(unsigned char *)recbuf, strlen(recbuf)},
 	              p->replace ? TDB_REPLACE : TDB_INSERT) != 0 ||
 	    store_put_list(p->db, p->mi->module, p->newlist, p->nnew) != 0)
@@ -499,7 +499,8 @@ static int del_mark(struct del *d, int have_rec)
 		snprintf(d->vi.version, sizeof d->vi.version, "%s", d->version);
 	}
 	d->vi.deleting = 1;
-	if (verinfo_encode(&d->vi, recbuf, sizeof recbuf) < 0 ||
+	/* marked, the record need not keep the go.mod: it is not served */
+	if (verinfo_encode(&d->vi, NULL, 0, recbuf, sizeof recbuf) < 0 ||
 	    tdb_store(d->db, d->key, (TDB_DATA){(unsigned char *)recbuf, strlen(recbuf)}, TDB_REPLACE) != 0 ||
 	    store_put_list(d->db, d->module, d->list, d->n) != 0)
 		return DERR(-1, "unable to update metadata: %s", tdb_errorstr(d->db));

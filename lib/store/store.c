@@ -377,15 +377,61 @@ static TDB_DATA key_of(struct buf *b, const char *kind, const char *module, cons
 	return (TDB_DATA){(unsigned char *)b->p, b->len};
 }
 
-int verinfo_encode(const struct verinfo *vi, char *out, size_t outsz)
+int verinfo_encode(const struct verinfo *vi, const char *gomod, size_t gomodlen, char *out, size_t outsz)
 {
-	return fmt(out, outsz,
-	           "version=%s\ntime=%lld\nzip_size=%llu\nmod_size=%llu\nzip_sha256=%s\nh1=%s\nh1mod=%s\nuploader=%s\n"
-	           "%s%s%s%s",
-	           vi->version, (long long)vi->time, (unsigned long long)vi->zip_size,
-	           (unsigned long long)vi->mod_size, vi->zip_sha256, vi->h1_zip, vi->h1_mod, vi->uploader,
-	           vi->source[0] ? "source=" : "", vi->source, vi->source[0] ? "\n" : "",
-	           vi->deleting ? "deleting=1\n" : "");
+	if (fmt(out, outsz,
+	        "version=%s\ntime=%lld\nzip_size=%llu\nmod_size=%llu\nzip_sha256=%s\nh1=%s\nh1mod=%s\nuploader=%s\n"
+	        "%s%s%s%s",
+	        vi->version, (long long)vi->time, (unsigned long long)vi->zip_size,
+	        (unsigned long long)vi->mod_size, vi->zip_sha256, vi->h1_zip, vi->h1_mod, vi->uploader,
+	        vi->source[0] ? "source=" : "", vi->source, vi->source[0] ? "\n" : "",
+	        vi->deleting ? "deleting=1\n" : "") < 0)
+		return -1;
+	if (!gomod || gomodlen > STORE_GOMOD_KEPT_MAX)
+		return 0;
+	size_t o = strlen(out);
+	/* "gomod=", each byte escaped at most twice its size, "\n", NUL */
+	if (outsz - o < 6 + 2 * gomodlen + 2)
+		return -1;
+	memcpy(out + o, "gomod=", 6);
+	o += 6;
+	for (size_t i = 0; i < gomodlen; i++) {
+		char c = gomod[i];
+		if (c == '\\' || c == '\n' || c == 0) {
+			out[o++] = '\\';
+			c = c == '\n' ? 'n' : c == 0 ? '0' : '\\';
+		}
+		out[o++] = c;
+	}
+	out[o++] = '\n';
+	out[o] = 0;
+	return 0;
+}
+
+long verinfo_gomod(const char *data, size_t len, const struct verinfo *vi, char *out, size_t outsz)
+{
+	if (!vi->gomod_at || vi->gomod_at > len || vi->gomod_len > len - vi->gomod_at ||
+	    vi->mod_size > outsz)
+		return -1;
+	const char *p = data + vi->gomod_at, *end = p + vi->gomod_len;
+	size_t o = 0;
+	while (p < end) {
+		/* the runs between escapes copied whole */
+		const char *bs = memchr(p, '\\', (size_t)(end - p));
+		size_t run = (size_t)((bs ? bs : end) - p);
+		if (run > vi->mod_size - o)
+			return -1;
+		memcpy(out + o, p, run);
+		o += run;
+		p += run;
+		if (!bs)
+			break;
+		if (end - p < 2 || o == vi->mod_size || (p[1] != '\\' && p[1] != 'n' && p[1] != '0'))
+			return -1;
+		out[o++] = p[1] == 'n' ? '\n' : p[1] == '0' ? 0 : '\\';
+		p += 2;
+	}
+	return o == vi->mod_size ? (long)o : -1;
 }
 
 static void field(const char *val, size_t n, char *out, size_t outsz)
@@ -456,6 +502,11 @@ int verinfo_decode(const char *data, size_t len, struct verinfo *vi)
 			if (KEY("mod_size"))
 				vi->mod_size = (uint64_t)decimal(v, vl);
 			break;
+		case 'g':
+			/* the last field when there (verinfo_encode) */
+			if (KEY("gomod"))
+				vi->gomod_at = (size_t)(v - data), vi->gomod_len = vl;
+			break;
 		case 'h':
 			if (KEY("h1"))
 				field(v, vl, vi->h1_zip, sizeof vi->h1_zip);
@@ -509,9 +560,11 @@ int store_path_exists(const char *path)
 	return lstat(path, &sb) == 0 ? 1 : errno == ENOENT ? 0 : -1;
 }
 
-/* The version's record as it is, deleting or not: 200, 404 or 500. */
+/* The version's record as it is, deleting or not: 200, 404 or 500; and
+ * when mod is not NULL, the go.mod it keeps (store_get_mod). */
 static int fetch_record(const struct store *st, const char *owner, const char *module,
-                        const char *version, struct verinfo *vi, char *err, size_t errsz)
+                        const char *version, struct verinfo *vi, char *mod, size_t modsz, long *modlen,
+                        char *err, size_t errsz)
 {
 	struct tdb_context *db = store_index_read(st, owner);
 	if (!db) {
@@ -534,6 +587,8 @@ static int fetch_record(const struct store *st, const char *owner, const char *m
 	TDB_DATA val = key.dptr ? store_fetch_ref(st, db, key, &owned) : (TDB_DATA){NULL, 0};
 	buf_free(&k);
 	int r = val.dptr ? verinfo_decode((const char *)val.dptr, val.dsize, vi) : 0;
+	if (mod)
+		*modlen = val.dptr && r == 0 ? verinfo_gomod((const char *)val.dptr, val.dsize, vi, mod, modsz) : -1;
 	if (owned)
 		free(val.dptr);
 	store_index_read_done(st, db);
@@ -558,10 +613,10 @@ static int info_exists(const struct store *st, const char *owner, const char *mo
 	}
 }
 
-int store_get(const struct store *st, const char *owner, const char *module,
-              const char *version, struct verinfo *vi, char *err, size_t errsz)
+int store_get_mod(const struct store *st, const char *owner, const char *module, const char *version,
+                  struct verinfo *vi, char *mod, size_t modsz, long *modlen, char *err, size_t errsz)
 {
-	int code = fetch_record(st, owner, module, version, vi, err, errsz);
+	int code = fetch_record(st, owner, module, version, vi, mod, modsz, modlen, err, errsz);
 	if (code != 200)
 		return code;
 	if (vi->deleting)
@@ -570,11 +625,17 @@ int store_get(const struct store *st, const char *owner, const char *module,
 	return info_exists(st, owner, module, version, err, errsz);
 }
 
+int store_get(const struct store *st, const char *owner, const char *module,
+              const char *version, struct verinfo *vi, char *err, size_t errsz)
+{
+	return store_get_mod(st, owner, module, version, vi, NULL, 0, NULL, err, errsz);
+}
+
 int store_present(const struct store *st, const char *owner, const char *module,
                   const char *version, char *err, size_t errsz)
 {
 	struct verinfo vi;
-	int code = fetch_record(st, owner, module, version, &vi, err, errsz);
+	int code = fetch_record(st, owner, module, version, &vi, NULL, 0, NULL, err, errsz);
 	return code == 404 ? info_exists(st, owner, module, version, err, errsz) : code;
 }
 

@@ -87,6 +87,10 @@ struct verinfo {
 	char uploader[OWNER_MAX + 1];
 	char source[16];                /* where it came from: "" uploaded, "upstream" */
 	int deleting;                   /* a delete has begun: not served, not listed */
+	/* the record's copy of the go.mod (verinfo_gomod), as verinfo_decode
+	 * found it: its escaped bytes at this offset of the record, 0 when
+	 * the record has none */
+	size_t gomod_at, gomod_len;
 };
 
 struct modzip_info;
@@ -176,6 +180,11 @@ int store_tmp_locked(int fd);
 /* A version's record, 404 unless the version exists (record and .info). */
 int store_get(const struct store *st, const char *owner, const char *module,
               const char *version, struct verinfo *vi, char *err, size_t errsz);
+/* store_get, and the go.mod the record keeps into mod[0, modsz): *modlen
+ * its length, or -1 when the record keeps none (then it is the .mod
+ * file's to say). */
+int store_get_mod(const struct store *st, const char *owner, const char *module, const char *version,
+                  struct verinfo *vi, char *mod, size_t modsz, long *modlen, char *err, size_t errsz);
 /* Is there anything of the version for a delete to remove: a record,
  * also one a delete cut short left marked deleting, or a .info without a
  * record?  200, 404 or 500. */
@@ -261,11 +270,19 @@ int store_publish(const struct store *st, const char *owner, const char *zippath
 int store_delete(const struct store *st, const char *owner, const char *module,
                  const char *version, char *err, size_t errsz);
 
-/* verinfo record <-> bytes (one "key=value\n" per field). */
-/* An encoded record fits VERINFO_ENCODED_MAX bytes. */
-#define VERINFO_ENCODED_MAX 1024
-int verinfo_encode(const struct verinfo *vi, char *out, size_t outsz);
+/* verinfo record <-> bytes (one "key=value\n" per field).  gomod, when
+ * not NULL and at most STORE_GOMOD_KEPT_MAX bytes, is kept as the last
+ * field, "gomod=" with '\\', newline and NUL escaped as "\\\\", "\\n" and
+ * "\\0" (so a reader that does not know the field skips its one line);
+ * the encoded record is a C string of at most VERINFO_ENCODED_MAX bytes
+ * with its NUL. */
+#define VERINFO_ENCODED_MAX (1024 + 2 * STORE_GOMOD_KEPT_MAX)
+int verinfo_encode(const struct verinfo *vi, const char *gomod, size_t gomodlen, char *out, size_t outsz);
 int verinfo_decode(const char *data, size_t len, struct verinfo *vi);
+/* The go.mod the record data[0, len) (decoded into vi) keeps, into
+ * out[0, outsz): its length, or -1 when the record keeps none, or a copy
+ * that is not mod_size bytes or does not fit. */
+long verinfo_gomod(const char *data, size_t len, const struct verinfo *vi, char *out, size_t outsz);
 
 /* ---- the pieces goreg-fsck (fsck.h) shares with publish and delete ---- */
 

@@ -2,7 +2,8 @@
 # Byte ranges on .zip (RFC 9110 section 14): 206 with Content-Range, so an
 # interrupted download resumes (curl -C -); If-Range; 416 past the end.
 # The same on a small zip and go.mod (read whole before their head is
-# written), and a file whose size is not its record's is no version's.
+# written, or the go.mod from its record's copy), and a file whose size is
+# not its record's is no version's.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/httplib.sh"
 setup_registry
@@ -99,10 +100,41 @@ head -c $((ssize - 1)) "$T/keep.zip" > "$SF.zip"
 is "$(curl -s -o /dev/null -w '%{http_code}' "$SZ")" 404 "one byte shorter: 404"
 cp "$T/keep.zip" "$SF.zip"
 is "$(curl -s -o /dev/null -w '%{http_code}' "$SZ")" 200 "the zip back: 200"
-cp "$SF.mod" "$T/keep.mod"
-printf '\n' >> "$SF.mod"
-is "$(curl -s -o /dev/null -w '%{http_code}' "$U/$M/@v/v1.0.0.mod")" 404 "a go.mod one byte longer: 404"
-cp "$T/keep.mod" "$SF.mod"
 printf x >> "$BF.zip"
 is "$(curl -s -o /dev/null -w '%{http_code}' "$Z")" 404 "a 1.5 MB zip one byte longer: 404"
+
+# a go.mod of up to 16 KB is served from the copy its record keeps, not
+# from the file: a .mod file changed by hand does not change it (goreg-fsck
+# says so), and ranges, HEAD and validators work on it as on a file
+cp "$SF.mod" "$T/keep.mod"
+printf '\n' >> "$SF.mod"
+is "$(curl -s -D "$T/h" -o "$T/b" -w '%{http_code}' "$U/$M/@v/v1.0.0.mod")" 200 \
+   "a .mod file one byte longer: the .mod is still served, 200"
+cmp -s "$T/keep.mod" "$T/b"
+ok $? "  the record's copy, byte for byte the go.mod uploaded"
+is "$(field Accept-Ranges "$T/h")" bytes "  Accept-Ranges: bytes"
+metag=$(field ETag "$T/h")
+is "$(curl -s -o /dev/null -w '%{http_code}' -H "If-None-Match: $metag" "$U/$M/@v/v1.0.0.mod")" 304 \
+   "  If-None-Match its ETag: 304"
+is "$(curl -s -o /dev/null -w '%{http_code}' -r 0-3 -H "If-Range: $metag" "$U/$M/@v/v1.0.0.mod")" 206 \
+   "  If-Range its ETag: 206"
+is "$(curl -s -o "$T/b" -w '%{http_code}' -r 100000- "$U/$M/@v/v1.0.0.mod")" 416 "  a range past its end: 416"
+is "$(curl -s -I -o /dev/null -w '%{http_code} %{size_download}' "$U/$M/@v/v1.0.0.mod")" "200 0" "  HEAD: 200, no body"
+cp "$T/keep.mod" "$SF.mod"
+
+# a larger go.mod is served from its file, which must be the record's size
+make_module "$T/wide" example.com/wide
+awk 'BEGIN { for (i = 0; i < 400; i++) printf "// a go.mod of more than 16 KB, line %03d .........................\n", i }' \
+	>> "$T/wide/go.mod"
+pack example.com/wide v1.0.0 "$T/wide" "$T/wide.zip"
+is "$(upload "$T/wide.zip")" 201 "a module with a go.mod of $(wc -c < "$T/wide/go.mod" | tr -d ' ') bytes"
+WF=$R/acme/example.com/wide/@v/v1.0.0
+is "$(curl -s -o "$T/b" -w '%{http_code}' "$U/example.com/wide/@v/v1.0.0.mod")" 200 "  its .mod: 200"
+cmp -s "$T/wide/go.mod" "$T/b"
+ok $? "  byte for byte"
+is "$(curl -s -o "$T/b" -w '%{http_code}' -r 17000-17009 "$U/example.com/wide/@v/v1.0.0.mod")" 206 "  bytes=17000-17009: 206"
+tail -c +17001 "$T/wide/go.mod" | head -c 10 | cmp -s - "$T/b"
+ok $? "  those ten bytes"
+printf '\n' >> "$WF.mod"
+is "$(curl -s -o /dev/null -w '%{http_code}' "$U/example.com/wide/@v/v1.0.0.mod")" 404 "  its file one byte longer: 404"
 done_testing

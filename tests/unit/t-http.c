@@ -544,6 +544,33 @@ static void test_writer(void)
 	ok(strstr(w, "\r\nCache-Control: public, max-age=31536000, immutable\r\n") != NULL, "Cache-Control");
 	is_str(strstr(w, "\r\n\r\n"), "\r\n\r\nklmno", "the five bytes from the file");
 	reply_free(&r);
+	/* the same file's bytes kept in memory, no descriptor (a .mod from
+	 * its record's copy): a file body all the same */
+	static const char az[] = "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz"
+	                         "abcdefghijklmnopqrstuv";
+	_Static_assert(sizeof az - 1 == 100, "the 100 bytes of file_reply's file");
+	file_reply(&r);
+	close(r.fd);
+	r.fd = -1;
+	r.file_bytes = az;
+	http_apply_conditionals(&q, &r);
+	w = written(&q, &r, 0);
+	ok(strstr(w, "HTTP/1.1 206 Partial Content\r\n") == w && strstr(w, "\r\nContent-Range: bytes 10-14/100\r\n") &&
+	   strstr(w, "\r\nAccept-Ranges: bytes\r\n"), "bytes in memory as a file body: 206, Content-Range, Accept-Ranges");
+	is_str(strstr(w, "\r\n\r\n"), "\r\n\r\nklmno", "  the five bytes from memory");
+	q.range[0] = 0;
+	file_reply(&r);
+	close(r.fd);
+	r.fd = -1;
+	r.file_bytes = az;
+	w = written(&q, &r, 0);
+	ok(strstr(w, "HTTP/1.1 200 OK\r\n") == w && strstr(w, "\r\nContent-Length: 100\r\n") &&
+	   strcmp(strstr(w, "\r\n\r\n") + 4, az) == 0, "  whole: 200, the 100 bytes");
+	strcpy(q.if_none_match, "\"abc\"");
+	http_apply_conditionals(&q, &r);
+	ok(r.status == 304 && !reply_has_file(&r), "  304 drops it");
+	q.if_none_match[0] = 0;
+	reply_free(&r);
 	strcpy(q.range, "bytes=100-");
 	file_reply(&r);
 	http_apply_conditionals(&q, &r);

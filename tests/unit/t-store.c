@@ -222,6 +222,8 @@ static int ref_verinfo_decode(const char *data, size_t len, struct verinfo *vi)
 			ref_field(v, vl, vi->uploader, sizeof vi->uploader);
 		else if (KEY("deleting"))
 			vi->deleting = num[0] == '1';
+		else if (KEY("gomod"))
+			vi->gomod_at = (size_t)(v - data), vi->gomod_len = vl;
 #undef KEY
 		p = nl + 1;
 	}
@@ -277,17 +279,29 @@ static void test_verinfo_decode(void)
 	                    .zip_sha256 = "ab", .h1_zip = "h1:x", .h1_mod = "h1:y", .uploader = "bob",
 	                    .source = "upstream", .deleting = 1};
 	char rec[1024];
-	verinfo_encode(&a, rec, sizeof rec);
+	/* with a kept go.mod, escapes and all */
+	static const char gm[] = "module x\\y\n\0go\r\n";
+	a.mod_size = sizeof gm - 1;
+	verinfo_encode(&a, gm, sizeof gm - 1, rec, sizeof rec);
 	size_t n = strlen(rec);
 	static const char subst[] = "=\n-019hv\0";
 	bad = 0;
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < sizeof subst - 1 + 1; j++) {
-			char m[1024];
+			char m[1024], g[64];
 			memcpy(m, rec, n);
 			m[i] = subst[j];
 			bad += !decode_agrees(m, n);
 			bad += !decode_agrees(m, i + 1);
+			/* the copy of a changed record: mod_size bytes, or none
+			 * (and never a byte read or written outside; ASan) */
+			struct verinfo x;
+			const size_t lens[2] = {n, i + 1};
+			for (int l = 0; l < 2; l++)
+				if (verinfo_decode(m, lens[l], &x) == 0) {
+					long k = verinfo_gomod(m, lens[l], &x, g, sizeof g);
+					bad += k >= 0 && (uint64_t)k != x.mod_size;
+				}
 		}
 	ok(!bad, "  and on every one-byte change of an encoded record and its prefixes");
 }
@@ -321,11 +335,64 @@ static void test_names(void)
 	struct verinfo a = {.version = "v1.2.3", .time = 1700000000, .zip_size = 123, .mod_size = 45,
 	                    .zip_sha256 = "ab", .h1_zip = "h1:x", .h1_mod = "h1:y", .uploader = "bob"}, b;
 	char buf[1024];
-	ok(verinfo_encode(&a, buf, sizeof buf) == 0 && verinfo_decode(buf, strlen(buf), &b) == 0 &&
+	ok(verinfo_encode(&a, NULL, 0, buf, sizeof buf) == 0 && verinfo_decode(buf, strlen(buf), &b) == 0 &&
 	   memcmp(&a, &b, sizeof a) == 0, "verinfo round trip");
 	ok(verinfo_decode("zip_size=1\n", 11, &b) < 0, "a record without version and time is refused");
+	/* a kept go.mod: every byte back, the record one line per field and
+	 * a C string; a reader that does not know the field skips its line */
+	{
+		char gm[600], got[700], *rec = malloc(VERINFO_ENCODED_MAX);
+		for (size_t i = 0; i < sizeof gm; i++)
+			gm[i] = (char)(i * 7 % 256);
+		struct verinfo c = a, d;
+		c.mod_size = sizeof gm;
+		ok(rec && verinfo_encode(&c, gm, sizeof gm, rec, VERINFO_ENCODED_MAX) == 0 &&
+		   verinfo_decode(rec, strlen(rec), &d) == 0 && d.gomod_at > 0 &&
+		   verinfo_gomod(rec, strlen(rec), &d, got, sizeof got) == (long)sizeof gm &&
+		   memcmp(got, gm, sizeof gm) == 0, "a kept go.mod of all 256 byte values comes back whole");
+		size_t lines = 0;
+		for (const char *q = rec; *q; q++)
+			lines += *q == '\n';
+		is_int(lines, 9, "  in the record's ninth line, after eight fields");
+		char *g = strstr(rec, "gomod=");
+		struct verinfo e;
+		ok(g && (*g = 0, verinfo_decode(rec, strlen(rec), &e) == 0) && e.gomod_at == 0 &&
+		   (d.gomod_at = d.gomod_len = 0, memcmp(&d, &e, sizeof d) == 0),
+		   "  the other fields are the same without that line");
+		is_int(verinfo_gomod(rec, strlen(rec), &e, got, sizeof got), -1, "  and without it, no copy");
+		c.mod_size = sizeof gm - 1;
+		ok(verinfo_encode(&c, gm, sizeof gm, rec, VERINFO_ENCODED_MAX) == 0 &&
+		   verinfo_decode(rec, strlen(rec), &d) == 0 &&
+		   verinfo_gomod(rec, strlen(rec), &d, got, sizeof got) == -1, "  a copy that is not mod_size bytes is none");
+		c.mod_size = sizeof gm;
+		ok(verinfo_gomod(rec, strlen(rec), &d, got, 100) == -1, "  nor one larger than the room for it");
+		c.mod_size = 0;
+		ok(verinfo_encode(&c, "", 0, rec, VERINFO_ENCODED_MAX) == 0 && strstr(rec, "gomod=\n") &&
+		   verinfo_decode(rec, strlen(rec), &d) == 0 && verinfo_gomod(rec, strlen(rec), &d, got, sizeof got) == 0,
+		   "  an empty go.mod is kept too");
+		char *many = calloc(1, STORE_GOMOD_KEPT_MAX + 1);
+		memset(many, '\n', STORE_GOMOD_KEPT_MAX);
+		c.mod_size = STORE_GOMOD_KEPT_MAX;
+		ok(many && verinfo_encode(&c, many, STORE_GOMOD_KEPT_MAX, rec, VERINFO_ENCODED_MAX) == 0 &&
+		   verinfo_decode(rec, strlen(rec), &d) == 0 && d.gomod_len == 2 * STORE_GOMOD_KEPT_MAX,
+		   "  one of STORE_GOMOD_KEPT_MAX newlines fits the record, escaped");
+		c.mod_size = STORE_GOMOD_KEPT_MAX + 1;
+		ok(verinfo_encode(&c, many, STORE_GOMOD_KEPT_MAX + 1, rec, VERINFO_ENCODED_MAX) == 0 &&
+		   !strstr(rec, "gomod="), "  a larger one is not kept");
+		ok(verinfo_encode(&c, gm, sizeof gm, rec, 300) < 0, "  and a record that does not fit is refused");
+		static const char *const broken[] = {"gomod=ab\\\n", "gomod=a\\x\n", "gomod=abc\n"};
+		for (size_t i = 0; i < 3; i++) {
+			c.mod_size = 2;
+			verinfo_encode(&c, NULL, 0, rec, VERINFO_ENCODED_MAX);
+			strcat(rec, broken[i]);
+			ok(verinfo_decode(rec, strlen(rec), &d) == 0 && verinfo_gomod(rec, strlen(rec), &d, got, sizeof got) == -1,
+			   "  a broken copy is none: %s", broken[i]);
+		}
+		free(many);
+		free(rec);
+	}
 	a.deleting = 1;
-	ok(verinfo_encode(&a, buf, sizeof buf) == 0 && strstr(buf, "deleting=1\n") &&
+	ok(verinfo_encode(&a, NULL, 0, buf, sizeof buf) == 0 && strstr(buf, "deleting=1\n") &&
 	   verinfo_decode(buf, strlen(buf), &b) == 0 && b.deleting == 1, "  the deleting mark too");
 
 	const char *info = "{\"Version\":\"v1.0.0\",\"Time\":\"2020-01-02T03:04:05Z\"}\n";
@@ -698,6 +765,73 @@ static void test_fsck_tmp(void)
 	ok(!exists(fresh) && !exists(held), "  and goes");
 }
 
+/* In the record of module@version: the last byte of the first "at" made c,
+ * or with c 0 the record cut before "at".  1 when done. */
+static int edit_record(const char *owner, const char *module, const char *version, const char *at, char c)
+{
+	struct tdb_context *db = store_index_open(&st, owner, INDEX_WRITE);
+	char k[300];
+	snprintf(k, sizeof k, STORE_KEY_VERSION "%s@%s", module, version);
+	TDB_DATA key = {(unsigned char *)k, strlen(k)};
+	TDB_DATA v = db ? tdb_fetch(db, key) : (TDB_DATA){NULL, 0};
+	char *g = v.dptr ? memmem(v.dptr, v.dsize, at, strlen(at)) : NULL;
+	if (g && c)
+		g[strlen(at) - 1] = c;
+	else if (g)
+		v.dsize = (size_t)(g - (char *)v.dptr);
+	int done = g && tdb_store(db, key, v, TDB_REPLACE) == 0;
+	free(v.dptr);
+	if (db)
+		tdb_close(db);
+	return done;
+}
+
+/* The record's own copy of the go.mod: what a .mod is served from */
+static void test_gomod_kept(void)
+{
+	const char *m = "example.com/kept";
+	char *o[] = {"kept"};
+	char *z = mkzip(m, "v1.0.0", "k");
+	publish("kept", z, "kim");
+	struct verinfo vi;
+	static char mod[SMALL_FILE_MAX + 1];
+	long n = -2;
+	char *file;
+	size_t flen;
+	is_int(store_get_mod(&st, "kept", m, "v1.0.0", &vi, mod, sizeof mod, &n, err, sizeof err), 200,
+	       "kept go.mod: store_get_mod 200");
+	ok(read_file(fpath("kept", m, "v1.0.0", "mod"), 1 << 20, &file, &flen) == 0 && n == (long)flen &&
+	   memcmp(mod, file, flen) == 0, "  the published record keeps the .mod file's bytes");
+	is_int(store_get_mod(&st, "kept", m, "v9.0.0", &vi, mod, sizeof mod, &n, err, sizeof err), 404,
+	       "  an unknown version: 404");
+
+	/* the copy changed in the record, its length kept */
+	ok(edit_record("kept", m, "v1.0.0", "gomod=m", 'M'), "  the record's copy changed to Module");
+	store_get_mod(&st, "kept", m, "v1.0.0", &vi, mod, sizeof mod, &n, err, sizeof err);
+	ok(n == (long)flen && mod[0] == 'M', "  a .mod is the record's copy, not the file");
+	struct fsck_counts c = fsck(0, 0, o, 1);
+	ok(found("kept/index.tdb: the record of example.com/kept@v1.0.0 keeps a go.mod that is not its h1:"),
+	   "  goreg-fsck: a copy that is not the record's h1mod");
+	is_int(c.problems, 1, "  one problem");
+	c = fsck(1, 0, o, 1);
+	is_int(c.repaired, 1, "  --repair rebuilds the record from the files");
+	c = fsck(0, 0, o, 1);
+	is_int(c.problems, 0, "  then fsck is clean");
+	store_get_mod(&st, "kept", m, "v1.0.0", &vi, mod, sizeof mod, &n, err, sizeof err);
+	ok(n == (long)flen && memcmp(mod, file, flen) == 0, "  and the copy is the file's again");
+
+	/* a record without a copy, as goreg wrote them before: the file's */
+	ok(edit_record("kept", m, "v1.0.0", "gomod=", 0), "a record without the gomod line");
+	n = -2;
+	is_int(store_get_mod(&st, "kept", m, "v1.0.0", &vi, mod, sizeof mod, &n, err, sizeof err), 200,
+	       "  still served: 200");
+	is_int(n, -1, "  keeping no copy: the file's to say");
+	c = fsck(0, 0, o, 1);
+	is_int(c.problems, 0, "  and no problem for goreg-fsck");
+	free(file);
+	free(z);
+}
+
 static void test_fsck_damage(void)
 {
 	const char *m = "example.com/dmg";
@@ -901,6 +1035,7 @@ int main(void)
 	test_crash_delete_heal();
 	test_fsck_tmp();
 	test_fsck_damage();
+	test_gomod_kept();
 	free(fsck_out);
 	char cmd[200];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

@@ -255,10 +255,11 @@ fetch_secs() {
 	echo "$b1 $b2"
 }
 
-# system calls per request of goreg-httpd: n requests, keep-alive (one
-# connection) or one connection each; prints calls/request and the top calls
+# system calls per request of goreg-httpd: n requests of path (the .info
+# unless given), keep-alive (one connection) or one connection each;
+# prints calls/request and the top calls
 syscalls() {
-	mode=$1 n=$2 dir=$T/strace-$1
+	mode=$1 n=$2 what=${3:-$INFO} dir=$T/strace-$1-$(basename "${3:-$INFO}")
 	mkdir -p "$dir"
 	port=$((base + 10))
 	printf '#!/bin/sh\nexec strace -c -o %s/$$ %s/goreg-httpd\n' "$dir" "$B" > "$T/strace-wrap"
@@ -268,10 +269,10 @@ syscalls() {
 	sleep 0.5
 	if [ "$mode" = keepalive ]; then
 		set --
-		for i in $(seq 1 "$n"); do set -- "$@" -o /dev/null "http://127.0.0.1:$port$INFO"; done
+		for i in $(seq 1 "$n"); do set -- "$@" -o /dev/null "http://127.0.0.1:$port$what"; done
 		curl -s "$@"
 	else
-		for i in $(seq 1 "$n"); do curl -s -o /dev/null -H 'Connection: close' "http://127.0.0.1:$port$INFO"; done
+		for i in $(seq 1 "$n"); do curl -s -o /dev/null -H 'Connection: close' "http://127.0.0.1:$port$what"; done
 	fi
 	sleep 0.5
 	kill $sp
@@ -547,6 +548,8 @@ if [ "$CURVE" -gt 10 ]; then
 fi
 note "bench: system calls"
 SC_KA=$(syscalls keepalive 200)
+SC_MOD=$(syscalls keepalive 200 "$MOD")
+SC_ZIP=$(syscalls keepalive 200 "$ZIP")
 SC_NC=$(syscalls close 50)
 
 {
@@ -564,10 +567,12 @@ SC_NC=$(syscalls close 50)
 	echo "|---|---|---|---|---|---|---|"
 	awk -F'|' '{ printf "| %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7 }' "$ROWS"
 	echo
-	echo "| goreg-httpd, per .info request | |"
+	echo "| goreg-httpd, per request (a .info unless said) | |"
 	echo "|---|---|"
 	echo "| system calls, keep-alive (strace -c, 200 on one connection) | ${SC_KA} |"
 	echo "| system calls, one connection per request (50, whole process) | ${SC_NC} |"
+	echo "| system calls per .mod, keep-alive (its go.mod from the record's copy) | ${SC_MOD} |"
+	echo "| system calls per .zip of 1 KB, keep-alive | ${SC_ZIP} |"
 	echo "| peak RSS of goreg-upload, 100 MB zip (GNU time) | ${UPLOAD_RSS} KiB |"
 	echo
 	if [ -s "$CURVE_ROWS" ]; then

@@ -246,6 +246,10 @@ static int check_version(struct fsck_ctx *x, struct item *it)
 			memcpy(nv.h1_mod, mi.h1_mod, sizeof nv.h1_mod);
 			snprintf(nv.uploader, sizeof nv.uploader, "%s",
 			         r ? r->uploader : fsck_uploader(x, it->module, it->version));
+			/* where it came from is the record's alone to say (an
+			 * owner's own module is never asked upstream for) */
+			if (r)
+				memcpy(nv.source, r->source, sizeof nv.source);
 			char want[STORE_INFO_MAX], dir[FILE_PATH_MAX];
 			store_info_format(it->version, nv.time, want, sizeof want);
 			snprintf(dir, sizeof dir, "%s", path[0]);

@@ -401,6 +401,7 @@ static void merge(struct fsck_ctx *x)
 			if (s->has_rec) {
 				d->has_rec = 1;
 				d->rec_bad = s->rec_bad;
+				d->rec_gomod_bad = s->rec_gomod_bad;
 				d->rec = s->rec;
 			}
 			free(s->module);

@@ -85,7 +85,8 @@ static const char *fpath(const char *owner, const char *module, const char *vers
 
 /* What an upload does (ops.c): spool into ROOT/tmp hashing, validate,
  * publish.  Returns store_publish's status. */
-static int publish(const char *owner, const char *zip, const char *uploader)
+/* A publish as an upload (source "") or goreg-fetch ("upstream") makes it */
+static int publish_from(const char *owner, const char *zip, const char *uploader, const char *source)
 {
 	char spool[1200], *data;
 	size_t len;
@@ -94,6 +95,7 @@ static int publish(const char *owner, const char *zip, const char *uploader)
 		bail("spool");
 	struct verinfo vi;
 	memset(&vi, 0, sizeof vi);
+	snprintf(vi.source, sizeof vi.source, "%s", source);
 	unsigned char sum[32];
 	crypto_hash_sha256(sum, (unsigned char *)data, len);
 	hex_encode(sum, 32, vi.zip_sha256);
@@ -107,6 +109,11 @@ static int publish(const char *owner, const char *zip, const char *uploader)
 	close(fd);
 	modzip_info_free(&mi);
 	return code;
+}
+
+static int publish(const char *owner, const char *zip, const char *uploader)
+{
+	return publish_from(owner, zip, uploader, "");
 }
 
 /* What the two kinds of readers see of a version: 1 all of it (and the zip
@@ -829,6 +836,19 @@ static void test_gomod_kept(void)
 	c = fsck(0, 0, o, 1);
 	is_int(c.problems, 0, "  and no problem for goreg-fsck");
 	free(file);
+	free(z);
+
+	/* a version goreg-fetch brought from upstream stays one when
+	 * --repair rebuilds its record: its source is what tells an owner's
+	 * own modules from those it may ask upstream for (fetch.c) */
+	const char *mu = "example.com/keptup";
+	z = mkzip(mu, "v1.0.0", "u");
+	is_int(publish_from("kept", z, "", "upstream"), 201, "a version from upstream");
+	ok(edit_record("kept", mu, "v1.0.0", "gomod=m", 'M'), "  its record's copy changed");
+	c = fsck(1, 0, o, 1);
+	is_int(c.repaired, 1, "  --repair rebuilds the record");
+	is_int(store_get(&st, "kept", mu, "v1.0.0", &vi, err, sizeof err), 200, "  served");
+	is_str(vi.source, "upstream", "  and still from upstream");
 	free(z);
 }
 

@@ -616,6 +616,8 @@ static int info_exists(const struct store *st, const char *owner, const char *mo
 int store_get_mod(const struct store *st, const char *owner, const char *module, const char *version,
                   struct verinfo *vi, char *mod, size_t modsz, long *modlen, char *err, size_t errsz)
 {
+	if (modlen)
+		*modlen = -1;
 	int code = fetch_record(st, owner, module, version, vi, mod, modsz, modlen, err, errsz);
 	if (code != 200)
 		return code;

@@ -232,12 +232,25 @@ static int latest_notes(struct modpage *mp, char *err, size_t errsz)
 {
 	char path[FILE_PATH_MAX];
 	size_t len;
-	int code = store_get(mp->pq->st, mp->owner, mp->module, mp->latest, &mp->lvi, err, errsz);
+	long kept = -1;
+	/* the go.mod the proxy serves: the record's copy, else the file */
+	if (!(mp->gomod = malloc(STORE_GOMOD_KEPT_MAX + 1)))
+		return ERR(500, "out of memory");
+	int code = store_get_mod(mp->pq->st, mp->owner, mp->module, mp->latest, &mp->lvi, mp->gomod,
+	                         STORE_GOMOD_KEPT_MAX, &kept, err, errsz);
 	if (code != 200)
 		return code;
-	if (store_file_path(mp->pq->st, mp->owner, mp->module, mp->latest, "mod", path, sizeof path) == 0 &&
-	    read_file(path, PAGE_README_MAX, &mp->gomod, &len) == 0 &&
-	    modfile_notes(mp->gomod, len, &mp->notes) < 0)
+	if (kept >= 0) {
+		mp->gomod[kept] = 0;
+		len = (size_t)kept;
+	} else {
+		free(mp->gomod);
+		mp->gomod = NULL;
+		if (store_file_path(mp->pq->st, mp->owner, mp->module, mp->latest, "mod", path, sizeof path) < 0 ||
+		    read_file(path, PAGE_README_MAX, &mp->gomod, &len) < 0)
+			return 200;
+	}
+	if (modfile_notes(mp->gomod, len, &mp->notes) < 0)
 		return ERR(500, "out of memory");
 	return 200;
 }

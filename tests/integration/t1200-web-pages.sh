@@ -154,6 +154,15 @@ dom old /-/module/pub/example.com/old || bail "chromium could not load the depre
 has old 'Deprecated:</strong> use example.com/hello &lt;script&gt;alert(3)&lt;/script&gt;'
 ok $? "deprecated module: the deprecation message, as text"
 inert old
+# the page shows the go.mod the proxy serves: the record's copy, not a
+# .mod file changed by hand
+OLDMOD=$R/pub/example.com/old/@v/v0.1.0.mod
+cp "$OLDMOD" "$T/old.mod.keep"
+printf 'module example.com/old\n\ngo 1.19\n' > "$OLDMOD"
+dom old2 /-/module/pub/example.com/old || bail "chromium could not load the deprecated module's page again"
+has old2 'Deprecated:</strong> use example.com/hello'
+ok $? "deprecated module: still so with its .mod file changed by hand (the page reads the record's copy)"
+cp "$T/old.mod.keep" "$OLDMOD"
 
 dom search '/-/search?q=%22%3E%3Cimg+src%3Dx+onerror%3Dalert(1)%3E'
 has search 'value="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"'

@@ -62,8 +62,8 @@ int main(int argc, char **argv)
 	if (code >= 400)
 		die(1, "%s", err);
 	if (verbose)
-		warnx_("%lu owners, %lu versions, %lu problems found, %lu repaired", n.owners, n.versions,
-		       n.problems, n.repaired);
+		warnx_("%lu owners, %lu versions, %lu problems found, %lu repaired, %lu records given a go.mod copy",
+		       n.owners, n.versions, n.problems, n.repaired, n.gomod_copied);
 	/* 0: the store is consistent now (nothing found, or all repaired) */
 	return n.problems > n.repaired ? 1 : 0;
 }

@@ -208,6 +208,19 @@ static int check_version(struct fsck_ctx *x, struct item *it)
 	}
 #undef NOTE
 	int present = 1;
+	/* a sound record an older goreg wrote keeps no copy of the go.mod
+	 * (the .mod is then served from its file): repair gives it one, the
+	 * .mod's bytes, which match its h1mod here; not a problem */
+	if (!nn && repair && r && !r->gomod_at && mod && modlen <= STORE_GOMOD_KEPT_MAX && x->db) {
+		if (put_rec(x, it->module, r, mod, modlen) < 0) {
+			free(info);
+			free(mod);
+			return fsck_fail(x, "unable to store the record of %s@%s: %s", it->module, it->version,
+			                 strerror(errno));
+		}
+		x->c->gomod_copied++;
+		x->gomod_copied++;
+	}
 	if (nn && !repair) {
 		for (int i = 0; i < nn; i++)
 			fsck_found(x, 1, NULL, "%s", note[i]);
@@ -377,6 +390,7 @@ static void open_index(struct fsck_ctx *x)
 static int check_owner(struct fsck_ctx *x, const char *owner)
 {
 	x->owner = owner;
+	x->gomod_copied = 0;
 	snprintf(x->ownerdir, sizeof x->ownerdir, "%s/%s", x->st->root, owner);
 	x->c->owners++;
 	struct stat sb;
@@ -410,6 +424,8 @@ static int check_owner(struct fsck_ctx *x, const char *owner)
 		check_module(x, mod, x->items + i, e - i, m);
 		i = e;
 	}
+	if (x->gomod_copied && !x->failed)
+		fprintf(x->o->out, "%s/index.tdb: %lu records given a copy of their go.mod\n", owner, x->gomod_copied);
 	if (x->db) {
 		/* checking only changes nothing: cancel */
 		if (!x->failed && x->o->repair) {

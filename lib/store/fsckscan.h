@@ -25,6 +25,7 @@ struct fsck_counts {
 	unsigned long owners, versions; /* looked at */
 	unsigned long problems;         /* inconsistencies found */
 	unsigned long repaired;         /* of them, repaired */
+	unsigned long gomod_copied;     /* records given a copy of their go.mod (repair) */
 };
 
 
@@ -61,6 +62,7 @@ struct fsck_ctx {
 	const char *owner;
 	char ownerdir[1200];
 	struct tdb_context *db;     /* in a transaction; NULL if no index */
+	unsigned long gomod_copied; /* this owner's records given a go.mod copy */
 	struct item *items;
 	size_t nitems, capitems;
 	struct modent *mods;

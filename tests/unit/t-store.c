@@ -835,6 +835,16 @@ static void test_gomod_kept(void)
 	is_int(n, -1, "  keeping no copy: the file's to say");
 	c = fsck(0, 0, o, 1);
 	is_int(c.problems, 0, "  and no problem for goreg-fsck");
+	ok(c.gomod_copied == 0 && store_get_mod(&st, "kept", m, "v1.0.0", &vi, mod, sizeof mod, &n, err, sizeof err) == 200 &&
+	   n == -1, "  which, checking, adds no copy");
+	c = fsck(1, 0, o, 1);
+	ok(c.problems == 0 && c.gomod_copied == 1, "  --repair gives the record its copy, not counted a problem");
+	ok(found("kept/index.tdb: 1 records given a copy of their go.mod"), "  and says so for the owner");
+	store_get_mod(&st, "kept", m, "v1.0.0", &vi, mod, sizeof mod, &n, err, sizeof err);
+	ok(n == (long)flen && memcmp(mod, file, flen) == 0, "  the .mod file's bytes");
+	is_str(vi.uploader, "kim", "  the record's other fields kept");
+	c = fsck(1, 0, o, 1);
+	is_int(c.gomod_copied, 0, "  a second --repair has nothing to add");
 	free(file);
 	free(z);
 

@@ -581,12 +581,13 @@ static int fetch_record(const struct store *st, const char *owner, const char *m
 		? (TDB_DATA){(unsigned char *)kb, key_put(kb, STORE_KEY_VERSION, sizeof STORE_KEY_VERSION - 1,
 		                                            module, ml, version, vl)}
 		: key_of(&k, STORE_KEY_VERSION, module, version);
-	/* the kept record itself, not a copy: decoded before the next
-	 * store call */
-	int owned = 0;
-	TDB_DATA val = key.dptr ? store_fetch_ref(st, db, key, &owned) : (TDB_DATA){NULL, 0};
+	/* the kept record itself, not a copy: its go.mod read before the
+	 * next store call */
+	int owned = 0, r = 0;
+	TDB_DATA val = {NULL, 0};
+	if (key.dptr)
+		r = store_fetch_verinfo(st, db, key, &val, &owned, vi);
 	buf_free(&k);
-	int r = val.dptr ? verinfo_decode((const char *)val.dptr, val.dsize, vi) : 0;
 	if (mod)
 		*modlen = val.dptr && r == 0 ? verinfo_gomod((const char *)val.dptr, val.dsize, vi, mod, modsz) : -1;
 	if (owned)

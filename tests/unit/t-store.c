@@ -832,6 +832,65 @@ static void test_gomod_kept(void)
 	free(z);
 }
 
+/* Another process changes a byte of module@version's record and commits:
+ * 1 when done. */
+static int edit_elsewhere(struct store *kept, const char *owner, const char *module, const char *version,
+                          const char *at, char c)
+{
+	pid_t p = fork();
+	if (p == 0) {
+		store_cache_close(kept); /* this process's copy of the handle */
+		_exit(edit_record(owner, module, version, at, c) ? 0 : 1);
+	}
+	int status = -1;
+	waitpid(p, &status, 0);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* A keep-alive connection's kept record, decoded once
+ * (store_fetch_verinfo): the next request after another process's commit
+ * sees the change, and a slot given to another record takes its decoding
+ * along. */
+static void test_decoded_kept(void)
+{
+	const char *m = "example.com/dec";
+	char *z1 = mkzip(m, "v1.0.0", "a"), *z2 = mkzip(m, "v1.1.0", "b");
+	if (publish("dec", z1, "dora") != 201 || publish("dec", z2, "dora") != 201)
+		bail("publish");
+	struct store kept = st;
+	struct store_cache c = {0};
+	kept.cache = &c;
+	struct verinfo vi;
+	store_cache_request(&c, 0);
+	is_int(store_get(&kept, "dec", m, "v1.0.0", &vi, err, sizeof err), 200, "kept: get 200");
+	ok(c.decoded != NULL && strcmp(c.vi.version, "v1.0.0") == 0, "  its record kept decoded");
+	snprintf(c.vi.source, sizeof c.vi.source, "marked");
+	store_cache_request(&c, 0);
+	memset(&vi, 0, sizeof vi);
+	is_int(store_get(&kept, "dec", m, "v1.0.0", &vi, err, sizeof err), 200, "  the next request: 200");
+	is_str(vi.source, "marked", "  answered from the decoding kept, not decoded again");
+
+	ok(edit_elsewhere(&kept, "dec", m, "v1.0.0", "uploader=d", 'D'), "another process edits the record");
+	store_cache_request(&c, 0);
+	is_int(store_get(&kept, "dec", m, "v1.0.0", &vi, err, sizeof err), 200, "  the next request: 200");
+	is_str(vi.uploader, "Dora", "  sees the change");
+	is_str(vi.source, "", "  decoded anew");
+
+	/* absent versions kept until the next record kept takes v1.0.0's
+	 * slot: v1.1.0's */
+	char v[32];
+	for (int i = 0; c.decoded && i < STORE_CACHE_RECS && c.next % STORE_CACHE_RECS != (unsigned)(c.decoded - c.rec); i++) {
+		snprintf(v, sizeof v, "v0.0.%d", i);
+		store_get(&kept, "dec", m, v, &vi, err, sizeof err);
+	}
+	ok(c.decoded && c.next % STORE_CACHE_RECS == (unsigned)(c.decoded - c.rec), "  v1.0.0's slot is the next to take");
+	is_int(store_get(&kept, "dec", m, "v1.1.0", &vi, err, sizeof err), 200, "v1.1.0 in that slot: 200");
+	is_str(vi.version, "v1.1.0", "  its own record's");
+	store_cache_close(&kept);
+	free(z1);
+	free(z2);
+}
+
 static void test_fsck_damage(void)
 {
 	const char *m = "example.com/dmg";
@@ -1036,6 +1095,7 @@ int main(void)
 	test_fsck_tmp();
 	test_fsck_damage();
 	test_gomod_kept();
+	test_decoded_kept();
 	free(fsck_out);
 	char cmd[200];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

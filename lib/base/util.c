@@ -281,6 +281,29 @@ const char *find_byte(const char *p, int c, size_t n)
 #endif
 }
 
+static uint64_t word_at(const unsigned char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+	return w;
+}
+
+int bytes_equal(const void *a, const void *b, size_t n)
+{
+	const unsigned char *x = a, *y = b;
+	if (n < 8) {
+		for (size_t i = 0; i < n; i++)
+			if (x[i] != y[i])
+				return 0;
+		return 1;
+	}
+	for (size_t i = 0; n - i > 8; i += 8)
+		if (word_at(x + i) != word_at(y + i))
+			return 0;
+	/* the last eight bytes, overlapping the words before them */
+	return word_at(x + n - 8) == word_at(y + n - 8);
+}
+
 void hex_encode(const unsigned char *in, size_t n, char *out)
 {
 	static const char digits[] = "0123456789abcdef";

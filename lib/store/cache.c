@@ -26,6 +26,8 @@
 #include <tdb.h>
 #include <unistd.h>
 
+#include "base/util.h"
+
 /* Set by SIGIO: the watches have something to report. */
 static volatile sig_atomic_t reported;
 
@@ -240,7 +242,7 @@ static struct store_rec *slot(struct store_cache *c, struct tdb_context *db, TDB
 {
 	for (size_t i = 0; i < STORE_CACHE_RECS; i++) {
 		struct store_rec *r = &c->rec[i];
-		if (r->db == db && r->klen == key.dsize && memcmp(r->key, key.dptr, key.dsize) == 0) {
+		if (r->db == db && r->klen == key.dsize && bytes_equal(r->key, key.dptr, key.dsize)) {
 			*hit = 1;
 			return r;
 		}

@@ -334,6 +334,14 @@ void time_rfc3339(int64_t t, char out[32])
 	/* %Y-%m-%dT%H:%M:%SZ, without strftime's cost (goreg-httpd formats
 	 * one per .info request) and, from 1970 to 9999, without gmtime's;
 	 * years past 9999 as strftime would print */
+	/* and the last one made kept: a connection's requests for one
+	 * version's .info format its time again and again */
+	static int64_t last_t;
+	static char last[21];
+	if (last[0] && t == last_t) {
+		memcpy(out, last, sizeof last);
+		return;
+	}
 	int part[6];
 	if (t >= 0 && t < 253402300800) { /* 10000-01-01T00:00:00Z */
 		civil_date(t / 86400, &part[0], &part[1], &part[2]);
@@ -369,6 +377,8 @@ void time_rfc3339(int64_t t, char out[32])
 		out[o++] = sep[i];
 	}
 	out[o] = 0;
+	last_t = t;
+	memcpy(last, out, sizeof last);
 }
 
 static const char wdays[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};

@@ -156,8 +156,22 @@ static void rfc3339(void)
 		time_rfc3339(t, got);
 		if (strcmp(got, want) != 0 && bad++ < 5)
 			printf("# %lld: %s, not %s\n", (long long)t, got, want);
+		/* asked again at once: from the one it keeps */
+		memset(got, 'x', sizeof got);
+		time_rfc3339(t, got);
+		if (strcmp(got, want) != 0 && bad++ < 5)
+			printf("# %lld again: %s, not %s\n", (long long)t, got, want);
 	}
-	is_int(bad, 0, "time_rfc3339 writes what gmtime_r and strftime write");
+	is_int(bad, 0, "time_rfc3339 writes what gmtime_r and strftime write, asked once or twice");
+	char a[32], b[32];
+	time_rfc3339(0, a);
+	time_rfc3339(253402300800 + 86400, b); /* past 9999: strftime's, not kept */
+	time_rfc3339(86400, b);
+	time_rfc3339(0, a);
+	is_str(a, "1970-01-01T00:00:00Z", "time_rfc3339: another time between two asks of one");
+	time_rfc3339(253402300800 + 86400, b);
+	time_rfc3339(86400, a);
+	is_str(a, "1970-01-02T00:00:00Z", "  and after a year past 9999");
 }
 
 /* find_byte answers as memchr: each byte value sought in spans of every

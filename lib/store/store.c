@@ -170,7 +170,28 @@ int store_file_path(const struct store *st, const char *owner, const char *modul
 	char em[ESCAPED_MAX + 1], ev[2 * VERSION_MAX + 1];
 	if (escape_both(module, version, em, sizeof em, ev, sizeof ev) < 0)
 		return -1;
-	return fmt(out, outsz, "%s/%s/%s/@v/%s.%s", st->root, owner, em, ev, ext);
+	/* copied in place, not through fmt's pass over a format: a request
+	 * for a version names one of its files; fmt cuts what does not fit */
+	size_t rl = strlen(st->root), ol = strlen(owner), ml = strlen(em), vl = strlen(ev), xl = strlen(ext);
+	/* the separators and the NUL */
+	if (rl + ol + ml + vl + xl + sizeof "/" "/" "/@v/" "." > outsz)
+		return fmt(out, outsz, "%s/%s/%s/@v/%s.%s", st->root, owner, em, ev, ext);
+	char *o = out;
+	memcpy(o, st->root, rl);
+	o += rl;
+	*o++ = '/';
+	memcpy(o, owner, ol);
+	o += ol;
+	*o++ = '/';
+	memcpy(o, em, ml);
+	o += ml;
+	memcpy(o, "/@v/", 4);
+	o += 4;
+	memcpy(o, ev, vl);
+	o += vl;
+	*o++ = '.';
+	memcpy(o, ext, xl + 1);
+	return 0;
 }
 
 int store_tmp_path(const struct store *st, char *out, size_t outsz)

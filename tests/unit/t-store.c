@@ -306,6 +306,27 @@ static void test_verinfo_decode(void)
 	ok(!bad, "  and on every one-byte change of an encoded record and its prefixes");
 }
 
+/* store_file_path: ROOT/OWNER/ESC-MODULE/@v/ESC-VERSION.EXT, and in every
+ * buffer too small for it fmt's answer (-1) and its cut */
+static void test_file_path(void)
+{
+	struct store s = {.cache = NULL};
+	snprintf(s.root, sizeof s.root, "/r");
+	char p[64], want[64];
+	is_int(store_file_path(&s, "acme", "example.com/Big", "v1.0.0-RC", "info", p, sizeof p), 0,
+	       "store_file_path: 0");
+	is_str(p, "/r/acme/example.com/!big/@v/v1.0.0-!r!c.info", "  the escaped names");
+	size_t n = strlen(p);
+	int bad = 0;
+	for (size_t sz = 1; sz <= n + 1; sz++) {
+		memset(p, 'x', sizeof p);
+		int r = store_file_path(&s, "acme", "example.com/Big", "v1.0.0-RC", "info", p, sz);
+		snprintf(want, sz, "/r/acme/example.com/!big/@v/v1.0.0-!r!c.info");
+		bad += r != (sz == n + 1 ? 0 : -1) || strcmp(p, want) != 0 || p[sz] != 'x';
+	}
+	is_int(bad, 0, "  cut as fmt cuts in each smaller buffer, nothing past it written");
+}
+
 static void test_names(void)
 {
 	ok(store_check_owner("acme") == NULL, "owner acme");
@@ -1084,6 +1105,7 @@ int main(void)
 	if (store_init(&st, root, err, sizeof err) != 200 || store_prepare(&st, err, sizeof err) != 200)
 		bail("store_init");
 	test_names();
+	test_file_path();
 	test_verinfo_decode();
 	test_publish();
 	test_owner_modules();

@@ -235,13 +235,26 @@ void ops_list(const struct store *st, const struct op_args *a, struct reply *r)
 
 /* Strong validators from the content: the zip's SHA-256, the go.mod's
  * h1: hash, the .info's upload time; immutable, as versions are. */
+/* ETag: "DIGEST", put together in place (no fmt per request); a
+ * digest of the record, at most n bytes, always fits */
+static void etag_quoted(struct reply *r, const char *digest, size_t n)
+{
+	_Static_assert(sizeof r->etag >= sizeof((struct verinfo *)0)->zip_sha256 + 2 &&
+	               sizeof r->etag >= sizeof((struct verinfo *)0)->h1_mod + 2, "a quoted digest fits");
+	n = strnlen(digest, n);
+	r->etag[0] = '"';
+	memcpy(r->etag + 1, digest, n);
+	r->etag[n + 1] = '"';
+	r->etag[n + 2] = 0;
+}
+
 static void set_validators(struct reply *r, const char *ext, const struct verinfo *vi)
 {
 	r->last_modified = vi->time;
 	if (strcmp(ext, "zip") == 0)
-		fmt(r->etag, sizeof r->etag, "\"%s\"", vi->zip_sha256);
+		etag_quoted(r, vi->zip_sha256, sizeof vi->zip_sha256 - 1);
 	else if (strcmp(ext, "mod") == 0)
-		fmt(r->etag, sizeof r->etag, "\"%s\"", vi->h1_mod);
+		etag_quoted(r, vi->h1_mod, sizeof vi->h1_mod - 1);
 	else {
 		/* "iTIME-HASH16", quoted, put together in place: the time's
 		 * 24 bytes of room and the hash's first 16 digits fit */
@@ -367,6 +380,15 @@ void ops_zip(const struct store *st, const struct op_args *a, struct reply *r)
 	serve_file(st, a->owner, a->module, a->version, "zip", "application/zip", r);
 }
 
+/* s into out[outsz], cut as fmt cuts it, without fmt's pass over a
+ * format: @latest copies what it picks per request */
+static void copy_cut(char *out, size_t outsz, const char *s)
+{
+	size_t n = strnlen(s, outsz - 1);
+	memcpy(out, s, n);
+	out[n] = 0;
+}
+
 void ops_latest(const struct store *st, const struct op_args *a, struct reply *r)
 {
 	char **v = NULL, *data = NULL;
@@ -394,9 +416,9 @@ void ops_latest(const struct store *st, const struct op_args *a, struct reply *r
 		}
 		enum semver_class c = semver_classify(p);
 		if (!pick[c][0])
-			fmt(pick[c], sizeof pick[c], "%s", p);
+			copy_cut(pick[c], sizeof pick[c], p);
 		if (!top[0])
-			fmt(top, sizeof top, "%s", p);
+			copy_cut(top, sizeof top, p);
 	}
 	const char *ver = pick[SEMVER_RELEASE][0] ? pick[SEMVER_RELEASE]
 	                : pick[SEMVER_PRERELEASE][0] ? pick[SEMVER_PRERELEASE]

@@ -140,7 +140,9 @@ static int raw_versions(const struct store *st, const struct op_args *a, char **
 {
 	char err[MSG_MAX];
 	struct upstream up;
-	if (a->upstream && fetch_eligible(st, a->owner, a->module, &up, err, sizeof err) == 200)
+	/* most stores have no upstream: asked first, so that no reason for
+	 * fetch_eligible's 404 is made per request and thrown away */
+	if (a->upstream && !upstream_none(st) && fetch_eligible(st, a->owner, a->module, &up, err, sizeof err) == 200)
 		return 0;
 	const char *rec;
 	int owned;

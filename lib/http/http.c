@@ -195,11 +195,17 @@ static int scan_head(struct conn *c, size_t *hlen)
 	size_t n = c->end - c->start;
 	for (size_t i = c->scan; i < n; i++) {
 		/* past the bytes above CR (most of a head): eight at a time
-		 * while none of them is below 0x0e, then one compare each */
-		for (uint64_t w; n - i >= 8; i += 8) {
+		 * while none of them is below 0x0e, then to the first that is
+		 * (word_bytes_below's lowest flag is exact; one compare each
+		 * where the bytes are not little-endian) */
+		for (uint64_t w, z; n - i >= 8; i += 8) {
 			memcpy(&w, b + i, 8);
-			if (has_below(w, 0x0e))
+			if ((z = word_bytes_below(w, 0x0e))) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+				i += (size_t)__builtin_ctzll(z) / 8;
+#endif
 				break;
+			}
 		}
 		while (i < n && (unsigned char)b[i] > '\r')
 			i++;

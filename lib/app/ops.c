@@ -311,11 +311,12 @@ static void serve_file(const struct store *st, const char *owner, const char *mo
 		/* kept where it is made, not copied into a malloc'd body: a
 		 * reply is written before the next one is made */
 		static char info[STORE_INFO_MAX];
-		if (store_info_format(version, vi.time, info, sizeof info) < 0) {
+		int il = store_info_format(version, vi.time, info, sizeof info);
+		if (il < 0) {
 			reply_error(r, 500, "out of memory");
 			return;
 		}
-		reply_keep(r, 200, ctype, info, strlen(info));
+		reply_keep(r, 200, ctype, info, (size_t)il);
 		set_validators(r, ext, &vi);
 		return;
 	}

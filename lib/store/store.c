@@ -585,7 +585,7 @@ int store_info_format(const char *version, int64_t t, char *out, size_t outsz)
 	o += sizeof b - 1;
 	memcpy(o, ts, tl);
 	memcpy(o + tl, c, sizeof c);
-	return 0;
+	return (int)(o + tl + sizeof c - 1 - out);
 }
 
 int store_path_exists(const char *path)

@@ -345,7 +345,8 @@ int store_get_list(struct tdb_context *db, const char *module, char ***v, size_t
 int store_path_exists(const char *path);
 /* Replace (n > 0) or delete (n == 0) a module's version list record. */
 int store_put_list(struct tdb_context *db, const char *module, char **v, size_t n);
-/* The .info bytes of a version: {"Version":"V","Time":"RFC 3339"}\n */
+/* The .info bytes of a version: {"Version":"V","Time":"RFC 3339"}\n, and
+ * their length; -1 when they do not fit (cut as fmt cuts). */
 int store_info_format(const char *version, int64_t t, char *out, size_t outsz);
 /* The @v/list bytes for versions v (semver order): pseudo-versions left out. */
 int store_list_format(char **v, size_t n, struct buf *out);

@@ -140,7 +140,9 @@ static int raw_versions(const struct store *st, const struct op_args *a, char **
 {
 	char err[MSG_MAX];
 	struct upstream up;
-	if (a->upstream && fetch_eligible(st, a->owner, a->module, &up, err, sizeof err) == 200)
+	/* most stores have no upstream: asked first, so that no reason for
+	 * fetch_eligible's 404 is made per request and thrown away */
+	if (a->upstream && !upstream_none(st) && fetch_eligible(st, a->owner, a->module, &up, err, sizeof err) == 200)
 		return 0;
 	const char *rec;
 	int owned;
@@ -235,13 +237,26 @@ void ops_list(const struct store *st, const struct op_args *a, struct reply *r)
 
 /* Strong validators from the content: the zip's SHA-256, the go.mod's
  * h1: hash, the .info's upload time; immutable, as versions are. */
+/* ETag: "DIGEST", put together in place (no fmt per request); a
+ * digest of the record, at most n bytes, always fits */
+static void etag_quoted(struct reply *r, const char *digest, size_t n)
+{
+	_Static_assert(sizeof r->etag >= sizeof((struct verinfo *)0)->zip_sha256 + 2 &&
+	               sizeof r->etag >= sizeof((struct verinfo *)0)->h1_mod + 2, "a quoted digest fits");
+	n = strnlen(digest, n);
+	r->etag[0] = '"';
+	memcpy(r->etag + 1, digest, n);
+	r->etag[n + 1] = '"';
+	r->etag[n + 2] = 0;
+}
+
 static void set_validators(struct reply *r, const char *ext, const struct verinfo *vi)
 {
 	r->last_modified = vi->time;
 	if (strcmp(ext, "zip") == 0)
-		fmt(r->etag, sizeof r->etag, "\"%s\"", vi->zip_sha256);
+		etag_quoted(r, vi->zip_sha256, sizeof vi->zip_sha256 - 1);
 	else if (strcmp(ext, "mod") == 0)
-		fmt(r->etag, sizeof r->etag, "\"%s\"", vi->h1_mod);
+		etag_quoted(r, vi->h1_mod, sizeof vi->h1_mod - 1);
 	else {
 		/* "iTIME-HASH16", quoted, put together in place: the time's
 		 * 24 bytes of room and the hash's first 16 digits fit */
@@ -296,11 +311,12 @@ static void serve_file(const struct store *st, const char *owner, const char *mo
 		/* kept where it is made, not copied into a malloc'd body: a
 		 * reply is written before the next one is made */
 		static char info[STORE_INFO_MAX];
-		if (store_info_format(version, vi.time, info, sizeof info) < 0) {
+		int il = store_info_format(version, vi.time, info, sizeof info);
+		if (il < 0) {
 			reply_error(r, 500, "out of memory");
 			return;
 		}
-		reply_keep(r, 200, ctype, info, strlen(info));
+		reply_keep(r, 200, ctype, info, (size_t)il);
 		set_validators(r, ext, &vi);
 		return;
 	}
@@ -367,6 +383,15 @@ void ops_zip(const struct store *st, const struct op_args *a, struct reply *r)
 	serve_file(st, a->owner, a->module, a->version, "zip", "application/zip", r);
 }
 
+/* s into out[outsz], cut as fmt cuts it, without fmt's pass over a
+ * format: @latest copies what it picks per request */
+static void copy_cut(char *out, size_t outsz, const char *s)
+{
+	size_t n = strnlen(s, outsz - 1);
+	memcpy(out, s, n);
+	out[n] = 0;
+}
+
 void ops_latest(const struct store *st, const struct op_args *a, struct reply *r)
 {
 	char **v = NULL, *data = NULL;
@@ -394,9 +419,9 @@ void ops_latest(const struct store *st, const struct op_args *a, struct reply *r
 		}
 		enum semver_class c = semver_classify(p);
 		if (!pick[c][0])
-			fmt(pick[c], sizeof pick[c], "%s", p);
+			copy_cut(pick[c], sizeof pick[c], p);
 		if (!top[0])
-			fmt(top, sizeof top, "%s", p);
+			copy_cut(top, sizeof top, p);
 	}
 	const char *ver = pick[SEMVER_RELEASE][0] ? pick[SEMVER_RELEASE]
 	                : pick[SEMVER_PRERELEASE][0] ? pick[SEMVER_PRERELEASE]

@@ -81,7 +81,7 @@ static int split(const char *path, struct segs *sg)
 
 static int seg_is_n(const struct segs *sg, size_t i, const char *lit, size_t n)
 {
-	return i < sg->n && sg->l[i] == n && memcmp(sg->s[i], lit, n) == 0;
+	return i < sg->n && sg->l[i] == n && bytes_equal(sg->s[i], lit, n);
 }
 
 /* lit a string literal: its length known at compile time */

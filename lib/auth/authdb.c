@@ -75,7 +75,7 @@ int adb_rec_get_n(const char *rec, size_t len, const char *k, char *out, size_t 
 		const char *nl = find_byte(p, '\n', (size_t)(end - p));
 		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		/* the '=' first: it rules out most lines without a compare */
-		if (l > kl && p[kl] == '=' && memcmp(p, k, kl) == 0) {
+		if (l > kl && p[kl] == '=' && bytes_equal(p, k, kl)) {
 			size_t vl = l - kl - 1;
 			if (vl >= outsz)
 				return -1;

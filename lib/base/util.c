@@ -281,6 +281,29 @@ const char *find_byte(const char *p, int c, size_t n)
 #endif
 }
 
+static uint64_t word_at(const unsigned char *p)
+{
+	uint64_t w;
+	memcpy(&w, p, 8);
+	return w;
+}
+
+int bytes_equal(const void *a, const void *b, size_t n)
+{
+	const unsigned char *x = a, *y = b;
+	if (n < 8) {
+		for (size_t i = 0; i < n; i++)
+			if (x[i] != y[i])
+				return 0;
+		return 1;
+	}
+	for (size_t i = 0; n - i > 8; i += 8)
+		if (word_at(x + i) != word_at(y + i))
+			return 0;
+	/* the last eight bytes, overlapping the words before them */
+	return word_at(x + n - 8) == word_at(y + n - 8);
+}
+
 void hex_encode(const unsigned char *in, size_t n, char *out)
 {
 	static const char digits[] = "0123456789abcdef";
@@ -311,6 +334,14 @@ void time_rfc3339(int64_t t, char out[32])
 	/* %Y-%m-%dT%H:%M:%SZ, without strftime's cost (goreg-httpd formats
 	 * one per .info request) and, from 1970 to 9999, without gmtime's;
 	 * years past 9999 as strftime would print */
+	/* and the last one made kept: a connection's requests for one
+	 * version's .info format its time again and again */
+	static int64_t last_t;
+	static char last[21];
+	if (last[0] && t == last_t) {
+		memcpy(out, last, sizeof last);
+		return;
+	}
 	int part[6];
 	if (t >= 0 && t < 253402300800) { /* 10000-01-01T00:00:00Z */
 		civil_date(t / 86400, &part[0], &part[1], &part[2]);
@@ -346,6 +377,8 @@ void time_rfc3339(int64_t t, char out[32])
 		out[o++] = sep[i];
 	}
 	out[o] = 0;
+	last_t = t;
+	memcpy(last, out, sizeof last);
 }
 
 static const char wdays[7][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};

@@ -60,6 +60,10 @@ static inline uint64_t word_bytes_below(uint64_t w, unsigned n)
  * lines, a record's): eight bytes at a time from p on, with no
  * byte-by-byte start to an aligned address */
 const char *find_byte(const char *p, int c, size_t n);
+/* memcmp(a, b, n) == 0 for the short keys a request compares (a kept
+ * record's, a path segment's): eight bytes at a time, where musl's
+ * memcmp goes a byte at a time */
+int bytes_equal(const void *a, const void *b, size_t n);
 
 void hex_encode(const unsigned char *in, size_t n, char *out); /* out: 2n+1 */
 /* RFC 3339 UTC with seconds: 2006-01-02T15:04:05Z */

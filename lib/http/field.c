@@ -22,10 +22,22 @@ const struct field_def field_defs[] = {
 #undef F
 const size_t field_ndefs = sizeof field_defs / sizeof field_defs[0];
 
+/* strncasecmp(a, b, n) == 0, without its call of tolower per byte: the
+ * bytes equal, or letters that differ in case alone */
+static int same_name(const char *a, const char *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned x = (unsigned char)a[i], y = (unsigned char)b[i];
+		if (x != y && ((x | 0x20) != (y | 0x20) || (x | 0x20) - 'a' >= 26))
+			return 0;
+	}
+	return 1;
+}
+
 const struct field_def *field_find(const char *name, size_t n)
 {
 	for (size_t i = 0; i < field_ndefs; i++)
-		if (field_defs[i].nlen == n && strncasecmp(field_defs[i].name, name, n) == 0)
+		if (field_defs[i].nlen == n && same_name(field_defs[i].name, name, n))
 			return &field_defs[i];
 	return NULL;
 }

@@ -135,19 +135,21 @@ static int fail(struct conn *c, int status, const char *why)
 	return status;
 }
 
-/* RFC 9110 section 5.6.2 token characters */
-static int is_tchar(int ch)
+/* RFC 9110 section 5.6.2 token characters: one load per byte of each
+ * field name */
+static const unsigned char tchar[256] = {
+	['0' ... '9'] = 1, ['A' ... 'Z'] = 1, ['a' ... 'z'] = 1,
+	['!'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1, ['\''] = 1, ['*'] = 1, ['+'] = 1,
+	['-'] = 1, ['.'] = 1, ['^'] = 1, ['_'] = 1, ['`'] = 1, ['|'] = 1, ['~'] = 1,
+};
+
+/* Is p[0, end) all token characters? */
+static int all_tchar(const char *p, const char *end)
 {
-	/* letters and digits first: nearly every byte of a head is one */
-	if ((unsigned)((ch | 0x20) - 'a') < 26 || (unsigned)(ch - '0') < 10)
-		return 1;
-	switch (ch) {
-	case '!': case '#': case '$': case '%': case '&': case '\'': case '*': case '+': case '-': case '.':
-	case '^': case '_': case '`': case '|': case '~':
-		return 1;
-	default:
-		return 0;
-	}
+	for (; p < end; p++)
+		if (!tchar[(unsigned char)*p])
+			return 0;
+	return 1;
 }
 
 int http_method_known(const char *m)
@@ -193,11 +195,17 @@ static int scan_head(struct conn *c, size_t *hlen)
 	size_t n = c->end - c->start;
 	for (size_t i = c->scan; i < n; i++) {
 		/* past the bytes above CR (most of a head): eight at a time
-		 * while none of them is below 0x0e, then one compare each */
-		for (uint64_t w; n - i >= 8; i += 8) {
+		 * while none of them is below 0x0e, then to the first that is
+		 * (word_bytes_below's lowest flag is exact; one compare each
+		 * where the bytes are not little-endian) */
+		for (uint64_t w, z; n - i >= 8; i += 8) {
 			memcpy(&w, b + i, 8);
-			if (has_below(w, 0x0e))
+			if ((z = word_bytes_below(w, 0x0e))) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+				i += (size_t)__builtin_ctzll(z) / 8;
+#endif
 				break;
+			}
 		}
 		while (i < n && (unsigned char)b[i] > '\r')
 			i++;
@@ -277,9 +285,8 @@ static int transfer_coding(struct conn *c, const char *v, size_t n, int te[3])
 			e--;
 		if (s == e)
 			continue; /* empty list elements do not count */
-		for (const char *q = s; q < e; q++)
-			if (!is_tchar((unsigned char)*q))
-				return fail(c, 400, "malformed Transfer-Encoding");
+		if (!all_tchar(s, e))
+			return fail(c, 400, "malformed Transfer-Encoding");
 		int ch = e - s == 7 && strncasecmp(s, "chunked", 7) == 0;
 		te[ch ? 0 : 1]++;
 		te[2] = ch;
@@ -296,7 +303,7 @@ static int host_ok(const char *v, size_t n)
 		if ((unsigned)((ch | 0x20) - 'a') < 26 || (unsigned)(ch - '0') < 10 || ch == '.' || ch == '-' ||
 		    ch == ':')
 			continue;
-		if (!(is_tchar(ch) || ch == ':' || ch == '[' || ch == ']' || ch == '(' || ch == ')' ||
+		if (!(tchar[ch] || ch == ':' || ch == '[' || ch == ']' || ch == '(' || ch == ')' ||
 		      ch == ',' || ch == ';' || ch == '=') ||
 		    ch == '^' || ch == '`' || ch == '|' || ch == '#')
 			return 0;
@@ -311,9 +318,8 @@ static int parse_request_line(struct conn *c, char *h, size_t ll, struct request
 	char *sp1 = (char *)find_byte(h, ' ', ll);
 	if (!sp1 || sp1 == h)
 		return fail(c, 400, "malformed request line");
-	for (char *p = h; p < sp1; p++)
-		if (!is_tchar((unsigned char)*p))
-			return fail(c, 400, "malformed request method");
+	if (!all_tchar(h, sp1))
+		return fail(c, 400, "malformed request method");
 	if ((size_t)(sp1 - h) >= sizeof rq->method)
 		return fail(c, 501, "request method not implemented");
 	memcpy(rq->method, h, (size_t)(sp1 - h));
@@ -380,9 +386,8 @@ static int parse_field(struct conn *c, char *p, size_t l, struct request *rq, st
 	char *colon = (char *)find_byte(p, ':', l);
 	if (!colon || colon == p)
 		return fail(c, 400, "malformed header field");
-	for (char *q = p; q < colon; q++)
-		if (!is_tchar((unsigned char)*q))
-			return fail(c, 400, "malformed header field name");
+	if (!all_tchar(p, colon))
+		return fail(c, 400, "malformed header field name");
 	size_t nlen = (size_t)(colon - p);
 	char *v = colon + 1, *ve = p + l;
 	while (v < ve && (*v == ' ' || *v == '\t'))
@@ -390,13 +395,21 @@ static int parse_field(struct conn *c, char *p, size_t l, struct request *rq, st
 	while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t'))
 		ve--;
 	size_t vlen = (size_t)(ve - v);
-	/* field-value: VCHAR, obs-text, SP, HTAB (RFC 9110 section 5.5) */
-	for (size_t i = 0; i < vlen; i++) {
+	/* field-value: VCHAR, obs-text, SP, HTAB (RFC 9110 section 5.5); the
+	 * words without a byte below SP or a DEL passed whole */
+	size_t i = 0;
+	for (uint64_t w; vlen - i >= 8; i += 8) {
+		memcpy(&w, v + i, 8);
+		if (has_below(w, 0x20) || has_byte(w, 0x7f))
+			break;
+	}
+	for (; i < vlen; i++) {
 		unsigned char ch = (unsigned char)v[i];
 		if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
 			return fail(c, 400, "control character in a header field");
 	}
-#define NAME(s) (nlen == sizeof(s) - 1 && strncasecmp(p, s, nlen) == 0)
+/* the first letters compared first: most names differ there */
+#define NAME(s) (nlen == sizeof(s) - 1 && (p[0] | 0x20) == (s[0] | 0x20) && strncasecmp(p, s, nlen) == 0)
 	if (NAME("Content-Length")) {
 		if (fr->cl)
 			return fail(c, 400, "repeated Content-Length");

@@ -158,31 +158,35 @@ static void put_num(struct head *h, long long v)
 /* s a string literal: its length known when compiled, no strlen */
 #define PUT_LIT(h, s) put((h), "" s, sizeof(s) - 1)
 
-/* name value CRLF, name[0, nl) */
-static void field_line(struct head *h, const char *name, size_t nl, const char *value)
+/* name value CRLF, name[0, nl), value[0, vl) */
+static void field_line(struct head *h, const char *name, size_t nl, const char *value, size_t vl)
 {
 	put(h, name, nl);
-	puts_(h, value);
+	put(h, value, vl);
 	put(h, "\r\n", 2);
 }
 
-/* name a string literal */
-#define FIELD(h, name, value) field_line((h), "" name, sizeof(name) - 1, (value))
+/* name a string literal; value a string, or one of length vl */
+#define FIELD(h, name, value) FIELD_N(h, name, value, strlen(value))
+#define FIELD_N(h, name, value, vl) field_line((h), "" name, sizeof(name) - 1, (value), (vl))
 
-/* An HTTP date, the last two asked for kept: Date changes once a second,
- * and Last-Modified is most often the one before. */
-static const char *http_date(int64_t t)
+/* An HTTP date and its length in *len, the last two asked for kept: Date
+ * changes once a second, and Last-Modified is most often the one before. */
+static const char *http_date(int64_t t, size_t *len)
 {
 	static int64_t when[2] = {-1, -1};
 	static char text[2][40];
+	static size_t tl[2];
 	static int next;
-	for (int i = 0; i < 2; i++)
-		if (when[i] == t)
-			return text[i];
-	int i = next;
-	next ^= 1;
-	time_http(t, text[i]);
-	when[i] = t;
+	int i = when[0] == t ? 0 : when[1] == t ? 1 : -1;
+	if (i < 0) {
+		i = next;
+		next ^= 1;
+		time_http(t, text[i]);
+		when[i] = t;
+		tl[i] = strlen(text[i]);
+	}
+	*len = tl[i];
 	return text[i];
 }
 
@@ -198,8 +202,11 @@ static void build_head(struct head *h, const struct request *rq, const struct re
 	put(h, " ", 1);
 	puts_(h, http_reason(r->status));
 	put(h, "\r\n", 2);
+	size_t dl;
+	const char *d;
 	if (!cgi) {
-		FIELD(h, "Date: ", http_date(now));
+		d = http_date(now, &dl);
+		FIELD_N(h, "Date: ", d, dl);
 		PUT_LIT(h, "Server: goreg\r\n");
 	}
 	if (!bodyless) {
@@ -211,8 +218,10 @@ static void build_head(struct head *h, const struct request *rq, const struct re
 	}
 	if (r->etag[0])
 		FIELD(h, "ETag: ", r->etag);
-	if (r->last_modified)
-		FIELD(h, "Last-Modified: ", http_date(r->last_modified));
+	if (r->last_modified) {
+		d = http_date(r->last_modified, &dl);
+		FIELD_N(h, "Last-Modified: ", d, dl);
+	}
 	if (r->cache_control)
 		FIELD(h, "Cache-Control: ", r->cache_control);
 	/* ranges are served on file bodies (RFC 9110 section 14.3) */

@@ -11,7 +11,9 @@
  * - A record is reused only while the handle's tdb sequence number is the
  *   one it was read under (one read of the mapped header), and every
  *   goreg writer opens with TDB_SEQNUM (store.c), so each committed change
- *   (a new version, a revoked token) moves it. */
+ *   (a new version, a revoked token) moves it.  A version's record is
+ *   decoded once while it stays kept: what it decodes to is dropped with
+ *   the record (clear). */
 #include "store/store.h"
 
 #include <errno.h>
@@ -23,6 +25,8 @@
 #include <sys/stat.h>
 #include <tdb.h>
 #include <unistd.h>
+
+#include "base/util.h"
 
 /* Set by SIGIO: the watches have something to report. */
 static volatile sig_atomic_t reported;
@@ -144,8 +148,10 @@ static int watch(struct store_cache *c, struct store_handle *h, const char *path
 	return 0;
 }
 
-static void clear(struct store_rec *r)
+static void clear(struct store_cache *c, struct store_rec *r)
 {
+	if (c->decoded == r)
+		c->decoded = NULL; /* decoded from what is now gone */
 	free(r->key);
 	free(r->val);
 	memset(r, 0, sizeof *r);
@@ -155,7 +161,7 @@ static void forget(struct store_cache *c, struct tdb_context *db)
 {
 	for (size_t i = 0; i < STORE_CACHE_RECS; i++)
 		if (c->rec[i].db == db)
-			clear(&c->rec[i]);
+			clear(c, &c->rec[i]);
 }
 
 void store_cache_drop(struct store_cache *c, struct store_handle *h)
@@ -236,7 +242,7 @@ static struct store_rec *slot(struct store_cache *c, struct tdb_context *db, TDB
 {
 	for (size_t i = 0; i < STORE_CACHE_RECS; i++) {
 		struct store_rec *r = &c->rec[i];
-		if (r->db == db && r->klen == key.dsize && memcmp(r->key, key.dptr, key.dsize) == 0) {
+		if (r->db == db && r->klen == key.dsize && bytes_equal(r->key, key.dptr, key.dsize)) {
 			*hit = 1;
 			return r;
 		}
@@ -258,12 +264,13 @@ static TDB_DATA copy_of(TDB_DATA kept)
 
 /* Keep v as key's record under seqnum in r (a record that cannot be kept
  * leaves r empty). */
-static void keep(struct store_rec *r, struct tdb_context *db, uint32_t seqnum, TDB_DATA key, TDB_DATA v)
+static void keep(struct store_cache *c, struct store_rec *r, struct tdb_context *db, uint32_t seqnum,
+                 TDB_DATA key, TDB_DATA v)
 {
-	clear(r);
+	clear(c, r);
 	if (v.dsize > STORE_CACHE_VAL_MAX || !(r->key = malloc(key.dsize ? key.dsize : 1)) ||
 	    !(r->val = malloc(v.dsize ? v.dsize : 1))) {
-		clear(r);
+		clear(c, r);
 		return;
 	}
 	memcpy(r->key, key.dptr, key.dsize);
@@ -276,6 +283,35 @@ static void keep(struct store_rec *r, struct tdb_context *db, uint32_t seqnum, T
 	r->vlen = v.dsize;
 }
 
+/* store_fetch_ref, and in *kept the slot that now holds the value (NULL
+ * when it is not kept) */
+static TDB_DATA fetch_kept(const struct store *st, struct tdb_context *db, TDB_DATA key, int *owned,
+                           struct store_rec **kept)
+{
+	struct store_cache *c = st->cache;
+	*owned = 1;
+	*kept = NULL;
+	if (!c || c->last || (db != c->accounts.db && db != c->index.db))
+		return tdb_fetch(db, key);
+	uint32_t seq = (uint32_t)tdb_get_seqnum(db);
+	int hit;
+	struct store_rec *r = slot(c, db, key, &hit);
+	if (hit && r->seqnum == seq) {
+		*owned = 0;
+		*kept = r;
+		return (TDB_DATA){r->found ? r->val : NULL, r->found ? r->vlen : 0};
+	}
+	TDB_DATA v = tdb_fetch(db, key);
+	/* kept only if no commit moved the number meanwhile: a record read
+	 * across a commit (or a crashed one rolled back) is not kept */
+	if ((v.dptr || tdb_error(db) == TDB_ERR_NOEXIST) && (uint32_t)tdb_get_seqnum(db) == seq) {
+		keep(c, r, db, seq, key, v);
+		*kept = r->db ? r : NULL;
+	} else if (hit)
+		clear(c, r);
+	return v;
+}
+
 TDB_DATA store_fetch(const struct store *st, struct tdb_context *db, TDB_DATA key)
 {
 	int owned;
@@ -285,23 +321,27 @@ TDB_DATA store_fetch(const struct store *st, struct tdb_context *db, TDB_DATA ke
 
 TDB_DATA store_fetch_ref(const struct store *st, struct tdb_context *db, TDB_DATA key, int *owned)
 {
+	struct store_rec *kept;
+	return fetch_kept(st, db, key, owned, &kept);
+}
+
+int store_fetch_verinfo(const struct store *st, struct tdb_context *db, TDB_DATA key, TDB_DATA *val,
+                        int *owned, struct verinfo *vi)
+{
+	struct store_rec *kept;
 	struct store_cache *c = st->cache;
-	*owned = 1;
-	if (!c || c->last || (db != c->accounts.db && db != c->index.db))
-		return tdb_fetch(db, key);
-	uint32_t seq = (uint32_t)tdb_get_seqnum(db);
-	int hit;
-	struct store_rec *r = slot(c, db, key, &hit);
-	if (hit && r->seqnum == seq) {
-		*owned = 0;
-		return (TDB_DATA){r->found ? r->val : NULL, r->found ? r->vlen : 0};
+	*val = fetch_kept(st, db, key, owned, &kept);
+	if (!val->dptr)
+		return 0;
+	if (kept && c->decoded == kept) {
+		*vi = c->vi;
+		return 0;
 	}
-	TDB_DATA v = tdb_fetch(db, key);
-	/* kept only if no commit moved the number meanwhile: a record read
-	 * across a commit (or a crashed one rolled back) is not kept */
-	if ((v.dptr || tdb_error(db) == TDB_ERR_NOEXIST) && (uint32_t)tdb_get_seqnum(db) == seq)
-		keep(r, db, seq, key, v);
-	else if (hit)
-		clear(r);
-	return v;
+	if (verinfo_decode((const char *)val->dptr, val->dsize, vi) < 0)
+		return -1;
+	if (kept) {
+		c->vi = *vi;
+		c->decoded = kept;
+	}
+	return 0;
 }

@@ -170,7 +170,28 @@ int store_file_path(const struct store *st, const char *owner, const char *modul
 	char em[ESCAPED_MAX + 1], ev[2 * VERSION_MAX + 1];
 	if (escape_both(module, version, em, sizeof em, ev, sizeof ev) < 0)
 		return -1;
-	return fmt(out, outsz, "%s/%s/%s/@v/%s.%s", st->root, owner, em, ev, ext);
+	/* copied in place, not through fmt's pass over a format: a request
+	 * for a version names one of its files; fmt cuts what does not fit */
+	size_t rl = strlen(st->root), ol = strlen(owner), ml = strlen(em), vl = strlen(ev), xl = strlen(ext);
+	/* the separators and the NUL */
+	if (rl + ol + ml + vl + xl + sizeof "/" "/" "/@v/" "." > outsz)
+		return fmt(out, outsz, "%s/%s/%s/@v/%s.%s", st->root, owner, em, ev, ext);
+	char *o = out;
+	memcpy(o, st->root, rl);
+	o += rl;
+	*o++ = '/';
+	memcpy(o, owner, ol);
+	o += ol;
+	*o++ = '/';
+	memcpy(o, em, ml);
+	o += ml;
+	memcpy(o, "/@v/", 4);
+	o += 4;
+	memcpy(o, ev, vl);
+	o += vl;
+	*o++ = '.';
+	memcpy(o, ext, xl + 1);
+	return 0;
 }
 
 int store_tmp_path(const struct store *st, char *out, size_t outsz)
@@ -377,6 +398,19 @@ static TDB_DATA key_of(struct buf *b, const char *kind, const char *module, cons
 	return (TDB_DATA){(unsigned char *)b->p, b->len};
 }
 
+/* A key of a request's own module and version (never longer than their
+ * limits) made on the stack, in kb[KEY_ROOM]: no allocation per request;
+ * a longer one in k (buf_free it).  kind[0, kl) a STORE_KEY_ prefix. */
+#define KEY_ROOM (sizeof STORE_KEY_VERSION + MODPATH_MAX + 1 + VERSION_MAX)
+static TDB_DATA request_key(char *kb, struct buf *k, const char *kind, size_t kl, const char *module,
+                            const char *version)
+{
+	size_t ml = strlen(module), vl = version ? strlen(version) : 0;
+	if (kl < sizeof STORE_KEY_VERSION && ml <= MODPATH_MAX && vl <= VERSION_MAX)
+		return (TDB_DATA){(unsigned char *)kb, key_put(kb, kind, kl, module, ml, version, vl)};
+	return key_of(k, kind, module, version);
+}
+
 int verinfo_encode(const struct verinfo *vi, const char *gomod, size_t gomodlen, char *out, size_t outsz)
 {
 	if (fmt(out, outsz,
@@ -551,7 +585,7 @@ int store_info_format(const char *version, int64_t t, char *out, size_t outsz)
 	o += sizeof b - 1;
 	memcpy(o, ts, tl);
 	memcpy(o + tl, c, sizeof c);
-	return 0;
+	return (int)(o + tl + sizeof c - 1 - out);
 }
 
 int store_path_exists(const char *path)
@@ -572,21 +606,16 @@ static int fetch_record(const struct store *st, const char *owner, const char *m
 			return ERR(404, "%s@%s: not found", module, version);
 		return ERR(500, "unable to open index of '%s': %s", owner, strerror(errno));
 	}
-	/* the key on the stack when it fits (a request's own, never one
-	 * longer than its limits): no allocation per request */
-	char kb[sizeof STORE_KEY_VERSION + MODPATH_MAX + 1 + VERSION_MAX];
-	size_t ml = strlen(module), vl = strlen(version);
+	char kb[KEY_ROOM];
 	struct buf k = {0};
-	TDB_DATA key = ml <= MODPATH_MAX && vl <= VERSION_MAX
-		? (TDB_DATA){(unsigned char *)kb, key_put(kb, STORE_KEY_VERSION, sizeof STORE_KEY_VERSION - 1,
-		                                            module, ml, version, vl)}
-		: key_of(&k, STORE_KEY_VERSION, module, version);
-	/* the kept record itself, not a copy: decoded before the next
-	 * store call */
-	int owned = 0;
-	TDB_DATA val = key.dptr ? store_fetch_ref(st, db, key, &owned) : (TDB_DATA){NULL, 0};
+	TDB_DATA key = request_key(kb, &k, STORE_KEY_VERSION, sizeof STORE_KEY_VERSION - 1, module, version);
+	/* the kept record itself, not a copy: its go.mod read before the
+	 * next store call */
+	int owned = 0, r = 0;
+	TDB_DATA val = {NULL, 0};
+	if (key.dptr)
+		r = store_fetch_verinfo(st, db, key, &val, &owned, vi);
 	buf_free(&k);
-	int r = val.dptr ? verinfo_decode((const char *)val.dptr, val.dsize, vi) : 0;
 	if (mod)
 		*modlen = val.dptr && r == 0 ? verinfo_gomod((const char *)val.dptr, val.dsize, vi, mod, modsz) : -1;
 	if (owned)
@@ -733,8 +762,9 @@ int store_versions_raw(const struct store *st, const char *owner, const char *mo
 			return ERR(404, "%s: no such module", module);
 		return ERR(500, "unable to open index of '%s': %s", owner, strerror(errno));
 	}
+	char kb[KEY_ROOM];
 	struct buf k = {0};
-	TDB_DATA key = key_of(&k, STORE_KEY_LIST, module, NULL);
+	TDB_DATA key = request_key(kb, &k, STORE_KEY_LIST, sizeof STORE_KEY_LIST - 1, module, NULL);
 	TDB_DATA val = key.dptr ? store_fetch_ref(st, db, key, owned) : (TDB_DATA){NULL, 0};
 	buf_free(&k);
 	store_index_read_done(st, db);

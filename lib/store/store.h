@@ -57,25 +57,6 @@ struct store_rec {
 	unsigned char *key, *val;       /* malloc'd */
 };
 
-struct store_cache {
-	struct store_handle accounts;   /* goreg.tdb */
-	struct store_handle index;      /* OWNER/index.tdb of index_owner */
-	char index_owner[OWNER_MAX + 1];
-	unsigned request;               /* store_cache_request counts them */
-	int last;                       /* the connection's last request: keep no records */
-	struct store_rec rec[STORE_CACHE_RECS];
-	unsigned next;                  /* the slot a new record takes */
-	int watching;                   /* watch_fd is an inotify descriptor */
-	int watch_fd;                   /* which raises SIGIO when it has a report */
-	int root_wd;                    /* its watch on the store's root */
-	unsigned epoch;                 /* moves each time the watches report */
-};
-
-struct store {
-	char root[STORE_ROOT_MAX];
-	struct store_cache *cache;      /* NULL: open everything per use */
-};
-
 struct verinfo {
 	char version[VERSION_MAX + 1];
 	int64_t time;                   /* upload time, unix seconds */
@@ -91,6 +72,30 @@ struct verinfo {
 	 * found it: its escaped bytes at this offset of the record, 0 when
 	 * the record has none */
 	size_t gomod_at, gomod_len;
+};
+
+struct store_cache {
+	struct store_handle accounts;   /* goreg.tdb */
+	struct store_handle index;      /* OWNER/index.tdb of index_owner */
+	char index_owner[OWNER_MAX + 1];
+	unsigned request;               /* store_cache_request counts them */
+	int last;                       /* the connection's last request: keep no records */
+	struct store_rec rec[STORE_CACHE_RECS];
+	unsigned next;                  /* the slot a new record takes */
+	int watching;                   /* watch_fd is an inotify descriptor */
+	int watch_fd;                   /* which raises SIGIO when it has a report */
+	int root_wd;                    /* its watch on the store's root */
+	unsigned epoch;                 /* moves each time the watches report */
+	/* the version record kept in *decoded, as verinfo_decode made it
+	 * (store_fetch_verinfo): good while that slot holds the same record,
+	 * so NULL as soon as the slot is cleared */
+	const struct store_rec *decoded;
+	struct verinfo vi;
+};
+
+struct store {
+	char root[STORE_ROOT_MAX];
+	struct store_cache *cache;      /* NULL: open everything per use */
 };
 
 struct modzip_info;
@@ -132,6 +137,13 @@ struct TDB_DATA store_fetch(const struct store *st, struct tdb_context *db, stru
  * the cache's, good until the next store call; *owned 1: the caller's to
  * free */
 struct TDB_DATA store_fetch_ref(const struct store *st, struct tdb_context *db, struct TDB_DATA key, int *owned);
+/* store_fetch_ref for a version's record (*val, *owned as it says),
+ * decoded into vi: 0, or -1 for a record verinfo_decode refuses; 0 with
+ * val->dptr NULL when there is none.  A kept record is decoded once while
+ * it stays kept (a keep-alive connection asking for the same version
+ * again), then copied. */
+int store_fetch_verinfo(const struct store *st, struct tdb_context *db, struct TDB_DATA key,
+                        struct TDB_DATA *val, int *owned, struct verinfo *vi);
 
 /* The store is private (goreg-store(5)): nothing in it has a world bit,
  * nor a group write bit; a group (a static web server's) may read the
@@ -333,7 +345,8 @@ int store_get_list(struct tdb_context *db, const char *module, char ***v, size_t
 int store_path_exists(const char *path);
 /* Replace (n > 0) or delete (n == 0) a module's version list record. */
 int store_put_list(struct tdb_context *db, const char *module, char **v, size_t n);
-/* The .info bytes of a version: {"Version":"V","Time":"RFC 3339"}\n */
+/* The .info bytes of a version: {"Version":"V","Time":"RFC 3339"}\n, and
+ * their length; -1 when they do not fit (cut as fmt cuts). */
 int store_info_format(const char *version, int64_t t, char *out, size_t outsz);
 /* The @v/list bytes for versions v (semver order): pseudo-versions left out. */
 int store_list_format(char **v, size_t n, struct buf *out);

@@ -443,6 +443,55 @@ static void test_rec_get(void)
 	   adb_rec_get_n(bytes, 10, "x", v, sizeof v) < 0, "adb_rec_get_n reads no byte past the record's length");
 }
 
+/* An owner's record read in one pass, as adb_rec_get reads each key:
+ * records written by hand, with keys repeated (the first counts), values
+ * that begin or end like "private" and "org", lines that only look like
+ * the keys, a last line without its newline, a NUL inside. */
+static void test_owner_records(const struct store *st)
+{
+	static const struct { const char *rec; size_t len; } recs[] = {
+#define R(s) {s, sizeof s - 1}
+		R("kind=org\nvisibility=private\n"), R("visibility=private\nkind=org"), R("kind=user\nvisibility=public\n"),
+		R("visibility=public\nvisibility=private\nkind=user\nkind=org\n"),
+		R("visibility=private\nvisibility=public\nkind=org\nkind=user\n"), R("visibility=privatex\nkind=orgs\n"),
+		R("visibility=privat\nkind=or\n"), R("xvisibility=private\nxkind=org\n"), R("visibility private\nkind org\n"),
+		R("visibility==private\nkind==org\n"), R("created=1\nkind=org\ncreated=2\nvisibility=private"), R(""),
+		R("\n\n"), R("kind=\nvisibility=\n"), R("kind=org\r\nvisibility=private\r\n"),
+		R("visibility=private-and-a-value-longer-than-32-bytes\nkind=org\n"), R("kind=org\0\nvisibility=private\n"),
+#undef R
+	};
+	char path[1200];
+	snprintf(path, sizeof path, "%s/goreg.tdb", st->root);
+	struct principal anon = who("", 0);
+	int bad = 0;
+	for (size_t i = 0; i < sizeof recs / sizeof recs[0]; i++) {
+		struct tdb_context *db = tdb_open(path, 0, TDB_DEFAULT, O_RDWR, 0600);
+		TDB_DATA k = {(unsigned char *)"owner:odd", 9}, v = {(unsigned char *)recs[i].rec, recs[i].len};
+		if (!db || tdb_store(db, k, v, TDB_REPLACE) != 0) {
+			bad++;
+			if (db)
+				tdb_close(db);
+			continue;
+		}
+		tdb_close(db);
+		/* what the record's text (up to a NUL) says, key by key */
+		char text[200], val[32];
+		snprintf(text, sizeof text, "%s", recs[i].rec);
+		int priv = adb_rec_get(text, "visibility", val, sizeof val) == 0 && strcmp(val, "private") == 0;
+		int org = adb_rec_get(text, "kind", val, sizeof val) == 0 && strcmp(val, "org") == 0;
+		struct owner_info a, b;
+		int ga = auth_owner_get(st, "odd", &a, err, sizeof err);
+		auth_check(st, &anon, "odd", ACCESS_READ, &b, err, sizeof err);
+		if (ga != 200 || !a.exists || a.private_ != priv || a.is_org != org || !b.exists || b.private_ != priv ||
+		    b.is_org != org) {
+			bad++;
+			printf("# record %zu: private %d org %d, read as %d %d and %d %d\n", i, priv, org, a.private_,
+			       a.is_org, b.private_, b.is_org);
+		}
+	}
+	is_int(bad, 0, "owner records read as adb_rec_get reads them");
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -461,6 +510,7 @@ int main(void)
 	test_tokens(&st);
 	test_rules(&st, &empty);
 	test_audit(&st);
+	test_owner_records(&st);
 
 	char cmd[200];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

@@ -141,6 +141,17 @@ static void test_head(void)
 	is_int(head(H("NoColon\r\n")), 400, "no colon: 400");
 	is_int(head(H("X: a\x01b\r\n")), 400, "control character in a value: 400");
 	is_int(head(H("X: a\x7f\r\n")), 400, "DEL in a value: 400");
+	/* past a value's first words, which are tested eight bytes at once */
+	is_int(head(H("X: abcdefghijklmnopq\x01r\r\n")), 400, "a control character after 16 bytes: 400");
+	is_int(head(H("X: abcdefghijklmnopq\x7fr\r\n")), 400, "DEL after 16 bytes: 400");
+	is_int(head(H("X: abcdefghijklmnopq\tr\xc3\xa9stuvwxyz\r\n")), 0, "HTAB and obs-text after 16 bytes are fine");
+	is_int(head(H("X-Abcdefgh@: v\r\n")), 400, "a name with a byte that is no token: 400");
+	is_int(head(H("X-Abcdefgh\xc3\xa9: v\r\n")), 400, "a name with a byte above ASCII: 400");
+	is_int(head(H("!#$%&'*+-.^_`|~09azAZ: v\r\n")), 0, "a name of every kind of token byte");
+	is_int(head(H("uSER-aGENT: u\r\n")), 0, "a kept field's name in any case");
+	is_str(rq.user_agent, "u", "  is that field");
+	is_int(head(H("User_Agent: u\r\n")), 0, "a name that differs in a byte other than a letter's case");
+	is_str(rq.user_agent, "", "  is another field");
 	is_int(head("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"), 400, "two Host fields: 400");
 	is_int(head("GET / HTTP/1.1\r\nHost: a b\r\n\r\n"), 400, "malformed Host: 400");
 	is_int(head(H("Authorization: a\r\nAuthorization: b\r\n")), 400, "two Authorization fields: 400");

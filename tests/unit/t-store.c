@@ -313,6 +313,27 @@ static void test_verinfo_decode(void)
 	ok(!bad, "  and on every one-byte change of an encoded record and its prefixes");
 }
 
+/* store_file_path: ROOT/OWNER/ESC-MODULE/@v/ESC-VERSION.EXT, and in every
+ * buffer too small for it fmt's answer (-1) and its cut */
+static void test_file_path(void)
+{
+	struct store s = {.cache = NULL};
+	snprintf(s.root, sizeof s.root, "/r");
+	char p[64], want[64];
+	is_int(store_file_path(&s, "acme", "example.com/Big", "v1.0.0-RC", "info", p, sizeof p), 0,
+	       "store_file_path: 0");
+	is_str(p, "/r/acme/example.com/!big/@v/v1.0.0-!r!c.info", "  the escaped names");
+	size_t n = strlen(p);
+	int bad = 0;
+	for (size_t sz = 1; sz <= n + 1; sz++) {
+		memset(p, 'x', sizeof p);
+		int r = store_file_path(&s, "acme", "example.com/Big", "v1.0.0-RC", "info", p, sz);
+		snprintf(want, sz, "/r/acme/example.com/!big/@v/v1.0.0-!r!c.info");
+		bad += r != (sz == n + 1 ? 0 : -1) || strcmp(p, want) != 0 || p[sz] != 'x';
+	}
+	is_int(bad, 0, "  cut as fmt cuts in each smaller buffer, nothing past it written");
+}
+
 static void test_names(void)
 {
 	ok(store_check_owner("acme") == NULL, "owner acme");
@@ -410,17 +431,18 @@ static void test_names(void)
 	is_int(fsck_info_time(info, strlen(info)), -1, "a Time not in UTC is refused");
 	is_int(fsck_info_time("{}", 2), -1, "no Time");
 	char out[100];
-	ok(store_info_format("v1.0.0", 1577934245, out, sizeof out) == 0 &&
-	   strcmp(out, "{\"Version\":\"v1.0.0\",\"Time\":\"2020-01-02T03:04:05Z\"}\n") == 0, ".info bytes");
+	static const char want1[] = "{\"Version\":\"v1.0.0\",\"Time\":\"2020-01-02T03:04:05Z\"}\n";
+	ok(store_info_format("v1.0.0", 1577934245, out, sizeof out) == (int)sizeof want1 - 1 && strcmp(out, want1) == 0,
+	   ".info bytes, and their length");
 	/* at every size round the one it needs, as snprintf writes it */
 	int cut_bad = 0;
 	for (size_t sz = 1; sz < sizeof out; sz++) {
 		char want[100];
 		int n = snprintf(want, sz, "{\"Version\":\"%s\",\"Time\":\"%s\"}\n", "v1.0.0-rc.1", "2020-01-02T03:04:05Z");
 		int r = store_info_format("v1.0.0-rc.1", 1577934245, out, sz);
-		cut_bad += r != ((size_t)n < sz ? 0 : -1) || strcmp(out, want) != 0;
+		cut_bad += r != ((size_t)n < sz ? n : -1) || strcmp(out, want) != 0;
 	}
-	is_int(cut_bad, 0, "  cut as snprintf cuts, -1 when cut");
+	is_int(cut_bad, 0, "  cut as snprintf cuts, -1 when cut, else the length");
 }
 
 static void test_publish(void)
@@ -862,6 +884,65 @@ static void test_gomod_kept(void)
 	free(z);
 }
 
+/* Another process changes a byte of module@version's record and commits:
+ * 1 when done. */
+static int edit_elsewhere(struct store *kept, const char *owner, const char *module, const char *version,
+                          const char *at, char c)
+{
+	pid_t p = fork();
+	if (p == 0) {
+		store_cache_close(kept); /* this process's copy of the handle */
+		_exit(edit_record(owner, module, version, at, c) ? 0 : 1);
+	}
+	int status = -1;
+	waitpid(p, &status, 0);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* A keep-alive connection's kept record, decoded once
+ * (store_fetch_verinfo): the next request after another process's commit
+ * sees the change, and a slot given to another record takes its decoding
+ * along. */
+static void test_decoded_kept(void)
+{
+	const char *m = "example.com/dec";
+	char *z1 = mkzip(m, "v1.0.0", "a"), *z2 = mkzip(m, "v1.1.0", "b");
+	if (publish("dec", z1, "dora") != 201 || publish("dec", z2, "dora") != 201)
+		bail("publish");
+	struct store kept = st;
+	struct store_cache c = {0};
+	kept.cache = &c;
+	struct verinfo vi;
+	store_cache_request(&c, 0);
+	is_int(store_get(&kept, "dec", m, "v1.0.0", &vi, err, sizeof err), 200, "kept: get 200");
+	ok(c.decoded != NULL && strcmp(c.vi.version, "v1.0.0") == 0, "  its record kept decoded");
+	snprintf(c.vi.source, sizeof c.vi.source, "marked");
+	store_cache_request(&c, 0);
+	memset(&vi, 0, sizeof vi);
+	is_int(store_get(&kept, "dec", m, "v1.0.0", &vi, err, sizeof err), 200, "  the next request: 200");
+	is_str(vi.source, "marked", "  answered from the decoding kept, not decoded again");
+
+	ok(edit_elsewhere(&kept, "dec", m, "v1.0.0", "uploader=d", 'D'), "another process edits the record");
+	store_cache_request(&c, 0);
+	is_int(store_get(&kept, "dec", m, "v1.0.0", &vi, err, sizeof err), 200, "  the next request: 200");
+	is_str(vi.uploader, "Dora", "  sees the change");
+	is_str(vi.source, "", "  decoded anew");
+
+	/* absent versions kept until the next record kept takes v1.0.0's
+	 * slot: v1.1.0's */
+	char v[32];
+	for (int i = 0; c.decoded && i < STORE_CACHE_RECS && c.next % STORE_CACHE_RECS != (unsigned)(c.decoded - c.rec); i++) {
+		snprintf(v, sizeof v, "v0.0.%d", i);
+		store_get(&kept, "dec", m, v, &vi, err, sizeof err);
+	}
+	ok(c.decoded && c.next % STORE_CACHE_RECS == (unsigned)(c.decoded - c.rec), "  v1.0.0's slot is the next to take");
+	is_int(store_get(&kept, "dec", m, "v1.1.0", &vi, err, sizeof err), 200, "v1.1.0 in that slot: 200");
+	is_str(vi.version, "v1.1.0", "  its own record's");
+	store_cache_close(&kept);
+	free(z1);
+	free(z2);
+}
+
 static void test_fsck_damage(void)
 {
 	const char *m = "example.com/dmg";
@@ -1055,6 +1136,7 @@ int main(void)
 	if (store_init(&st, root, err, sizeof err) != 200 || store_prepare(&st, err, sizeof err) != 200)
 		bail("store_init");
 	test_names();
+	test_file_path();
 	test_verinfo_decode();
 	test_publish();
 	test_owner_modules();
@@ -1066,6 +1148,7 @@ int main(void)
 	test_fsck_tmp();
 	test_fsck_damage();
 	test_gomod_kept();
+	test_decoded_kept();
 	free(fsck_out);
 	char cmd[200];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

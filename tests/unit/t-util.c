@@ -156,8 +156,22 @@ static void rfc3339(void)
 		time_rfc3339(t, got);
 		if (strcmp(got, want) != 0 && bad++ < 5)
 			printf("# %lld: %s, not %s\n", (long long)t, got, want);
+		/* asked again at once: from the one it keeps */
+		memset(got, 'x', sizeof got);
+		time_rfc3339(t, got);
+		if (strcmp(got, want) != 0 && bad++ < 5)
+			printf("# %lld again: %s, not %s\n", (long long)t, got, want);
 	}
-	is_int(bad, 0, "time_rfc3339 writes what gmtime_r and strftime write");
+	is_int(bad, 0, "time_rfc3339 writes what gmtime_r and strftime write, asked once or twice");
+	char a[32], b[32];
+	time_rfc3339(0, a);
+	time_rfc3339(253402300800 + 86400, b); /* past 9999: strftime's, not kept */
+	time_rfc3339(86400, b);
+	time_rfc3339(0, a);
+	is_str(a, "1970-01-01T00:00:00Z", "time_rfc3339: another time between two asks of one");
+	time_rfc3339(253402300800 + 86400, b);
+	time_rfc3339(86400, a);
+	is_str(a, "1970-01-02T00:00:00Z", "  and after a year past 9999");
 }
 
 /* find_byte answers as memchr: each byte value sought in spans of every
@@ -210,6 +224,40 @@ static void find_byte_ends(void)
 		free(b);
 	}
 	is_int(bad, 0, "find_byte reads no byte past a span that ends a heap block");
+}
+
+/* bytes_equal answers as memcmp(...) == 0: spans of every length up to
+ * 40 at every offset, equal, or with one byte differing (by one bit, by
+ * its high bit) at each place; and spans that end where their heap blocks
+ * end, which ASan watches for a load past them. */
+static void same_bytes_all(void)
+{
+	int bad = 0;
+	unsigned char a[64], b[64];
+	for (size_t i = 0; i < sizeof a; i++)
+		a[i] = (unsigned char)(i * 37 + 5);
+	for (size_t off = 0; off < 8; off++)
+		for (size_t n = 0; n <= 40; n++)
+			for (size_t at = 0; at <= n; at++)
+				for (unsigned flip = 0x01; flip <= 0x80; flip <<= 7) {
+					memcpy(b, a, sizeof b);
+					if (at < n)
+						b[off + at] ^= (unsigned char)flip;
+					bad += bytes_equal(a + off, b + off, n) != (memcmp(a + off, b + off, n) == 0);
+				}
+	for (size_t n = 1; n <= 40; n++) {
+		char *x = malloc(n), *y = malloc(n);
+		if (x && y) {
+			memset(x, 'k', n);
+			memset(y, 'k', n);
+			bad += !bytes_equal(x, y, n);
+			y[n - 1] = 'K';
+			bad += bytes_equal(x, y, n);
+		}
+		free(x);
+		free(y);
+	}
+	is_int(bad, 0, "bytes_equal answers as memcmp == 0");
 }
 
 /* check_remembered: the check asked again only for another string, a
@@ -314,6 +362,7 @@ int main(void)
 	rfc3339();
 	find_bytes();
 	find_byte_ends();
+	same_bytes_all();
 	int *v = NULL;
 	size_t cap = 0;
 	is_int(grow(&v, &cap, 1, sizeof *v), 0, "first element: room made");

@@ -6,11 +6,13 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "base/util.h"
+#include "http/field.h"
 #include "http/http.h"
 #include "tap.h"
 
@@ -715,6 +717,102 @@ static void test_target_words(void)
 	               "its path found");
 }
 
+/* RFC 9110 section 5.6.2's tchar, from its grammar, not the parser's
+ * table */
+static int rfc_tchar(unsigned ch)
+{
+	return (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+	       (ch && strchr("!#$%&'*+-.^_`|~", (int)ch));
+}
+
+/* Every byte in a field name (first, in its first word, past it, last), in
+ * a method and in a transfer coding: a token byte is taken, any other
+ * refused with 400, as RFC 9110 section 5.6.2 has it.  ':' ends a name,
+ * ' ' a method, ',' a coding: not tried there. */
+static void test_token_bytes(void)
+{
+	int bad = 0;
+	for (unsigned ch = 0; ch < 256; ch++) {
+		static const size_t at[] = {0, 3, 11, 15};
+		for (size_t i = 0; ch != ':' && i < sizeof at / sizeof at[0]; i++) {
+			char name[] = "X-Abcdefghijklmn", h[100];
+			name[at[i]] = (char)ch;
+			int n = snprintf(h, sizeof h, "GET / HTTP/1.1\r\nHost: h\r\n");
+			memcpy(h + n, name, 16);
+			n += 16;
+			n += snprintf(h + n, sizeof h - (size_t)n, ": v\r\n\r\n");
+			int want = rfc_tchar(ch) ? 0 : 400, got = start(h, (size_t)n, 1);
+			if (got != want)
+				bad++, printf("# name byte 0x%02x at %zu: %d\n", ch, at[i], got);
+		}
+		if (ch != ' ') {
+			char h[100];
+			int n = snprintf(h, sizeof h, "GE%cT / HTTP/1.1\r\nHost: h\r\n\r\n", ch ? (int)ch : 'x');
+			h[2] = (char)ch;
+			int want = rfc_tchar(ch) ? 501 : 400, got = start(h, (size_t)n, 1);
+			if (got != want)
+				bad++, printf("# method byte 0x%02x: %d\n", ch, got);
+		}
+		if (ch != ',') {
+			char h[120];
+			int n = snprintf(h, sizeof h, "PUT /u HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: gz%cip, chunked\r\n\r\n",
+			                 ch ? (int)ch : 'x');
+			h[strstr(h, "gz") - h + 2] = (char)ch;
+			/* a token: a coding goreg does not implement */
+			int want = rfc_tchar(ch) ? 501 : 400, got = start(h, (size_t)n, 1);
+			if (got != want)
+				bad++, printf("# coding byte 0x%02x: %d\n", ch, got);
+		}
+	}
+	is_int(bad, 0, "every byte in a field name, a method and a transfer coding: a token's or refused");
+}
+
+/* The fields that frame a request, named in any case, and names of the
+ * same length and first letter that are other fields. */
+static void test_framing_names(void)
+{
+	is_int(head(PUT("cONTENT-lENGTH: 5\r\n")), 0, "cONTENT-lENGTH");
+	is_int((int)rq.content_length, 5, "  is Content-Length");
+	is_int(head(PUT("Content-LengtH: 5\r\n")), 0, "Content-LengtH");
+	is_int((int)rq.content_length, 5, "  is Content-Length");
+	is_int(head(PUT("Content-Lengtx: 5\r\n")), 0, "Content-Lengtx");
+	is_int((int)rq.content_length, -1, "  is another field");
+	is_int(head(PUT("tRANSFER-eNCODING: chunked\r\n")), 0, "tRANSFER-eNCODING");
+	is_int(rq.chunked, 1, "  is Transfer-Encoding");
+	is_int(head(PUT("tRANSFER-eNCODING: chunked\r\nContent-Length: 5\r\n")), 400,
+	       "  with Content-Length: 400");
+	is_int(head(PUT("Transfer-Encodinx: chunked\r\n")), 0, "Transfer-Encodinx");
+	is_int(rq.chunked, 0, "  is another field");
+	is_int(head(H("cONNECTION: close\r\n")), 0, "cONNECTION");
+	is_int(rq.keep_alive, 0, "  is Connection");
+	is_int(head(H("Connectiox: close\r\n")), 0, "Connectiox");
+	is_int(rq.keep_alive, 1, "  is another field");
+	is_int(head(H("eXPECT: x\r\n")), 417, "eXPECT is Expect");
+	is_int(head(H("Expecx: x\r\n")), 0, "Expecx is another field");
+}
+
+/* field_find as strncasecmp would answer it: each byte of each kept
+ * field's name replaced by every other byte */
+static void test_field_find(void)
+{
+	int bad = 0;
+	for (size_t i = 0; i < field_ndefs; i++) {
+		const struct field_def *f = &field_defs[i];
+		char name[64];
+		if (f->nlen >= sizeof name || field_find(f->name, f->nlen) != f)
+			bad++, printf("# %s not found\n", f->name);
+		for (size_t at = 0; at < f->nlen && f->nlen < sizeof name; at++)
+			for (unsigned ch = 1; ch < 256; ch++) {
+				memcpy(name, f->name, f->nlen);
+				name[at] = (char)ch;
+				const struct field_def *want = strncasecmp(name, f->name, f->nlen) == 0 ? f : NULL;
+				if (field_find(name, f->nlen) != want)
+					bad++, printf("# %s with 0x%02x at %zu\n", f->name, ch, at);
+			}
+	}
+	is_int(bad, 0, "a kept field's name found in any case, and no other name for it");
+}
+
 /* A reply set up (again, after reply_free) is an empty one whatever was
  * in it: every byte before its two strings as a cleared reply's, so a
  * field added to the struct is cleared too (a pointer left from the
@@ -744,6 +842,9 @@ int main(void)
 	test_trickle();
 	test_scan_words();
 	test_target_words();
+	test_token_bytes();
+	test_framing_names();
+	test_field_find();
 	test_framing();
 	test_limits();
 	test_bodies();

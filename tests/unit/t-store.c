@@ -884,19 +884,45 @@ static void test_gomod_kept(void)
 	free(z);
 }
 
-/* Another process changes a byte of module@version's record and commits:
- * 1 when done. */
-static int edit_elsewhere(struct store *kept, const char *owner, const char *module, const char *version,
-                          const char *at, char c)
+/* Another process rewrites module@version's record with its "from" line
+ * replaced by "to" (of another length: the lines after it move) and
+ * commits: 1 when done. */
+static int reline_elsewhere(struct store *kept, const char *owner, const char *module, const char *version,
+                            const char *from, const char *to)
 {
 	pid_t p = fork();
 	if (p == 0) {
 		store_cache_close(kept); /* this process's copy of the handle */
-		_exit(edit_record(owner, module, version, at, c) ? 0 : 1);
+		struct tdb_context *db = store_index_open(&st, owner, INDEX_WRITE);
+		char k[300], nv[8192];
+		snprintf(k, sizeof k, STORE_KEY_VERSION "%s@%s", module, version);
+		TDB_DATA key = {(unsigned char *)k, strlen(k)};
+		TDB_DATA v = db ? tdb_fetch(db, key) : (TDB_DATA){NULL, 0};
+		size_t fl = strlen(from), tl = strlen(to);
+		char *g = v.dptr ? memmem(v.dptr, v.dsize, from, fl) : NULL;
+		if (!g || v.dsize - fl + tl > sizeof nv)
+			_exit(1);
+		size_t at = (size_t)(g - (char *)v.dptr);
+		memcpy(nv, v.dptr, at);
+		memcpy(nv + at, to, tl);
+		memcpy(nv + at + tl, g + fl, v.dsize - at - fl);
+		TDB_DATA n = {(unsigned char *)nv, v.dsize - fl + tl};
+		_exit(tdb_store(db, key, n, TDB_REPLACE) == 0 && tdb_close(db) == 0 ? 0 : 1);
 	}
 	int status = -1;
 	waitpid(p, &status, 0);
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* Another process changes a byte of module@version's record (the last of
+ * at, to c) and commits: 1 when done. */
+static int edit_elsewhere(struct store *kept, const char *owner, const char *module, const char *version,
+                          const char *at, char c)
+{
+	char to[64];
+	snprintf(to, sizeof to, "%s", at);
+	to[strlen(to) - 1] = c;
+	return reline_elsewhere(kept, owner, module, version, at, to);
 }
 
 /* A keep-alive connection's kept record, decoded once
@@ -940,6 +966,63 @@ static void test_decoded_kept(void)
 	is_str(vi.version, "v1.1.0", "  its own record's");
 	store_cache_close(&kept);
 	free(z1);
+	free(z2);
+}
+
+/* A .mod on a keep-alive connection is its record's copy of the go.mod,
+ * read at the offsets decoded from that very record: kept and decoded
+ * once, then the record rewritten by another process with its gomod line
+ * moved, and the next .mod still the file's bytes (not the bytes at the
+ * old offsets of the new record). */
+static void test_decoded_gomod(void)
+{
+	const char *m = "example.com/decmod";
+	char *z = mkzip(m, "v1.0.0", "g"), *z2 = mkzip(m, "v1.1.0", "h");
+	if (publish("decmod", z, "dora") != 201 || publish("decmod", z2, "dora") != 201)
+		bail("publish");
+	char *file;
+	size_t flen;
+	if (read_file(fpath("decmod", m, "v1.0.0", "mod"), 1 << 20, &file, &flen) != 0)
+		bail("read .mod");
+	struct store kept = st;
+	struct store_cache c = {0};
+	kept.cache = &c;
+	struct verinfo vi;
+	static char mod[SMALL_FILE_MAX + 1];
+	long n = -2;
+	for (int i = 0; i < 2; i++) {
+		store_cache_request(&c, 0);
+		memset(mod, 0, sizeof mod);
+		is_int(store_get_mod(&kept, "decmod", m, "v1.0.0", &vi, mod, sizeof mod, &n, err, sizeof err), 200,
+		       "kept connection, request %d: .mod 200", i + 1);
+		ok(n == (long)flen && memcmp(mod, file, flen) == 0, "  the record's copy, the file's bytes");
+	}
+	ok(c.decoded != NULL, "  its record kept decoded");
+	/* two versions asked in turn: each kept in its own slot, and each
+	 * answered with its own decoding */
+	for (int i = 0; i < 4; i++) {
+		const char *v = i % 2 ? "v1.0.0" : "v1.1.0";
+		store_cache_request(&c, 0);
+		is_int(store_get_mod(&kept, "decmod", m, v, &vi, mod, sizeof mod, &n, err, sizeof err), 200,
+		       "%s after the other: .mod 200", v);
+		is_str(vi.version, v, "  its own record's");
+	}
+	ok(reline_elsewhere(&kept, "decmod", m, "v1.0.0", "uploader=dora\n", "uploader=dorothea\n"),
+	   "another process rewrites the record, its gomod line 4 bytes on");
+	store_cache_request(&c, 0);
+	memset(mod, 0, sizeof mod);
+	is_int(store_get_mod(&kept, "decmod", m, "v1.0.0", &vi, mod, sizeof mod, &n, err, sizeof err), 200,
+	       "  the next request: .mod 200");
+	is_str(vi.uploader, "dorothea", "  the record as rewritten");
+	ok(n == (long)flen && memcmp(mod, file, flen) == 0, "  its copy read where it now is: the file's bytes");
+	store_cache_request(&c, 0);
+	memset(mod, 0, sizeof mod);
+	store_get_mod(&kept, "decmod", m, "v1.0.0", &vi, mod, sizeof mod, &n, err, sizeof err);
+	ok(c.decoded != NULL && n == (long)flen && memcmp(mod, file, flen) == 0,
+	   "  and again from the record kept decoded");
+	store_cache_close(&kept);
+	free(file);
+	free(z);
 	free(z2);
 }
 
@@ -1149,6 +1232,7 @@ int main(void)
 	test_fsck_damage();
 	test_gomod_kept();
 	test_decoded_kept();
+	test_decoded_gomod();
 	free(fsck_out);
 	char cmd[200];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

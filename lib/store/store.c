@@ -687,14 +687,17 @@ int store_list_split(const char *data, size_t len, char ***out, size_t *n)
 	size_t k = 0;
 	const char *p = data, *end = data + len;
 	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		/* lines of a dozen bytes: find_byte's word at a time, and the
+		 * copy made without strndup's second look for a NUL */
+		const char *nl = find_byte(p, '\n', (size_t)(end - p));
 		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		if (l) {
-			if (!(v[k] = strndup(p, l))) {
+			if (!(v[k] = malloc(l + 1))) {
 				store_list_free(v, k);
 				return -1;
 			}
-			k++;
+			memcpy(v[k], p, l);
+			v[k++][l] = 0;
 		}
 		p += l + 1;
 	}
@@ -784,18 +787,28 @@ int store_versions_raw(const struct store *st, const char *owner, const char *mo
 
 static int join_list(char **v, size_t n, struct buf *out, int public_only)
 {
+	/* the room for every line first, then each copied in: one
+	 * allocation for a list of 10 000 versions, not one per line */
+	size_t need = 1;
+	for (size_t i = 0; i < n; i++)
+		need += strlen(v[i]) + 1;
 	out->len = 0;
-	if (buf_add(out, "", 0) < 0)
+	if (grow(&out->p, &out->cap, need, 1) < 0)
 		return -1;
+	char *o = out->p;
 	for (size_t i = 0; i < n; i++) {
 		/* the file-tree @v/list, like the HTTP one, leaves out
 		 * pseudo-versions (go.dev/ref/mod#goproxy-protocol), which
 		 * all have a '-' */
-		if (public_only && strchr(v[i], '-') && semver_classify(v[i]) == SEMVER_PSEUDO)
+		size_t l = strlen(v[i]);
+		if (public_only && memchr(v[i], '-', l) && semver_classify(v[i]) == SEMVER_PSEUDO)
 			continue;
-		if (buf_add(out, v[i], strlen(v[i])) < 0 || buf_add(out, "\n", 1) < 0)
-			return -1;
+		memcpy(o, v[i], l);
+		o[l] = '\n';
+		o += l + 1;
 	}
+	*o = 0;
+	out->len = (size_t)(o - out->p);
 	return 0;
 }
 

@@ -815,6 +815,32 @@ static int edit_record(const char *owner, const char *module, const char *versio
 	return done;
 }
 
+/* A version list record: split into lines, joined back, and the public
+ * @v/list without pseudo-versions */
+static void test_lists(void)
+{
+	static const char rec[] = "v1.0.0\n\nv1.1.0\nv0.0.0-20200101000000-abcdefabcdef\nv2.0.0-rc.1";
+	char **v;
+	size_t n;
+	ok(store_list_split(rec, sizeof rec - 1, &v, &n) == 0 && n == 4 && strcmp(v[0], "v1.0.0") == 0 &&
+	   strcmp(v[1], "v1.1.0") == 0 && strcmp(v[3], "v2.0.0-rc.1") == 0,
+	   "list split: four lines, the empty one left out, the last without its newline");
+	struct buf b = {0};
+	ok(store_list_format(v, n, &b) == 0 && strcmp(b.p, "v1.0.0\nv1.1.0\nv2.0.0-rc.1\n") == 0 && b.len == strlen(b.p),
+	   "  the public list: the pseudo-version left out, the pre-release kept");
+	store_list_free(v, n);
+	ok(store_list_format(NULL, 0, &b) == 0 && b.len == 0 && b.p[0] == 0, "  an empty list: empty");
+	/* 10 000 lines, one allocation for the joined list */
+	struct buf big = {0};
+	for (int i = 0; i < 10000; i++)
+		buf_printf(&big, "v1.%d.0\n", i);
+	ok(store_list_split(big.p, big.len, &v, &n) == 0 && n == 10000 && store_list_format(v, n, &b) == 0 &&
+	   b.len == big.len && memcmp(b.p, big.p, big.len) == 0, "  10 000 versions split and joined back whole");
+	store_list_free(v, n);
+	buf_free(&big);
+	buf_free(&b);
+}
+
 /* The record's own copy of the go.mod: what a .mod is served from */
 static void test_gomod_kept(void)
 {
@@ -1231,6 +1257,7 @@ int main(void)
 	test_fsck_tmp();
 	test_fsck_damage();
 	test_gomod_kept();
+	test_lists();
 	test_decoded_kept();
 	test_decoded_gomod();
 	free(fsck_out);

@@ -876,6 +876,8 @@ static void test_gomod_kept(void)
 	ok(n == (long)flen && memcmp(mod, file, flen) == 0, "  and the copy is the file's again");
 
 	/* a record without a copy, as goreg wrote them before: the file's */
+	struct verinfo v0;
+	store_get(&st, "kept", m, "v1.0.0", &v0, err, sizeof err);
 	ok(edit_record("kept", m, "v1.0.0", "gomod=", 0), "a record without the gomod line");
 	n = -2;
 	is_int(store_get_mod(&st, "kept", m, "v1.0.0", &vi, mod, sizeof mod, &n, err, sizeof err), 200,
@@ -891,6 +893,11 @@ static void test_gomod_kept(void)
 	store_get_mod(&st, "kept", m, "v1.0.0", &vi, mod, sizeof mod, &n, err, sizeof err);
 	ok(n == (long)flen && memcmp(mod, file, flen) == 0, "  the .mod file's bytes");
 	is_str(vi.uploader, "kim", "  the record's other fields kept");
+	ok(strcmp(vi.version, v0.version) == 0 && vi.time == v0.time && vi.zip_size == v0.zip_size &&
+	   vi.mod_size == v0.mod_size && strcmp(vi.zip_sha256, v0.zip_sha256) == 0 &&
+	   strcmp(vi.h1_zip, v0.h1_zip) == 0 && strcmp(vi.h1_mod, v0.h1_mod) == 0 &&
+	   strcmp(vi.source, v0.source) == 0 && !vi.deleting,
+	   "  every one: version, time, sizes, hashes, source");
 	c = fsck(1, 0, o, 1);
 	is_int(c.gomod_copied, 0, "  a second --repair has nothing to add");
 	free(file);
@@ -907,6 +914,13 @@ static void test_gomod_kept(void)
 	is_int(c.repaired, 1, "  --repair rebuilds the record");
 	is_int(store_get(&st, "kept", mu, "v1.0.0", &vi, err, sizeof err), 200, "  served");
 	is_str(vi.source, "upstream", "  and still from upstream");
+	ok(edit_record("kept", mu, "v1.0.0", "gomod=", 0), "  its record without a copy");
+	c = fsck(1, 0, o, 1);
+	ok(c.problems == 0 && c.gomod_copied == 1, "  --repair gives it one");
+	n = -2;
+	ok(store_get_mod(&st, "kept", mu, "v1.0.0", &vi, mod, sizeof mod, &n, err, sizeof err) == 200 && n >= 0,
+	   "  kept in the record");
+	is_str(vi.source, "upstream", "  which still says from upstream");
 	free(z);
 }
 

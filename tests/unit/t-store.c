@@ -830,6 +830,14 @@ static void test_lists(void)
 	   "  the public list: the pseudo-version left out, the pre-release kept");
 	store_list_free(v, n);
 	ok(store_list_format(NULL, 0, &b) == 0 && b.len == 0 && b.p[0] == 0, "  an empty list: empty");
+	/* 16 bytes and the NUL: room counted one short would be a new
+	 * buffer's first 16 bytes, and the sanitizer build sees the NUL
+	 * written past them */
+	struct buf exact = {0};
+	ok(store_list_split("v1.0.0\nv1.100.0", 15, &v, &n) == 0 && n == 2 && store_list_format(v, n, &exact) == 0 &&
+	   exact.len == 16 && strcmp(exact.p, "v1.0.0\nv1.100.0\n") == 0, "  a list of 16 bytes and its NUL");
+	store_list_free(v, n);
+	buf_free(&exact);
 	/* 10 000 lines, one allocation for the joined list */
 	struct buf big = {0};
 	for (int i = 0; i < 10000; i++)

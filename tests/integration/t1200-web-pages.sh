@@ -162,7 +162,19 @@ printf 'module example.com/old\n\ngo 1.19\n' > "$OLDMOD"
 dom old2 /-/module/pub/example.com/old || bail "chromium could not load the deprecated module's page again"
 has old2 'Deprecated:</strong> use example.com/hello'
 ok $? "deprecated module: still so with its .mod file changed by hand (the page reads the record's copy)"
+# a record without a copy (an older goreg's; here its key made one this
+# goreg does not know, the record's length kept): the page reads the file
+cp "$R/pub/index.tdb" "$T/pub-index.keep"
+perl -0777 -pi -e 's/\ngomod=(\/\/ Deprecated: use example\.com\/hello)/\nxomod=$1/' "$R/pub/index.tdb"
+dom old3 /-/module/pub/example.com/old || bail "chromium could not load the deprecated module's page a third time"
+has old3 'Deprecated:'
+[ $? -ne 0 ]
+ok $? "deprecated module: with no copy in its record, the page reads the .mod file (no longer deprecated)"
 cp "$T/old.mod.keep" "$OLDMOD"
+dom old4 /-/module/pub/example.com/old || bail "chromium could not load the deprecated module's page a fourth time"
+has old4 'Deprecated:</strong> use example.com/hello'
+ok $? "  and the file back: deprecated again"
+cp "$T/pub-index.keep" "$R/pub/index.tdb"
 
 dom search '/-/search?q=%22%3E%3Cimg+src%3Dx+onerror%3Dalert(1)%3E'
 has search 'value="&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"'

@@ -71,11 +71,16 @@ done_testing() {
 	exit $?
 }
 
-# free_port: a TCP port on 127.0.0.1 nobody listens on now
+# free_port: a TCP port on 127.0.0.1 that no socket uses now, below the
+# kernel's range for the local ends of outgoing connections
+# (ip_local_port_range), where one of the tests' own connections could
+# take the port between this check and the server's bind
 free_port() {
+	lo=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null)
+	[ "${lo:-0}" -ge 12000 ] 2>/dev/null || lo=50000
 	while :; do
-		p=$(( (($$ * 7919) + $(od -An -N2 -tu2 /dev/urandom)) % 30000 + 20000 ))
-		if ! ss -Htln "sport = :$p" 2>/dev/null | grep -q .; then
+		p=$(( (($$ * 7919) + $(od -An -N2 -tu2 /dev/urandom)) % (lo - 10000) + 10000 ))
+		if ! ss -Htan "sport = :$p" 2>/dev/null | grep -q .; then
 			echo "$p"
 			return
 		fi

@@ -288,18 +288,14 @@ static void serve_file(const struct store *st, const char *owner, const char *mo
 	static char small[SMALL_FILE_MAX + 1];
 	int mod = strcmp(ext, "mod") == 0;
 	long kept = -1;
-	int code = mod ? store_get_mod(st, owner, module, version, &vi, small, sizeof small, &kept, err, sizeof err)
-	               : store_get(st, owner, module, version, &vi, err, sizeof err);
+	int code = store_get_mod(st, owner, module, version, &vi, mod ? small : NULL, sizeof small, &kept, err,
+	                         sizeof err);
 	if (code != 200) {
 		reply_error(r, code, "%s", err);
 		return;
 	}
 	if (kept >= 0) {
-		r->status = 200;
-		r->content_type = ctype;
-		r->file_bytes = small;
-		r->file_off = 0;
-		r->file_len = r->file_size = kept;
+		reply_file(r, ctype, -1, small, kept);
 		set_validators(r, ext, &vi);
 		return;
 	}
@@ -359,12 +355,7 @@ static void serve_file(const struct store *st, const char *owner, const char *mo
 		reply_error(r, 404, "%s@%s: not found", module, version);
 		return;
 	}
-	r->status = 200;
-	r->content_type = ctype;
-	r->fd = fd;
-	r->file_bytes = want < sizeof small ? small : NULL;
-	r->file_off = 0;
-	r->file_len = r->file_size = sb.st_size;
+	reply_file(r, ctype, fd, want < sizeof small ? small : NULL, sb.st_size);
 	set_validators(r, ext, &vi);
 }
 
@@ -679,11 +670,8 @@ void ops_sumdb(const struct store *st, const struct op_args *a, struct reply *r)
 		reply_error(r, a->upstream ? 502 : 404, "%s: the checksum database could not be reached", p);
 		return;
 	}
-	r->status = 200;
-	r->content_type = strncmp(p, "tile/", 5) == 0 ? "application/octet-stream" : "text/plain; charset=utf-8";
-	r->fd = fd;
-	r->file_off = 0;
-	r->file_len = r->file_size = sb.st_size;
+	reply_file(r, strncmp(p, "tile/", 5) == 0 ? "application/octet-stream" : "text/plain; charset=utf-8", fd,
+	           NULL, sb.st_size);
 	/* tiles and lookups never change (x/mod/sumdb/server.go); latest does */
 	r->cache_control = latest ? CACHE_SHORT_PUBLIC : CACHE_IMMUTABLE_PUBLIC;
 }

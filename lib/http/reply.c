@@ -59,6 +59,16 @@ void reply_keep(struct reply *r, int status, const char *ctype, char *p, size_t 
 	r->mem_kept = 1;
 }
 
+void reply_file(struct reply *r, const char *ctype, int fd, const char *bytes, off_t size)
+{
+	r->status = 200;
+	r->content_type = ctype;
+	r->fd = fd;
+	r->file_bytes = bytes;
+	r->file_off = 0;
+	r->file_len = r->file_size = size;
+}
+
 int reply_error(struct reply *r, int status, const char *f, ...)
 {
 	char msg[MSG_MAX];

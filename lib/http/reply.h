@@ -48,6 +48,10 @@ void reply_take(struct reply *r, int status, const char *ctype, char *p, size_t 
 /* Memory body: p itself, which stays the caller's and must outlive the
  * reply's writing. */
 void reply_keep(struct reply *r, int status, const char *ctype, char *p, size_t n);
+/* 200 with a whole file of size bytes as its body: fd open on it (closed
+ * with the reply), or -1; bytes, the file read already (which must
+ * outlive the reply's writing), or NULL.  One of them. */
+void reply_file(struct reply *r, const char *ctype, int fd, const char *bytes, off_t size);
 const char *http_reason(int status);
 
 #endif

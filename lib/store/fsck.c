@@ -219,7 +219,6 @@ static int check_version(struct fsck_ctx *x, struct item *it)
 			                 strerror(errno));
 		}
 		x->c->gomod_copied++;
-		x->gomod_copied++;
 	}
 	if (nn && !repair) {
 		for (int i = 0; i < nn; i++)
@@ -390,7 +389,7 @@ static void open_index(struct fsck_ctx *x)
 static int check_owner(struct fsck_ctx *x, const char *owner)
 {
 	x->owner = owner;
-	x->gomod_copied = 0;
+	unsigned long copied = x->c->gomod_copied;
 	snprintf(x->ownerdir, sizeof x->ownerdir, "%s/%s", x->st->root, owner);
 	x->c->owners++;
 	struct stat sb;
@@ -424,8 +423,8 @@ static int check_owner(struct fsck_ctx *x, const char *owner)
 		check_module(x, mod, x->items + i, e - i, m);
 		i = e;
 	}
-	if (x->gomod_copied && !x->failed)
-		fprintf(x->o->out, "%s/index.tdb: %lu records given a copy of their go.mod\n", owner, x->gomod_copied);
+	if ((copied = x->c->gomod_copied - copied) && !x->failed)
+		fprintf(x->o->out, "%s/index.tdb: %lu records given a copy of their go.mod\n", owner, copied);
 	if (x->db) {
 		/* checking only changes nothing: cancel */
 		if (!x->failed && x->o->repair) {

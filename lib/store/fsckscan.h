@@ -62,7 +62,6 @@ struct fsck_ctx {
 	const char *owner;
 	char ownerdir[1200];
 	struct tdb_context *db;     /* in a transaction; NULL if no index */
-	unsigned long gomod_copied; /* this owner's records given a go.mod copy */
 	struct item *items;
 	size_t nitems, capitems;
 	struct modent *mods;

@@ -374,15 +374,6 @@ void ops_zip(const struct store *st, const struct op_args *a, struct reply *r)
 	serve_file(st, a->owner, a->module, a->version, "zip", "application/zip", r);
 }
 
-/* s into out[outsz], cut as fmt cuts it, without fmt's pass over a
- * format: @latest copies what it picks per request */
-static void copy_cut(char *out, size_t outsz, const char *s)
-{
-	size_t n = strnlen(s, outsz - 1);
-	memcpy(out, s, n);
-	out[n] = 0;
-}
-
 void ops_latest(const struct store *st, const struct op_args *a, struct reply *r)
 {
 	char **v = NULL, *data = NULL;
@@ -404,15 +395,13 @@ void ops_latest(const struct store *st, const struct op_args *a, struct reply *r
 				end = data[i] == '\n' ? i : end;
 				continue;
 			}
-			size_t l = end - i < sizeof line ? end - i : sizeof line - 1;
-			memcpy(line, data + i, l);
-			line[l] = 0;
+			copy_cut(line, sizeof line, data + i, end - i);
 		}
 		enum semver_class c = semver_classify(p);
 		if (!pick[c][0])
-			copy_cut(pick[c], sizeof pick[c], p);
+			copy_cut(pick[c], sizeof pick[c], p, strlen(p));
 		if (!top[0])
-			copy_cut(top, sizeof top, p);
+			copy_cut(top, sizeof top, p, strlen(p));
 	}
 	const char *ver = pick[SEMVER_RELEASE][0] ? pick[SEMVER_RELEASE]
 	                : pick[SEMVER_PRERELEASE][0] ? pick[SEMVER_PRERELEASE]

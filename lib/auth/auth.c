@@ -50,34 +50,22 @@ int auth_org_add(const struct store *st, const char *org, int64_t now, char *err
 	return owner_add(st, org, "org", now, err, errsz);
 }
 
-/* Is line p[0, l) "key=" followed by value? */
-static int line_is(const char *p, size_t l, const char *key, size_t kl, const char *value, size_t vl)
+/* Is the value of rec's first "key=" line value? */
+static int value_is(const char *rec, size_t len, const char *key, size_t kl, const char *value, size_t vl)
 {
-	return l == kl + 1 + vl && p[kl] == '=' && bytes_equal(p, key, kl) && bytes_equal(p + kl + 1, value, vl);
+	size_t l;
+	const char *v = adb_rec_value(rec, len, key, kl, &l);
+	return v && l == vl && bytes_equal(v, value, vl);
 }
 
-/* An owner's record rec[0, len) (no NUL in it), in one pass over its
- * lines (each request asks): the first "visibility=" line and the first
- * "kind=" line are the ones that count, as adb_rec_get finds them. */
+/* An owner's record rec[0, len) (no NUL in it; each request asks): the
+ * first "visibility=" line and the first "kind=" line are the ones that
+ * count, as adb_rec_get finds them. */
 static void owner_parse(const char *rec, size_t len, struct owner_info *oi)
 {
-	int vis = 0, kind = 0;
 	oi->exists = 1;
-	const char *end = rec + len;
-	for (const char *p = rec; p < end && !(vis && kind);) {
-		const char *nl = find_byte(p, '\n', (size_t)(end - p));
-		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		if (!vis && l > 10 && p[10] == '=' && bytes_equal(p, "visibility", 10)) {
-			vis = 1;
-			oi->private_ = line_is(p, l, "visibility", 10, "private", 7);
-		} else if (!kind && l > 4 && p[4] == '=' && bytes_equal(p, "kind", 4)) {
-			kind = 1;
-			oi->is_org = line_is(p, l, "kind", 4, "org", 3);
-		}
-		if (!nl)
-			break;
-		p = nl + 1;
-	}
+	oi->private_ = value_is(rec, len, "visibility", 10, "private", 7);
+	oi->is_org = value_is(rec, len, "kind", 4, "org", 3);
 }
 
 int auth_owner_get(const struct store *st, const char *owner, struct owner_info *oi,

@@ -67,27 +67,33 @@ char *adb_get_ro(const struct store *st, struct tdb_context *db, const char *key
 	return take_str(v, owned);
 }
 
-int adb_rec_get_n(const char *rec, size_t len, const char *k, char *out, size_t outsz)
+const char *adb_rec_value(const char *rec, size_t len, const char *k, size_t kl, size_t *vl)
 {
-	size_t kl = strlen(k);
 	const char *end = rec + len;
 	for (const char *p = rec; p < end;) {
 		const char *nl = find_byte(p, '\n', (size_t)(end - p));
 		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
 		/* the '=' first: it rules out most lines without a compare */
 		if (l > kl && p[kl] == '=' && bytes_equal(p, k, kl)) {
-			size_t vl = l - kl - 1;
-			if (vl >= outsz)
-				return -1;
-			memcpy(out, p + kl + 1, vl);
-			out[vl] = 0;
-			return 0;
+			*vl = l - kl - 1;
+			return p + kl + 1;
 		}
 		if (!nl)
 			break;
 		p = nl + 1;
 	}
-	return -1;
+	return NULL;
+}
+
+int adb_rec_get_n(const char *rec, size_t len, const char *k, char *out, size_t outsz)
+{
+	size_t vl;
+	const char *v = adb_rec_value(rec, len, k, strlen(k), &vl);
+	if (!v || vl >= outsz)
+		return -1;
+	memcpy(out, v, vl);
+	out[vl] = 0;
+	return 0;
 }
 
 int adb_rec_get(const char *rec, const char *k, char *out, size_t outsz)

@@ -53,6 +53,9 @@ int adb_stored(char *err, size_t errsz, struct tdb_context *db);
 int adb_rec_get(const char *rec, const char *k, char *out, size_t outsz);
 /* the same in rec[0, len), with no NUL in it */
 int adb_rec_get_n(const char *rec, size_t len, const char *k, char *out, size_t outsz);
+/* the value of the first "k=" line of rec[0, len) with one (k is kl
+ * bytes), in place: *vl bytes, not ended; NULL if none */
+const char *adb_rec_value(const char *rec, size_t len, const char *k, size_t kl, size_t *vl);
 int adb_has_prefix(TDB_DATA key, const char *prefix);
 /* a record's value as a NUL-terminated malloc'd string, or NULL */
 char *adb_val_str(TDB_DATA v);

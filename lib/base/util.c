@@ -288,6 +288,14 @@ static uint64_t word_at(const unsigned char *p)
 	return w;
 }
 
+void copy_cut(char *out, size_t outsz, const char *s, size_t n)
+{
+	if (n >= outsz)
+		n = outsz - 1;
+	memcpy(out, s, n);
+	out[n] = 0;
+}
+
 int bytes_equal(const void *a, const void *b, size_t n)
 {
 	const unsigned char *x = a, *y = b;

@@ -64,6 +64,9 @@ const char *find_byte(const char *p, int c, size_t n);
  * record's, a path segment's): eight bytes at a time, where musl's
  * memcmp goes a byte at a time */
 int bytes_equal(const void *a, const void *b, size_t n);
+/* The n bytes at s into out[outsz] as a string, cut to the outsz - 1
+ * that fit (outsz > 0): a field of a record, a line of a list */
+void copy_cut(char *out, size_t outsz, const char *s, size_t n);
 
 void hex_encode(const unsigned char *in, size_t n, char *out); /* out: 2n+1 */
 /* RFC 3339 UTC with seconds: 2006-01-02T15:04:05Z */

@@ -468,14 +468,6 @@ long verinfo_gomod(const char *data, size_t len, const struct verinfo *vi, char 
 	return o == vi->mod_size ? (long)o : -1;
 }
 
-static void field(const char *val, size_t n, char *out, size_t outsz)
-{
-	if (n >= outsz)
-		n = outsz - 1;
-	memcpy(out, val, n);
-	out[n] = 0;
-}
-
 /* A number as verinfo_encode writes one, from the value's first 31
  * bytes (strtoll's value for those digits; musl's strtoll is a scanf
  * underneath, and a request reads three) */
@@ -520,7 +512,7 @@ int verinfo_decode(const char *data, size_t len, struct verinfo *vi)
 		switch (kl ? *p : 0) {
 		case 'v':
 			if (KEY("version"))
-				field(v, vl, vi->version, sizeof vi->version), seen |= 1;
+				copy_cut(vi->version, sizeof vi->version, v, vl), seen |= 1;
 			break;
 		case 't':
 			if (KEY("time"))
@@ -530,7 +522,7 @@ int verinfo_decode(const char *data, size_t len, struct verinfo *vi)
 			if (KEY("zip_size"))
 				vi->zip_size = (uint64_t)decimal(v, vl);
 			else if (KEY("zip_sha256"))
-				field(v, vl, vi->zip_sha256, sizeof vi->zip_sha256);
+				copy_cut(vi->zip_sha256, sizeof vi->zip_sha256, v, vl);
 			break;
 		case 'm':
 			if (KEY("mod_size"))
@@ -543,17 +535,17 @@ int verinfo_decode(const char *data, size_t len, struct verinfo *vi)
 			break;
 		case 'h':
 			if (KEY("h1"))
-				field(v, vl, vi->h1_zip, sizeof vi->h1_zip);
+				copy_cut(vi->h1_zip, sizeof vi->h1_zip, v, vl);
 			else if (KEY("h1mod"))
-				field(v, vl, vi->h1_mod, sizeof vi->h1_mod);
+				copy_cut(vi->h1_mod, sizeof vi->h1_mod, v, vl);
 			break;
 		case 's':
 			if (KEY("source"))
-				field(v, vl, vi->source, sizeof vi->source);
+				copy_cut(vi->source, sizeof vi->source, v, vl);
 			break;
 		case 'u':
 			if (KEY("uploader"))
-				field(v, vl, vi->uploader, sizeof vi->uploader);
+				copy_cut(vi->uploader, sizeof vi->uploader, v, vl);
 			break;
 		case 'd':
 			if (KEY("deleting"))

@@ -260,6 +260,27 @@ static void same_bytes_all(void)
 	is_int(bad, 0, "bytes_equal answers as memcmp == 0");
 }
 
+/* copy_cut: the bytes that fit, always ended; none read past n */
+static void cut_copies(void)
+{
+	char out[5];
+	copy_cut(out, sizeof out, "abc", 3);
+	is_str(out, "abc", "copy_cut copies a span that fits");
+	copy_cut(out, sizeof out, "abcdefgh", 8);
+	is_str(out, "abcd", "copy_cut cuts a longer span to the room less its end");
+	copy_cut(out, sizeof out, "wxyz", 2);
+	is_str(out, "wx", "copy_cut copies n bytes, not to the string's end");
+	copy_cut(out, 1, "abc", 3);
+	is_str(out, "", "copy_cut into one byte of room leaves an empty string");
+	char *heap = malloc(3);
+	if (heap) {
+		memcpy(heap, "pqr", 3); /* not a string: ASan sees a read past it */
+		copy_cut(out, sizeof out, heap, 3);
+		is_str(out, "pqr", "copy_cut reads only the n bytes of an unended span");
+	}
+	free(heap);
+}
+
 /* check_remembered: the check asked again only for another string, a
  * refused one, one too long to keep, or NULL */
 static int asked;
@@ -363,6 +384,7 @@ int main(void)
 	find_bytes();
 	find_byte_ends();
 	same_bytes_all();
+	cut_copies();
 	int *v = NULL;
 	size_t cap = 0;
 	is_int(grow(&v, &cap, 1, sizeof *v), 0, "first element: room made");

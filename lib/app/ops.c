@@ -166,44 +166,68 @@ static int raw_versions(const struct store *st, const struct op_args *a, char **
 	return owned ? 2 : 1;
 }
 
-/* The record less its pseudo-versions.  Only a line with a '-' can be one
- * (go.dev/ref/mod#pseudo-versions): the rest is copied in runs, and a
- * record with none is copied whole; into a buffer kept for the next
- * request, which saves a large one's page faults (most of its cost). */
-static void list_raw(char *data, size_t len, struct reply *r)
+/* Is the record's line p[0, l) a pseudo-version?  A line longer than any
+ * version is none either. */
+static int line_is_pseudo(const char *p, size_t l)
+{
+	char line[VERSION_MAX + 1];
+	if (l >= sizeof line)
+		return 0;
+	copy_cut(line, sizeof line, p, l);
+	return semver_classify(line) == SEMVER_PSEUDO;
+}
+
+/* The list's body from the record data[0, len) (lines each ended), which
+ * is the caller's to free if owned, else kept until the reply is written
+ * (raw_versions): the record less its pseudo-versions.  Only a line with
+ * a '-' can be one (go.dev/ref/mod#pseudo-versions).  A record with none,
+ * most of them, is the body itself, not copied (a list of thousands of
+ * versions spends most of its time in a copy); else the runs between
+ * them are copied into a buffer kept for the next request, which saves a
+ * large one's page faults. */
+static void list_raw(char *data, size_t len, int owned, struct reply *r)
 {
 	static char *o;
 	static size_t cap;
-	char line[VERSION_MAX + 1];
-	if (len > cap) {
-		char *p = realloc(o, len);
-		if (!p) {
-			reply_error(r, 500, "out of memory");
-			return;
-		}
-		o = p;
-		cap = len;
-	}
-	size_t out = 0, at = 0;
-	while (at < len) {
-		const char *dash = memchr(data + at, '-', len - at);
-		size_t ls = len, le = len;
-		if (dash) {
-			const char *nl = memrchr(data + at, '\n', (size_t)(dash - (data + at)));
-			ls = nl ? (size_t)(nl + 1 - data) : at;
-			le = (size_t)((const char *)memchr(dash, '\n', len - (size_t)(dash - data)) - data) + 1;
-		}
-		memcpy(o + out, data + at, ls - at);
-		out += ls - at;
-		/* a line longer than any version is none either */
-		if (dash && (le - 1 - ls >= sizeof line ||
-		             (snprintf(line, sizeof line, "%.*s", (int)(le - 1 - ls), data + ls),
-		              semver_classify(line) != SEMVER_PSEUDO))) {
-			memcpy(o + out, data + ls, le - ls);
-			out += le - ls;
+	size_t out = 0, run = 0, at = 0;
+	int cut = 0;
+	const char *dash;
+	while (at < len && (dash = find_byte(data + at, '-', len - at))) {
+		const char *nl = memrchr(data + at, '\n', (size_t)(dash - (data + at)));
+		size_t ls = nl ? (size_t)(nl + 1 - data) : at;
+		size_t le = (size_t)(find_byte(dash, '\n', len - (size_t)(dash - data)) - data) + 1;
+		if (line_is_pseudo(data + ls, le - 1 - ls)) {
+			if (!cut) {
+				if (len > cap) {
+					char *p = realloc(o, len);
+					if (!p) {
+						if (owned)
+							free(data);
+						reply_error(r, 500, "out of memory");
+						return;
+					}
+					o = p;
+					cap = len;
+				}
+				cut = 1;
+			}
+			memcpy(o + out, data + run, ls - run);
+			out += ls - run;
+			run = le;
 		}
 		at = le;
 	}
+	if (!cut) {
+		if (owned)
+			reply_take(r, 200, "text/plain; charset=utf-8", data, len);
+		else
+			reply_keep(r, 200, "text/plain; charset=utf-8", data, len);
+		return;
+	}
+	memcpy(o + out, data + run, len - run);
+	out += len - run;
+	if (owned)
+		free(data);
 	reply_keep(r, 200, "text/plain; charset=utf-8", o, out);
 }
 
@@ -215,9 +239,7 @@ void ops_list(const struct store *st, const struct op_args *a, struct reply *r)
 	if (raw < 0)
 		return;
 	if (raw) {
-		list_raw(data, len, r);
-		if (raw == 2)
-			free(data);
+		list_raw(data, len, raw == 2, r);
 		return;
 	}
 	if (versions(st, a, &v, &n, r) < 0)

@@ -90,6 +90,30 @@ is "$(sed -n 3p "$T/out")" '200 v1.1.0\n' "3rd: goreg.tdb restored by a rename f
 is "$(sed -n 4p "$T/out")" '200 v1.1.0\nv1.2.0\n' "4th: the owner's tree set aside and copied back, a version uploaded into the copy: the copy's list"
 rm -rf "$R/acme.aside"
 
+# A list is its record, less any pseudo-version: the record itself (not a
+# copy) when it holds none, else a copy that leaves them out.  Both on one
+# connection, from the record read by the first request and kept for the
+# others, with other answers between them.
+pack example.com/hello v1.3.0-rc.1 "$T/src" "$T/rc.zip" || bail "goreg-pack failed"
+pack example.com/hello v0.0.0-20200101000000-abcdefabcdef "$T/src" "$T/pseudo.zip" || bail "goreg-pack failed"
+make_module "$T/src2" example.com/plain
+pack example.com/plain v1.0.0 "$T/src2" "$T/plain.zip" || bail "goreg-pack failed"
+for z in rc pseudo plain; do "$B/goreg-upload" -r "$R" acme "$T/$z.zip" >/dev/null 2>&1 || bail "upload $z"; done
+: > "$T/reqs"
+for m in $M example.com/plain $M example.com/plain $M; do
+	printf "GET /api/packages/acme/go/$m/@v/list HTTP/1.1\r\nHost: x\r\nAuthorization: Basic $AUTH2\r\n\r\n" >> "$T/reqs"
+	printf "GET /api/packages/acme/go/$m/@v/list HTTP/1.1\r\nHost: x\r\nAuthorization: Basic $AUTH2\r\n\r\n" >> "$T/reqs"
+	printf "GET /api/packages/acme/go/$M/@v/v1.1.0.info HTTP/1.1\r\nHost: x\r\nAuthorization: Basic $AUTH2\r\n\r\n" >> "$T/reqs"
+done
+printf 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' >> "$T/reqs"
+GOREG_ROOT=$R "$B/goreg-httpd" < "$T/reqs" 2>/dev/null | tr -d '\r' > "$T/replies"
+is "$(grep -c '^HTTP/1.1 200 ' "$T/replies")" 16 "16 answers on one connection, all 200"
+is "$(grep -c '^v1.1.0$' "$T/replies")" 6 "v1.1.0 in each of the six lists of $M"
+is "$(grep -c '^v1.3.0-rc.1$' "$T/replies")" 6 "  and the pre-release (a '-' that is no pseudo-version)"
+is "$(grep -c '^v0.0.0-' "$T/replies")" 0 "  and never the pseudo-version"
+is "$(grep -c '^v1.0.0$' "$T/replies")" 4 "v1.0.0 in each of the four lists of example.com/plain"
+is "$(awk '/^v/ { n++ } END { print n }' "$T/replies")" $((6 * 3 + 4)) "no other line: lists of three and of one version"
+
 # 50 requests on one connection look at the kept files' names only when
 # they are first kept, not once per request (each request's lstat is the
 # .info's, which the version needs)

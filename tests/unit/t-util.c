@@ -175,7 +175,8 @@ static void rfc3339(void)
 }
 
 /* find_byte answers as memchr: each byte value sought in spans of every
- * length up to 40, at every offset of a buffer (so every alignment), with
+ * length up to 72 (one to four 16-byte blocks and the words and bytes
+ * after them), at every offset of a buffer (so every alignment), with
  * it at every place or nowhere, among bytes that differ from it by one
  * bit (the zero-byte test's neighbours) and by their high bit. */
 static void find_bytes(void)
@@ -183,13 +184,13 @@ static void find_bytes(void)
 	static const unsigned char seek[] = {0x00, 0x01, '\n', '\r', ' ', ':', 0x7f, 0x80, 0xfe, 0xff};
 	int bad = 0;
 	for (size_t k = 0; k < sizeof seek; k++) {
-		unsigned char c = seek[k], buf[64];
+		unsigned char c = seek[k], buf[96];
 		for (size_t i = 0; i < sizeof buf; i++)
 			buf[i] = (unsigned char)(i % 3 == 0 ? c ^ 1 : i % 3 == 1 ? c ^ 0x80 : c + 0x10);
-		for (size_t off = 0; off < 8; off++)
-			for (size_t n = 0; n <= 40; n++)
+		for (size_t off = 0; off < 16; off++)
+			for (size_t n = 0; n <= 72; n++)
 				for (size_t at = 0; at <= n; at++) {
-					unsigned char b[64];
+					unsigned char b[96];
 					memcpy(b, buf, sizeof b);
 					if (at < n)
 						b[off + at] = c;
@@ -209,7 +210,7 @@ static void find_bytes(void)
 static void find_byte_ends(void)
 {
 	int bad = 0;
-	for (size_t len = 1; len <= 40; len++) {
+	for (size_t len = 1; len <= 72; len++) {
 		char *b = malloc(len);
 		if (!b) {
 			bad++;

@@ -3,11 +3,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -52,6 +54,57 @@ static void child(const char *prog, char *const argv[])
 	_exit(111);
 }
 
+static long long now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* The child's exit status, waiting at most secs, then killing it.  The
+ * wait ends when the child does: a pidfd (Linux 5.3) is readable then,
+ * where a sleep between polls of its status would add up to a tick to
+ * every miss (a small module's fetch takes a few ticks); without one, a
+ * 10 ms tick. */
+static int wait_bounded(pid_t pid, int secs, const char *owner, const char *arg)
+{
+	int pfd = -1;
+#ifdef SYS_pidfd_open
+	pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+#endif
+	long long end = now_ms() + (long long)secs * 1000;
+	int status, code;
+	for (;;) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+		if (r == pid) {
+			code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+			break;
+		}
+		if (r < 0 && errno != EINTR) {
+			code = -1;
+			break;
+		}
+		long long left = end - now_ms();
+		if (left <= 0) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			warnx_("goreg-fetch %s %s: killed after %d s", owner, arg, secs);
+			code = -1;
+			break;
+		}
+		if (pfd >= 0) {
+			struct pollfd p = {pfd, POLLIN, 0};
+			poll(&p, 1, left < 1000 ? (int)left : 1000);
+		} else {
+			struct timespec tick = {0, 10 * 1000 * 1000};
+			nanosleep(&tick, NULL);
+		}
+	}
+	if (pfd >= 0)
+		close(pfd);
+	return code;
+}
+
 /* goreg-fetch -r ROOT [FLAG [FLAGARG]] OWNER ARG, bounded */
 static int run(const struct store *st, const char *owner, const char *arg, const char *flag, const char *flagarg)
 {
@@ -76,23 +129,7 @@ static int run(const struct store *st, const char *owner, const char *arg, const
 		return -1;
 	if (pid == 0)
 		child(prog, argv);
-	/* bounded: poll for the child's end, then kill it */
-	struct timespec tick = {0, 10 * 1000 * 1000};
-	for (long waited = 0;; waited += 10) {
-		int status;
-		pid_t r = waitpid(pid, &status, WNOHANG);
-		if (r == pid)
-			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-		if (r < 0 && errno != EINTR)
-			return -1;
-		if (waited >= (long)secs * 1000) {
-			kill(pid, SIGKILL);
-			waitpid(pid, &status, 0);
-			warnx_("goreg-fetch %s %s: killed after %d s", owner, arg, secs);
-			return -1;
-		}
-		nanosleep(&tick, NULL);
-	}
+	return wait_bounded(pid, secs, owner, arg);
 }
 
 int miss_fetch(const struct store *st, const char *owner, const char *module, const char *version)

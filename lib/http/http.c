@@ -311,9 +311,25 @@ static int host_ok(const char *v, size_t n)
 	return 1;
 }
 
+/* An absolute-form target (RFC 9112 section 3.2.2), "http://" or
+ * "https://" (the scheme in any case), then an authority: its length, with
+ * the authority (host and port, what a Host field holds) at *auth; else 0. */
+static size_t absolute_form(const char *t, size_t n, const char **auth)
+{
+	size_t sl = n > 7 && strncasecmp(t, "http://", 7) == 0 ? 7 : n > 8 && strncasecmp(t, "https://", 8) == 0 ? 8 : 0;
+	if (!sl)
+		return 0;
+	size_t e = sl;
+	while (e < n && t[e] != '/' && t[e] != '?')
+		e++;
+	*auth = t + sl;
+	return e;
+}
+
 /* request-line = method SP request-target SP HTTP-version (RFC 9112
- * section 3), the line h[0, ll) */
-static int parse_request_line(struct conn *c, char *h, size_t ll, struct request *rq)
+ * section 3), the line h[0, ll); an absolute-form target's authority is
+ * copied into auth[sizeof rq->host], else auth[0] is 0 */
+static int parse_request_line(struct conn *c, char *h, size_t ll, struct request *rq, char *auth)
 {
 	char *sp1 = (char *)find_byte(h, ' ', ll);
 	if (!sp1 || sp1 == h)
@@ -327,6 +343,24 @@ static int parse_request_line(struct conn *c, char *h, size_t ll, struct request
 	char *sp2 = (char *)find_byte(tgt, ' ', (size_t)(lend - tgt));
 	if (!sp2 || sp2 == tgt)
 		return fail(c, 400, "malformed request line");
+	/* A server must take absolute-form too, and then its authority, not
+	 * Host, names the host (RFC 9112 sections 3.2.2 and 7.2); what
+	 * follows it is the origin-form's path and query, "/" for an empty
+	 * path (RFC 3986 section 6.2.3), written over the authority's last
+	 * byte once it is copied */
+	const char *a;
+	size_t al = absolute_form(tgt, (size_t)(sp2 - tgt), &a);
+	auth[0] = 0;
+	if (al) {
+		size_t hl = al - (size_t)(a - tgt);
+		if (hl == 0 || hl >= sizeof rq->host || !host_ok(a, hl))
+			return fail(c, 400, "malformed authority in the request target");
+		memcpy(auth, a, hl);
+		auth[hl] = 0;
+		tgt += al;
+		if (tgt == sp2 || *tgt == '?')
+			*--tgt = '/';
+	}
 	/* checked, copied and its path's end found in one pass: eight bytes
 	 * at a time while none is out of range, '#' or '?', then one each */
 	size_t tl = (size_t)(sp2 - tgt), pl = tl, i = 0;
@@ -468,7 +502,8 @@ static int parse_field(struct conn *c, char *p, size_t l, struct request *rq, st
  */
 static int parse_head(struct conn *c, char *h, size_t hlen, size_t line1, struct request *rq)
 {
-	int r = parse_request_line(c, h, line1 - 2, rq);
+	char auth[sizeof rq->host];
+	int r = parse_request_line(c, h, line1 - 2, rq, auth);
 	if (r)
 		return r;
 	struct framing fr = {0};
@@ -488,6 +523,8 @@ static int parse_head(struct conn *c, char *h, size_t hlen, size_t line1, struct
 		host_bit = 1u << (field_find("Host", 4) - field_defs);
 	if (rq->http_minor >= 1 && !(fr.seen & host_bit))
 		return fail(c, 400, "missing Host");
+	if (auth[0])
+		copy_cut(rq->host, sizeof rq->host, auth, strlen(auth));
 	if (fr.tenc) {
 		/* RFC 9112 section 6.3 items 3 and 4, section 6.1 */
 		if (fr.cl)

@@ -126,7 +126,22 @@ static void test_head(void)
 	is_int(head("GET  / HTTP/1.1\r\nHost: h\r\n\r\n"), 400, "two spaces: 400");
 	is_int(head("GET / HTTP/1.1\r\n\r\n"), 400, "HTTP/1.1 without Host: 400");
 	is_int(head("GET * HTTP/1.1\r\nHost: h\r\n\r\n"), 400, "asterisk-form: 400");
-	is_int(head("GET http://h/ HTTP/1.1\r\nHost: h\r\n\r\n"), 400, "absolute-form: 400");
+	/* absolute-form, which a server must take (RFC 9112 section 3.2.2):
+	 * the path and query are the target, the authority is the host */
+	is_int(head("GET http://reg.example:8080/a/b?q=1 HTTP/1.1\r\nHost: other\r\n\r\n"), 0, "absolute-form: taken");
+	is_str(rq.target, "/a/b?q=1", "  its target is the path and query");
+	is_str(rq.path, "/a/b", "  its path");
+	is_str(rq.host, "reg.example:8080", "  its host is the authority's, not Host's");
+	is_int(head("GET HTTPS://h HTTP/1.1\r\nHost: h\r\n\r\n"), 0, "absolute-form, the scheme in capitals, no path: taken");
+	is_str(rq.target, "/", "  its target is /");
+	is_int(head("GET http://h?x=1 HTTP/1.1\r\nHost: h\r\n\r\n"), 0, "absolute-form, a query and no path: taken");
+	is_str(rq.target, "/?x=1", "  its target is / and the query");
+	is_str(rq.path, "/", "  its path is /");
+	is_int(head("GET http:///a HTTP/1.1\r\nHost: h\r\n\r\n"), 400, "absolute-form with no host: 400");
+	is_int(head("GET http://u@h/a HTTP/1.1\r\nHost: h\r\n\r\n"), 400, "absolute-form with userinfo: 400");
+	is_int(head("GET http://h/a HTTP/1.1\r\n\r\n"), 400, "absolute-form without Host, in HTTP/1.1: 400");
+	is_int(head("GET ftp://h/a HTTP/1.1\r\nHost: h\r\n\r\n"), 400, "another scheme: 400");
+	is_int(head("GET http:/h/a HTTP/1.1\r\nHost: h\r\n\r\n"), 400, "http: without the authority's slashes: 400");
 	is_int(head("GET /a#b HTTP/1.1\r\nHost: h\r\n\r\n"), 400, "a fragment in the target: 400");
 	is_int(head("GET /a\x7f HTTP/1.1\r\nHost: h\r\n\r\n"), 400, "DEL in the target: 400");
 	is_int(head("GET /\xc3\xa9 HTTP/1.1\r\nHost: h\r\n\r\n"), 400, "raw UTF-8 in the target: 400");

@@ -419,26 +419,84 @@ void time_http(int64_t t, char out[40])
 	         months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
+/* Does s have shape's form, byte for byte?  'a' a letter, '0' a digit,
+ * '_' a space or a digit, anything else itself. */
+static int date_shaped(const char *s, const char *shape)
+{
+	size_t n = strlen(shape);
+	if (strlen(s) != n)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = shape[i], x = s[i];
+		int digit = x >= '0' && x <= '9';
+		if (c == '0' ? !digit : c == '_' ? !digit && x != ' ' : c == 'a' ? !((x | 0x20) >= 'a' && (x | 0x20) <= 'z') : x != c)
+			return 0;
+	}
+	return 1;
+}
+
+static int month_of(const char *s)
+{
+	int m;
+	for (m = 0; m < 12 && strncmp(s, months[m], 3) != 0; m++)
+		;
+	return m;
+}
+
+/* Sunday ... Saturday, as rfc850-date spells the day: its length, or 0 */
+static size_t long_wday(const char *s)
+{
+	static const char *const names[7] = {"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday",
+	                                     "Friday", "Saturday"};
+	for (int i = 0; i < 7; i++) {
+		size_t l = strlen(names[i]);
+		if (strncmp(s, names[i], l) == 0 && s[l] == ',')
+			return l;
+	}
+	return 0;
+}
+
 int64_t time_http_parse(const char *s)
 {
-	/* IMF-fixdate only ("Sun, 06 Nov 1994 08:49:37 GMT"), byte for byte
-	 * ('a' a letter, '0' a digit): the obsolete forms, and what sscanf
-	 * would let through (a missing space, one digit, a sign), count as
-	 * invalid, which makes a conditional request unconditional (RFC 9110
-	 * section 13.1.3) - always safe. */
-	static const char shape[] = "aaa, 00 aaa 0000 00:00:00 GMT";
-	if (strlen(s) != sizeof shape - 1)
-		return -1;
-	for (size_t i = 0; i < sizeof shape - 1; i++)
-		if (shape[i] == '0' ? s[i] < '0' || s[i] > '9' : shape[i] != 'a' && s[i] != shape[i])
+	/* The three forms RFC 9110 section 5.6.7 has a recipient take, each
+	 * byte for byte, names as spelt there:
+	 *   IMF-fixdate   Sun, 06 Nov 1994 08:49:37 GMT
+	 *   rfc850-date   Sunday, 06-Nov-94 08:49:37 GMT
+	 *   asctime-date  Sun Nov  6 08:49:37 1994
+	 * Anything else (a missing space, one digit where two go, a sign) is
+	 * invalid, which makes a conditional request unconditional (section
+	 * 13.1.3): always safe. */
+	int m, d, y, h, mi, se;
+	size_t wl;
+	if (date_shaped(s, "aaa, 00 aaa 0000 00:00:00 GMT")) {
+		int wd;
+		for (wd = 0; wd < 7 && strncmp(s, wdays[wd], 3) != 0; wd++)
+			;
+		if (wd == 7)
 			return -1;
-	int wd, m;
-	for (wd = 0; wd < 7 && strncmp(s, wdays[wd], 3) != 0; wd++)
-		;
-	for (m = 0; m < 12 && strncmp(s + 8, months[m], 3) != 0; m++)
-		;
-	int d = atoi(s + 5), y = atoi(s + 12), h = atoi(s + 17), mi = atoi(s + 20), se = atoi(s + 23);
-	if (wd == 7 || m == 12 || d < 1 || y < 1970 || h > 23 || mi > 59 || se > 60)
+		m = month_of(s + 8);
+		d = atoi(s + 5), y = atoi(s + 12), h = atoi(s + 17), mi = atoi(s + 20), se = atoi(s + 23);
+	} else if ((wl = long_wday(s)) && date_shaped(s + wl, ", 00-aaa-00 00:00:00 GMT")) {
+		const char *p = s + wl + 2;
+		m = month_of(p + 3);
+		d = atoi(p), h = atoi(p + 10), mi = atoi(p + 13), se = atoi(p + 16);
+		/* two digits of year: the century that puts it no more than 50
+		 * years ahead of now (section 5.6.7) */
+		int now = 1970 + (int)(time(NULL) / 31556952);
+		y = now - now % 100 + atoi(p + 7);
+		if (y > now + 50)
+			y -= 100;
+	} else if (date_shaped(s, "aaa aaa _0 00:00:00 0000")) {
+		int wd;
+		for (wd = 0; wd < 7 && strncmp(s, wdays[wd], 3) != 0; wd++)
+			;
+		if (wd == 7)
+			return -1;
+		m = month_of(s + 4);
+		d = atoi(s + 8), h = atoi(s + 11), mi = atoi(s + 14), se = atoi(s + 17), y = atoi(s + 20);
+	} else
+		return -1;
+	if (m == 12 || d < 1 || y < 1970 || h > 23 || mi > 59 || se > 60)
 		return -1;
 	/* second 60 is a leap second (section 5.6.7): one past :59 */
 	struct tm tm = {.tm_year = y - 1900, .tm_mon = m, .tm_mday = d,

@@ -449,6 +449,10 @@ static void test_conditionals(void)
 	reply_free(&r);
 	is_int(cond("GET", "", "yesterday", "", "", &r), 200, "invalid date: 200");
 	reply_free(&r);
+	is_int(cond("GET", "", "Monday, 07-Nov-94 08:49:37 GMT", "", "", &r), 304, "If-Modified-Since later, rfc850-date: 304");
+	reply_free(&r);
+	is_int(cond("GET", "", "Sat Nov  5 08:49:37 1994", "", "", &r), 200, "If-Modified-Since earlier, asctime-date: 200");
+	reply_free(&r);
 	/* found by tests/fuzz/fuzz-cond.c: sscanf read these as dates after lm */
 	static const char *const notdates[] = {
 		"Mon, 07 Nov01994 08:49:37 GMT", "Mon,  7 Nov 1994 08:49:37 GMT", "Mon, 07 Nov 1994 +8:49:37 GMT",
@@ -459,6 +463,22 @@ static void test_conditionals(void)
 		reply_free(&r);
 	}
 	is_int(time_http_parse("Sat, 31 Dec 2016 23:59:60 GMT"), 1483228800, "a leap second is one past :59");
+	/* the two obsolete forms a recipient must take too (RFC 9110 section
+	 * 5.6.7), its example time in each */
+	is_int(time_http_parse("Sun, 06 Nov 1994 08:49:37 GMT"), 784111777, "IMF-fixdate");
+	is_int(time_http_parse("Sunday, 06-Nov-94 08:49:37 GMT"), 784111777, "rfc850-date");
+	is_int(time_http_parse("Sun Nov  6 08:49:37 1994"), 784111777, "asctime-date, a day of one digit");
+	is_int(time_http_parse("Sun Nov 06 08:49:37 1994"), 784111777, "asctime-date, a day of two digits");
+	is_int(time_http_parse("Tuesday, 31-Dec-30 00:00:00 GMT"), 1924905600, "rfc850-date: '30 is 2030, less than 50 years ahead");
+	is_int(time_http_parse("Tuesday, 06-Nov-90 08:49:37 GMT"), 657881377, "rfc850-date: '90 is 1990, not 2090 (more than 50 years ahead)");
+	static const char *const bad_dates[] = {
+		"Sun, 06-Nov-94 08:49:37 GMT", "Sunday, 06 Nov 1994 08:49:37 GMT", "Sunday, 6-Nov-94 08:49:37 GMT",
+		"Sunday, 06-Nov-1994 08:49:37 GMT", "Sundays, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994 ",
+		"Sun Nov 6 08:49:37 1994", "Sun Nov  6 08:49:37 94", "sun Nov  6 08:49:37 1994", "Sun Nov  0 08:49:37 1994",
+		"Sun Feb 30 08:49:37 1994", "Sun, 06 nov 1994 08:49:37 GMT", "Sun, 06 Nov 1994 08:49:37 UTC",
+	};
+	for (size_t i = 0; i < sizeof bad_dates / sizeof bad_dates[0]; i++)
+		is_int(time_http_parse(bad_dates[i]), -1, "no HTTP-date: %s", bad_dates[i]);
 	is_int(cond("GET", "\"other\"", lm, "", "", &r), 200, "If-None-Match wins over If-Modified-Since");
 	reply_free(&r);
 	is_int(cond("PUT", "\"abc\"", "", "", "", &r), 200, "only GET and HEAD turn into 304");

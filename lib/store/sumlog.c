@@ -480,7 +480,8 @@ static int create_locked(const struct store *st, const char *owner, struct tdb_c
 		                : ERR(500, "unable to look at '%s': %s", path, strerror(errno));
 	if (tdb_traverse(idx, collect, &vs) < 0)
 		return ERR(500, "unable to read the index of '%s'", owner);
-	qsort(vs.v, vs.n, sizeof *vs.v, by_time);
+	if (vs.n)                       /* qsort wants an array, even of none */
+		qsort(vs.v, vs.n, sizeof *vs.v, by_time);
 	int fd = store_tmp_create(st, "sumdb", tmp, sizeof tmp), code = 500;
 	if (fd < 0 || fchmod(fd, STORE_MODE_SECRET) < 0)
 		ERR(500, "unable to create a file in '%s/tmp': %s", st->root, strerror(errno));

@@ -8,7 +8,9 @@
 #include "base/util.h"
 #include "sumdb/note.h"
 #include "sumdb/tlog.h"
+#include "store/sumlog.h"
 #include "tap.h"
+#include "tstore.h"
 
 static const char peter_v[] = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
 static const char peter_s[] = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
@@ -210,6 +212,22 @@ static void logs(void)
 	is_int(bad_wrong, 0, "another record in its place does not");
 }
 
+/* The owner's log, in a store */
+static void stored_log(void)
+{
+	char dir[64], root[128], err[600], vkey[NOTE_KEY_MAX + 1], cmd[200];
+	struct store st;
+	struct sumlog l;
+	tstore_make("t-sumdb", dir, sizeof dir, root, sizeof root, &st, "acme");
+	is_int(sumlog_create(&st, "acme", "t.test", vkey, err, sizeof err), 201, 
+	       "a log is made for an owner with no version");
+	is_int(sumlog_open(&st, "acme", 0, &l, err, sizeof err), 200, "and opened");
+	sumlog_close(&l);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		printf("# unable to remove %s\n", dir);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -218,5 +236,6 @@ int main(void)
 	trees();
 	tiles();
 	logs();
+	stored_log();
 	done_testing();
 }

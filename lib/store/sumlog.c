@@ -293,9 +293,10 @@ int sumlog_tile(struct sumlog *l, const struct tlog_tile *t, struct buf *out, ch
 		return ERR(500, "the checksum database's size is unreadable");
 	int level = t->l < 0 ? 0 : t->l * t->h;
 	int64_t have = level < 63 ? n >> level : 0;     /* hashes at the tile's level */
-	int64_t first = t->n << t->h;
-	if (t->n > (INT64_MAX >> t->h) - 1 || first + t->w > have)
+	/* any number a path may hold: the shift only once it fits */
+	if (t->n > (INT64_MAX >> t->h) - 1 || (t->n << t->h) + t->w > have)
 		return ERR(404, "beyond the checksum database's tree");
+	int64_t first = t->n << t->h;
 	if (t->l < 0)
 		return data_tile(l, first, t->w, out, err, errsz);
 	unsigned char h[TLOG_HASH];

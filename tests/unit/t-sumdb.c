@@ -218,11 +218,21 @@ static void stored_log(void)
 	char dir[64], root[128], err[600], vkey[NOTE_KEY_MAX + 1], cmd[200];
 	struct store st;
 	struct sumlog l;
+	struct buf out = {0};
 	tstore_make("t-sumdb", dir, sizeof dir, root, sizeof root, &st, "acme");
 	is_int(sumlog_create(&st, "acme", "t.test", vkey, err, sizeof err), 201, 
 	       "a log is made for an owner with no version");
 	is_int(sumlog_open(&st, "acme", 0, &l, err, sizeof err), 200, "and opened");
+	/* numbers a tile path allows, whose first index is past int64_t */
+	static const struct tlog_tile far[] = {
+		{.h = 30, .l = 0, .n = 1LL << 40, .w = 1 << 30},
+		{.h = 8, .l = -1, .n = INT64_MAX >> 4, .w = 256},
+		{.h = 1, .l = 62, .n = INT64_MAX / 1000, .w = 1},
+	};
+	for (size_t i = 0; i < sizeof far / sizeof *far; i++)
+		is_int(sumlog_tile(&l, &far[i], &out, err, sizeof err), 404, "tile %zu, far beyond the tree: 404", i);
 	sumlog_close(&l);
+	buf_free(&out);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		printf("# unable to remove %s\n", dir);

@@ -368,6 +368,11 @@ static int verify_note(struct sumlog *l, int64_t n, char *err, size_t errsz)
 int sumlog_verify(struct sumlog *l, int64_t *n, char *err, size_t errsz)
 {
 	struct buf text = {0};
+	/* one moment of the log: a transaction, never committed, is its
+	 * lock, so a publish's commit waits until all is read */
+	*n = 0;
+	if (tdb_transaction_start(l->db) != 0)
+		return ERR(500, "unable to lock it: %s", tdb_errorstr(l->db));
 	int64_t size = size_of(l->db), keys = 0;
 	int code = size < 0 ? ERR(500, "the size is unreadable") : 200;
 	for (int64_t i = 0; i < size && code == 200; i++)
@@ -377,6 +382,7 @@ int sumlog_verify(struct sumlog *l, int64_t *n, char *err, size_t errsz)
 		code = ERR(500, "%lld lookup keys for %lld records", (long long)keys, (long long)size);
 	if (code == 200)
 		code = verify_note(l, size, err, errsz);
+	tdb_transaction_cancel(l->db);
 	*n = size;
 	return code;
 }

@@ -40,7 +40,7 @@ static void notes(void)
 	struct buf out = {0};
 	is_str(note_sign(&s, text, strlen(text), &out), NULL, "TestSign signs");
 	buf_add(&out, "", 1);
-	char want[512];
+	char want[1024];
 	snprintf(want, sizeof want, "%s\n%s", text, peter_sig);
 	is_str(out.p, want, "exactly TestSign's signed note");
 	buf_free(&out);
@@ -58,6 +58,25 @@ static void notes(void)
 	ok(note_open(want, strlen(want), &v, &tl) != NULL, "a changed text is refused");
 	snprintf(want, sizeof want, "%s%s", text, peter_sig);
 	ok(note_open(want, strlen(want), &v, &tl) != NULL, "a note without the blank line is refused");
+	/* note.Open refuses a malformed signature line of any signer, known
+	 * or not (TestOpen's badMsgs, and its other rules) */
+	static const char *const bad_lines[] = {
+		"\xe2\x80\x94 Bad Name x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n",
+		"\xe2\x80\x94 EnochRoot !!!!\n",
+		"\xe2\x80\x94 EnochRoot AAAA\n",
+		"\xe2\x80\x94 Enoch+Root rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n",
+		"\xe2\x80\x94 Enoch\xc2\xa0Root rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n",
+		"\xe2\x80\x94 EnochRoot\n",
+		"\xe2\x80\x94  rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n",
+	};
+	for (size_t i = 0; i < sizeof bad_lines / sizeof *bad_lines; i++) {
+		snprintf(want, sizeof want, "%s\n%s%s", text, peter_sig, bad_lines[i]);
+		ok(note_open(want, strlen(want), &v, &tl) != NULL, "a note with malformed signature line %zu is refused", i);
+	}
+	/* a longer signature of another algorithm, by another key: let be */
+	snprintf(want, sizeof want, "%s\n%s\xe2\x80\x94 Other %s\n", text, peter_sig,
+	         "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+	is_str(note_open(want, strlen(want), &v, &tl), NULL, "an unknown signer's long signature is let be");
 
 	char sk[NOTE_KEY_MAX + 1], vk[NOTE_KEY_MAX + 1];
 	struct note_key g, gv;

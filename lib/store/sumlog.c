@@ -109,10 +109,11 @@ int sumlog_vkey(struct sumlog *l, char vkey[NOTE_KEY_MAX + 1], char *err, size_t
 {
 	struct buf b = {0};
 	int rc = get(l->db, "vkey", &b);
-	if (rc > 0 && b.len <= NOTE_KEY_MAX)
+	int ok = rc > 0 && b.len <= NOTE_KEY_MAX;       /* longer: not a key line, and no room */
+	if (ok)
 		memcpy(vkey, b.p, b.len + 1);
 	buf_free(&b);
-	return rc > 0 ? 200 : ERR(500, "the checksum database has no verifier key");
+	return ok ? 200 : ERR(500, "the checksum database has no verifier key");
 }
 
 int sumlog_record(const char *module, const char *version, const char *h1_zip, const char *h1_mod,

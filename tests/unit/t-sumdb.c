@@ -1,9 +1,11 @@
 /* Signed notes and tiled logs against golang.org/x/mod/sumdb's own test
  * vectors (note/note_test.go, tlog/note_test.go, tlog/tlog_test.go), and
  * the log's hashes against RFC 6962's definition computed the slow way. */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
+#include <tdb.h>
 
 #include "base/util.h"
 #include "sumdb/note.h"
@@ -239,7 +241,7 @@ static void stored_log(void)
 	struct sumlog l;
 	struct buf out = {0};
 	tstore_make("t-sumdb", dir, sizeof dir, root, sizeof root, &st, "acme");
-	is_int(sumlog_create(&st, "acme", "t.test", vkey, err, sizeof err), 201, 
+	is_int(sumlog_create(&st, "acme", "t.test", vkey, err, sizeof err), 201,
 	       "a log is made for an owner with no version");
 	is_int(sumlog_open(&st, "acme", 0, &l, err, sizeof err), 200, "and opened");
 	/* numbers a tile path allows, whose first index is past int64_t */
@@ -252,6 +254,20 @@ static void stored_log(void)
 		is_int(sumlog_tile(&l, &far[i], &out, err, sizeof err), 404, "tile %zu, far beyond the tree: 404", i);
 	sumlog_close(&l);
 	buf_free(&out);
+
+	/* a verifier key line longer than any (a damaged log): not one */
+	char path[200], longkey[NOTE_KEY_MAX + 50];
+	snprintf(path, sizeof path, "%s/acme/" SUMLOG_FILE, root);
+	memset(longkey, 'a', sizeof longkey);
+	struct tdb_context *db = tdb_open(path, 0, TDB_NOMMAP, O_RDWR, 0);
+	TDB_DATA k = {(unsigned char *)"vkey", 4}, v = {(unsigned char *)longkey, sizeof longkey};
+	ok(db && tdb_store(db, k, v, TDB_REPLACE) == 0, "(a key line too long stored)");
+	if (db)
+		tdb_close(db);
+	memset(vkey, 0, sizeof vkey);
+	is_int(sumlog_open(&st, "acme", 0, &l, err, sizeof err), 200, "the log opens");
+	is_int(sumlog_vkey(&l, vkey, err, sizeof err), 500, "its verifier key is refused");
+	sumlog_close(&l);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	if (system(cmd) != 0)
 		printf("# unable to remove %s\n", dir);

@@ -47,6 +47,11 @@ is "$(http "$G/sumdb/goreg.test/lookup/example.com/hello@v1.0.0")" 200 "lookup"
 is "$(sed -n 2p "$T/body" | cut -d' ' -f1,2)" "example.com/hello v1.0.0" "holds the version's go.sum lines"
 is "$(http "$G/sumdb/goreg.test/lookup/example.com/hello@v9.0.0")" 404 "lookup of an unlogged version: 404"
 is "$(http "$G/sumdb/goreg.test/lookup/example.com/hello")" 400 "lookup without @version: 400"
+for q in hello@latest hello@v1.0 hello@v1.0.0+meta hello@1.0.0 hello@v1.0.0.1; do
+	is "$(http "$G/sumdb/goreg.test/lookup/example.com/$q")" 400 "lookup of $q: 400, as x/mod's server (modVerRE)"
+done
+is "$(http "$G/sumdb/goreg.test/lookup/example.com/hello@v1.0.0-pre+incompatible")" 404 \
+	"lookup of a version of that form not logged: 404"
 is "$(http "$G/sumdb/goreg.test/tile/8/0/000.p/1")" 200 "the partial hash tile of the tree"
 is "$(wc -c < "$T/body")" 32 "one hash of 32 bytes"
 is "$(http "$G/sumdb/goreg.test/tile/8/0/000.p/2")" 404 "a tile beyond the tree: 404"

@@ -117,7 +117,7 @@ like "$(cat "$T/fsck.out")" 'v1.1.0.zip.*lost\+found.*other hashes' "fsck --repa
 is "$(http "$U/example.com/hello/@v/v1.1.0.info")" 404 "  and not served"
 admin "$R" user add other > /dev/null
 pack example.com/hello v1.2.0 "$T/src" "$T/hello12.zip" || bail "pack"
-"$B/goreg-upload" -r "$R" other "$T/hello12.zip" > /dev/null || bail "upload to other"
+"$B/goreg-upload" -r "$R" other "$T/hello12.zip" > /dev/null 2>&1 || bail "upload to other"
 for e in zip mod info; do cp "$R/other/example.com/hello/@v/v1.2.0.$e" "$D/"; done
 "$B/goreg-fsck" -r "$R" --repair > "$T/fsck.out" 2>&1
 like "$(cat "$T/fsck.out")" 'v1.2.0.zip.*lost\+found.*no record' "fsck --repair: a version the log has no record of is set aside"
@@ -127,6 +127,13 @@ ok $? "goreg-fsck is clean after ($(head -c 300 "$T/fsck.out"))"
 is "$(upload "$T/hello11.zip")" 201 "v1.1.0 published again with its logged content"
 is "$(upload "$T/hello12.zip")" 201 "v1.2.0 published, and logged"
 like "$(admin "$R" sumdb verify acme)" '^acme: 3 records' "the log has 3 records"
+# an index lost: every version is rebuilt from its files, the log agreeing
+mv "$R/acme/index.tdb" "$T/index.lost"
+"$B/goreg-fsck" -r "$R" --repair > "$T/fsck.out" 2>&1
+"$B/goreg-fsck" -r "$R" > "$T/fsck2.out" 2>&1
+ok $? "the index lost, goreg-fsck --repair rebuilds it from the files ($(head -c 300 "$T/fsck2.out"))"
+is "$("$B/goreg-list" -r "$R" acme example.com/hello | tr '\n' ' ')" "v1.0.0 v1.1.0 v1.2.0 " \
+	"  with the 3 versions the log has records of"
 # a log that lacks a version the index has (a log copied from elsewhere)
 admin "$R" user add third > /dev/null
 admin "$R" sumdb init third third.test > /dev/null || bail "init third"

@@ -13,6 +13,23 @@
 
 #define TEXT "text/plain; charset=UTF-8"
 
+/* server.go's modVerRE for the escaped version:
+ * v[0-9]+\.[0-9]+\.[0-9]+(-[^@]*)?(\+incompatible)? (no '@' is in it) */
+static int version_form(const char *v)
+{
+	if (*v++ != 'v')
+		return 0;
+	for (int i = 0; i < 3; i++) {
+		if (*v < '0' || *v > '9')
+			return 0;
+		while (*v >= '0' && *v <= '9')
+			v++;
+		if (i < 2 && *v++ != '.')
+			return 0;
+	}
+	return *v == 0 || *v == '-' || strcmp(v, "+incompatible") == 0;
+}
+
 /* lookup/ESC-MODULE@ESC-VERSION (server.go's modVerRE, then the escapes) */
 static int lookup(struct sumlog *l, const struct store *st, const char *owner, int upstream, const char *p,
                   struct buf *out, char *err, size_t errsz)
@@ -20,7 +37,7 @@ static int lookup(struct sumlog *l, const struct store *st, const char *owner, i
 	char esc[SUMDB_PATH_MAX], module[MODPATH_MAX + 1], version[VERSION_MAX + 1];
 	const char *why = NULL;
 	const char *at = strchr(p, '@');
-	if (!at || strchr(at + 1, '@') || (size_t)(at - p) >= sizeof esc)
+	if (!at || at == p || strchr(at + 1, '@') || !version_form(at + 1) || (size_t)(at - p) >= sizeof esc)
 		return ERR(400, "invalid module@version syntax");
 	memcpy(esc, p, (size_t)(at - p));
 	esc[at - p] = 0;

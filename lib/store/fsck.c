@@ -18,6 +18,7 @@
 #include "gomod/modzip.h"
 #include "gomod/semver.h"
 #include "store/store.h"
+#include "store/sumlog.h"
 #include "base/util.h"
 #include "base/limits.h"
 
@@ -120,6 +121,26 @@ static int drop_version(struct fsck_ctx *x, const struct item *it, char path[3][
 	return it->has_rec && x->db ? del_rec(x, it) : 0;
 }
 
+/* With a checksum database, a version is served only with the hashes it
+ * logs (the go command checks them, and a record never changes): NULL,
+ * or why not.  An unreadable log is check_sumlog's to report. */
+static const char *log_differs(struct fsck_ctx *x, const char *module, const char *version, const char *h1_zip,
+                               const char *h1_mod)
+{
+	struct buf have = {0}, want = {0};
+	char why[MSG_MAX];
+	const char *d = NULL;
+	int code = x->log ? sumlog_find(x->log, module, version, &have, why, sizeof why) : 500;
+	if (code == 404)
+		d = "the checksum database has no record of it";
+	else if (code == 200 && (sumlog_record(module, version, h1_zip, h1_mod, &want) < 0 || want.len != have.len ||
+	                         memcmp(want.p, have.p, have.len) != 0))
+		d = "the checksum database logs other hashes for it";
+	buf_free(&have);
+	buf_free(&want);
+	return d;
+}
+
 #define NOTE_MAX 6
 
 /* One version: 1 if it exists after the check (for the lists), 0 if not,
@@ -205,6 +226,9 @@ static int check_version(struct fsck_ctx *x, struct item *it)
 		store_info_format(it->version, r->time, want, sizeof want);
 		if (!info || strlen(want) != infolen || memcmp(want, info, infolen) != 0)
 			NOTE("%s: differs from index.tdb", fsck_rel(x, path[0]));
+		const char *d = nn ? NULL : log_differs(x, it->module, it->version, r->h1_zip, r->h1_mod);
+		if (d)
+			NOTE("%s/index.tdb: %s@%s: %s", x->owner, it->module, it->version, d);
 	}
 #undef NOTE
 	int present = 1;
@@ -228,6 +252,7 @@ static int check_version(struct fsck_ctx *x, struct item *it)
 		 * then make the record (and .mod and .info) from it */
 		struct modzip_info mi;
 		char why[MSG_MAX], done[800];
+		const char *d;
 		/* as accepted: the version its path names, which an empty zip
 		 * needs, and a go.mod that may name another path (renamed) */
 		struct modzip_want as = {it->module, it->version, 1, 0};
@@ -243,6 +268,11 @@ static int check_version(struct fsck_ctx *x, struct item *it)
 			}
 			rc = drop_version(x, it, path);
 			snprintf(done, sizeof done, "version set aside in lost+found: invalid module zip: %s", why);
+			present = 0;
+		} else if ((d = log_differs(x, it->module, it->version, mi.h1_zip, mi.h1_mod)) != NULL) {
+			modzip_info_free(&mi);
+			rc = drop_version(x, it, path);
+			snprintf(done, sizeof done, "version set aside in lost+found: %s (publish a new version)", d);
 			present = 0;
 		} else {
 			struct verinfo nv;
@@ -401,6 +431,10 @@ static int check_owner(struct fsck_ctx *x, const char *owner)
 	open_index(x);
 	if (x->failed)
 		return -1;
+	struct sumlog log;
+	char why[MSG_MAX];
+	/* read under the index's lock: no publish adds to it meanwhile */
+	x->log = sumlog_open(x->st, owner, 0, &log, why, sizeof why) == 200 ? &log : NULL;
 	if (fsck_scan(x) == 0) {
 		if (!had && (x->nitems || x->nmods))
 			fsck_found(x, x->o->repair ? (x->db ? 0 : -1) : 1, "created", "%s/index.tdb: missing", owner);
@@ -435,6 +469,8 @@ static int check_owner(struct fsck_ctx *x, const char *owner)
 		tdb_close(x->db);
 		x->db = NULL;
 	}
+	sumlog_close(&log);
+	x->log = NULL;
 	fsck_owner_free(x);
 	return x->failed ? -1 : 0;
 }

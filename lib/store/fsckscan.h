@@ -62,6 +62,7 @@ struct fsck_ctx {
 	const char *owner;
 	char ownerdir[1200];
 	struct tdb_context *db;     /* in a transaction; NULL if no index */
+	struct sumlog *log;         /* the owner's checksum database; NULL if none */
 	struct item *items;
 	size_t nitems, capitems;
 	struct modent *mods;

@@ -109,10 +109,11 @@ int sumlog_vkey(struct sumlog *l, char vkey[NOTE_KEY_MAX + 1], char *err, size_t
 {
 	struct buf b = {0};
 	int rc = get(l->db, "vkey", &b);
-	if (rc > 0 && b.len <= NOTE_KEY_MAX)
+	int ok = rc > 0 && b.len <= NOTE_KEY_MAX;       /* longer: not a key line, and no room */
+	if (ok)
 		memcpy(vkey, b.p, b.len + 1);
 	buf_free(&b);
-	return rc > 0 ? 200 : ERR(500, "the checksum database has no verifier key");
+	return ok ? 200 : ERR(500, "the checksum database has no verifier key");
 }
 
 int sumlog_record(const char *module, const char *version, const char *h1_zip, const char *h1_mod,
@@ -293,9 +294,10 @@ int sumlog_tile(struct sumlog *l, const struct tlog_tile *t, struct buf *out, ch
 		return ERR(500, "the checksum database's size is unreadable");
 	int level = t->l < 0 ? 0 : t->l * t->h;
 	int64_t have = level < 63 ? n >> level : 0;     /* hashes at the tile's level */
-	int64_t first = t->n << t->h;
-	if (t->n > (INT64_MAX >> t->h) - 1 || first + t->w > have)
+	/* any number a path may hold: the shift only once it fits */
+	if (t->n > (INT64_MAX >> t->h) - 1 || (t->n << t->h) + t->w > have)
 		return ERR(404, "beyond the checksum database's tree");
+	int64_t first = t->n << t->h;
 	if (t->l < 0)
 		return data_tile(l, first, t->w, out, err, errsz);
 	unsigned char h[TLOG_HASH];
@@ -367,6 +369,11 @@ static int verify_note(struct sumlog *l, int64_t n, char *err, size_t errsz)
 int sumlog_verify(struct sumlog *l, int64_t *n, char *err, size_t errsz)
 {
 	struct buf text = {0};
+	/* one moment of the log: a transaction, never committed, is its
+	 * lock, so a publish's commit waits until all is read */
+	*n = 0;
+	if (tdb_transaction_start(l->db) != 0)
+		return ERR(500, "unable to lock it: %s", tdb_errorstr(l->db));
 	int64_t size = size_of(l->db), keys = 0;
 	int code = size < 0 ? ERR(500, "the size is unreadable") : 200;
 	for (int64_t i = 0; i < size && code == 200; i++)
@@ -376,6 +383,7 @@ int sumlog_verify(struct sumlog *l, int64_t *n, char *err, size_t errsz)
 		code = ERR(500, "%lld lookup keys for %lld records", (long long)keys, (long long)size);
 	if (code == 200)
 		code = verify_note(l, size, err, errsz);
+	tdb_transaction_cancel(l->db);
 	*n = size;
 	return code;
 }
@@ -480,7 +488,8 @@ static int create_locked(const struct store *st, const char *owner, struct tdb_c
 		                : ERR(500, "unable to look at '%s': %s", path, strerror(errno));
 	if (tdb_traverse(idx, collect, &vs) < 0)
 		return ERR(500, "unable to read the index of '%s'", owner);
-	qsort(vs.v, vs.n, sizeof *vs.v, by_time);
+	if (vs.n)                       /* qsort wants an array, even of none */
+		qsort(vs.v, vs.n, sizeof *vs.v, by_time);
 	int fd = store_tmp_create(st, "sumdb", tmp, sizeof tmp), code = 500;
 	if (fd < 0 || fchmod(fd, STORE_MODE_SECRET) < 0)
 		ERR(500, "unable to create a file in '%s/tmp': %s", st->root, strerror(errno));

@@ -74,8 +74,8 @@ int sumlog_lookup(struct sumlog *l, const char *module, const char *version, str
 int sumlog_tile(struct sumlog *l, const struct tlog_tile *t, struct buf *out, char *err, size_t errsz);
 
 /* Recompute the whole tree from the records and check every stored hash,
- * every lookup key and the signed tree head.  200 and *n the records, or
- * 500 with what is wrong. */
+ * every lookup key and the signed tree head, in a transaction of the log
+ * (publishes wait).  200 and *n the records, or 500 with what is wrong. */
 int sumlog_verify(struct sumlog *l, int64_t *n, char *err, size_t errsz);
 
 #endif

@@ -1,6 +1,7 @@
 /* Signed notes (golang.org/x/mod/sumdb/note: NewVerifier, NewSigner,
  * GenerateKey, Sign, Open), with libsodium's Ed25519 and SHA-256. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
 
@@ -167,35 +168,55 @@ const char *note_sign(const struct note_key *k, const char *text, size_t len, st
 	return NULL;
 }
 
-/* One signature line (without its '\n'): is it k's, and does it verify? */
+/* note.isValidName: not empty, no '+', no unicode.IsSpace (the text is
+ * UTF-8 already, with no control character but '\n') */
+static int name_ok(const char *s, size_t n)
+{
+	static const uint32_t spaces[] = {0x85, 0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000};
+	size_t l;
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i += l) {
+		uint32_t r = utf8_decode((const unsigned char *)s + i, n - i, &l);
+		if (r == ' ' || r == '+' || (r >= 0x2000 && r <= 0x200a))
+			return 0;
+		for (size_t j = 0; j < sizeof spaces / sizeof *spaces; j++)
+			if (r == spaces[j])
+				return 0;
+	}
+	return 1;
+}
+
+/* One signature line (without its '\n'), of any signer: note.Open's
+ * syntax (a name, a space, base64 of at least 5 bytes); then is it k's,
+ * and does it verify? */
 static int sig_line(const char *line, size_t n, const char *text, size_t textlen, const struct note_key *k,
                     const char **why)
 {
-	size_t pl = sizeof sig_prefix - 1, nl = strlen(k->name);
-	unsigned char raw[4 + crypto_sign_BYTES + 1];
-	size_t rl;
+	size_t pl = sizeof sig_prefix - 1;
 	if (n < pl || memcmp(line, sig_prefix, pl) != 0) {
 		*why = "malformed note: a line after the text is no signature";
 		return 0;
 	}
 	line += pl, n -= pl;
 	const char *sp = memchr(line, ' ', n);
-	if (!sp || (size_t)(sp - line) != nl || memcmp(line, k->name, nl) != 0)
-		return 0;                       /* another signer's: let be */
-	if (sodium_base642bin(raw, sizeof raw, sp + 1, n - nl - 1, NULL, &rl, NULL,
-	                      sodium_base64_VARIANT_ORIGINAL) != 0 || rl < 5) {
-		*why = "malformed note: a signature is not base64";
+	size_t nl = sp ? (size_t)(sp - line) : n, bl = sp ? n - nl - 1 : 0, rl = 0;
+	unsigned char *raw = bl ? malloc(bl) : NULL;
+	if (!name_ok(line, nl) || !raw ||
+	    sodium_base642bin(raw, bl, sp + 1, bl, NULL, &rl, NULL, sodium_base64_VARIANT_ORIGINAL) != 0 || rl < 5) {
+		free(raw);
+		*why = "malformed note: a signature line is malformed";
 		return 0;
 	}
 	uint32_t h = (uint32_t)raw[0] << 24 | (uint32_t)raw[1] << 16 | (uint32_t)raw[2] << 8 | raw[3];
-	if (h != k->hash)
-		return 0;                       /* same name, another key: let be */
-	if (rl != 4 + crypto_sign_BYTES ||
-	    crypto_sign_verify_detached(raw + 4, (const unsigned char *)text, textlen, k->pub) != 0) {
+	int mine = nl == strlen(k->name) && memcmp(line, k->name, nl) == 0 && h == k->hash;
+	/* another signer's, or the same name with another key: let be */
+	int good = mine && rl == 4 + crypto_sign_BYTES &&
+	           crypto_sign_verify_detached(raw + 4, (const unsigned char *)text, textlen, k->pub) == 0;
+	free(raw);
+	if (mine && !good)
 		*why = "the note's signature does not verify";
-		return 0;
-	}
-	return 1;
+	return good;
 }
 
 const char *note_open(const char *msg, size_t len, const struct note_key *k, size_t *textlen)

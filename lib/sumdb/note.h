@@ -47,9 +47,9 @@ struct buf;
 /* Append the note text, signed by k, to out (note.Sign with one signer).
  * NULL, or why not (text malformed, out of memory). */
 const char *note_sign(const struct note_key *k, const char *text, size_t len, struct buf *out);
-/* Check msg is a note signed by k (other signatures are let be, as
- * note.Open lets unknown verifiers be); *textlen is the text's length.
- * NULL if it is. */
+/* Check msg is a note signed by k (other well-formed signatures are let
+ * be, as note.Open lets unknown verifiers be; a malformed one of anyone
+ * is refused, as there); *textlen is the text's length.  NULL if it is. */
 const char *note_open(const char *msg, size_t len, const struct note_key *k, size_t *textlen);
 
 #endif

@@ -84,4 +84,24 @@ grep -q "^$M $v/go.mod h1:" "$T/body"
 ok $? "  (its go.sum lines)"
 is "$(http --user "acme:$TOKEN" --upload-file "$T/z$N.zip" "$BASE/api/packages/acme/go/upload")" \
 	"$(grep -qx "v1.0.$N" "$T/ib" && echo 409 || echo 201)" "and it takes uploads again"
+
+# a restore keeps an owner's own checksum database when it survived
+# (goreg(7)): a log never goes back, so what a go command saw of it stays
+# true; a version lost with the restore is logged already and comes back
+# with that record, not a new one under another id
+R3=$T/restored3
+cp -a "$T/backup" "$R3"
+cp -p "$R/acme/@sumdb.tdb" "$R3/acme/@sumdb.tdb"
+out=$("$B/goreg-fsck" -r "$R3" 2>&1)
+is "$?:$out" "0:" "restored with the store's own log: goreg-fsck is clean"
+like "$(admin "$R3" sumdb verify acme)" "^acme: $N records" "  the log keeps all $N records"
+lost=$(sort "$T/acked" | comm -23 - "$T/ib" | head -n 1)
+if [ -n "$lost" ]; then
+	"$B/goreg-upload" -r "$R3" acme "$T/z${lost##*.}.zip" > /dev/null 2>&1
+	ok $? "  $lost, lost with the restore, is uploaded again"
+	like "$(admin "$R3" sumdb verify acme)" "^acme: $N records" "  with its logged record: still $N records"
+else
+	ok 1 "  (every version is in the backup: none to upload again)"
+	ok 1 "  (idem)"
+fi
 done_testing

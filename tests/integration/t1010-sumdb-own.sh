@@ -47,6 +47,11 @@ is "$(http "$G/sumdb/goreg.test/lookup/example.com/hello@v1.0.0")" 200 "lookup"
 is "$(sed -n 2p "$T/body" | cut -d' ' -f1,2)" "example.com/hello v1.0.0" "holds the version's go.sum lines"
 is "$(http "$G/sumdb/goreg.test/lookup/example.com/hello@v9.0.0")" 404 "lookup of an unlogged version: 404"
 is "$(http "$G/sumdb/goreg.test/lookup/example.com/hello")" 400 "lookup without @version: 400"
+for q in hello@latest hello@v1.0 hello@v1.0.0+meta hello@1.0.0 hello@v1.0.0.1; do
+	is "$(http "$G/sumdb/goreg.test/lookup/example.com/$q")" 400 "lookup of $q: 400, as x/mod's server (modVerRE)"
+done
+is "$(http "$G/sumdb/goreg.test/lookup/example.com/hello@v1.0.0-pre+incompatible")" 404 \
+	"lookup of a version of that form not logged: 404"
 is "$(http "$G/sumdb/goreg.test/tile/8/0/000.p/1")" 200 "the partial hash tile of the tree"
 is "$(wc -c < "$T/body")" 32 "one hash of 32 bytes"
 is "$(http "$G/sumdb/goreg.test/tile/8/0/000.p/2")" 404 "a tile beyond the tree: 404"
@@ -101,6 +106,42 @@ is "$(upload "$T/hello11.zip")" 201 "re-publishing the same content: 201"
 like "$(admin "$R" sumdb verify acme)" '^acme: 2 records' "the log still has 2 records: nothing re-logged"
 "$B/goreg-fsck" -r "$R" > "$T/fsck.out" 2>&1
 ok $? "goreg-fsck: clean with the log ($(head -c 300 "$T/fsck.out"))"
+
+# goreg-fsck --repair makes no version visible with hashes the log does
+# not have: a zip changed on disk, and a version's files without its
+# record (an upload killed before its log's commit), are set aside
+D=$R/acme/example.com/hello/@v
+cp "$T/evil.zip" "$D/v1.1.0.zip"
+"$B/goreg-fsck" -r "$R" --repair > "$T/fsck.out" 2>&1
+like "$(cat "$T/fsck.out")" 'v1.1.0.zip.*lost\+found.*other hashes' "fsck --repair: a zip unlike its logged hashes is set aside"
+is "$(http "$U/example.com/hello/@v/v1.1.0.info")" 404 "  and not served"
+admin "$R" user add other > /dev/null
+pack example.com/hello v1.2.0 "$T/src" "$T/hello12.zip" || bail "pack"
+"$B/goreg-upload" -r "$R" other "$T/hello12.zip" > /dev/null 2>&1 || bail "upload to other"
+for e in zip mod info; do cp "$R/other/example.com/hello/@v/v1.2.0.$e" "$D/"; done
+"$B/goreg-fsck" -r "$R" --repair > "$T/fsck.out" 2>&1
+like "$(cat "$T/fsck.out")" 'v1.2.0.zip.*lost\+found.*no record' "fsck --repair: a version the log has no record of is set aside"
+is "$(http "$U/example.com/hello/@v/v1.2.0.info")" 404 "  and not served"
+"$B/goreg-fsck" -r "$R" > "$T/fsck.out" 2>&1
+ok $? "goreg-fsck is clean after ($(head -c 300 "$T/fsck.out"))"
+is "$(upload "$T/hello11.zip")" 201 "v1.1.0 published again with its logged content"
+is "$(upload "$T/hello12.zip")" 201 "v1.2.0 published, and logged"
+like "$(admin "$R" sumdb verify acme)" '^acme: 3 records' "the log has 3 records"
+# an index lost: every version is rebuilt from its files, the log agreeing
+mv "$R/acme/index.tdb" "$T/index.lost"
+"$B/goreg-fsck" -r "$R" --repair > "$T/fsck.out" 2>&1
+"$B/goreg-fsck" -r "$R" > "$T/fsck2.out" 2>&1
+ok $? "the index lost, goreg-fsck --repair rebuilds it from the files ($(head -c 300 "$T/fsck2.out"))"
+is "$("$B/goreg-list" -r "$R" acme example.com/hello | tr '\n' ' ')" "v1.0.0 v1.1.0 v1.2.0 " \
+	"  with the 3 versions the log has records of"
+# a log that lacks a version the index has (a log copied from elsewhere)
+admin "$R" user add third > /dev/null
+admin "$R" sumdb init third third.test > /dev/null || bail "init third"
+cp "$R/third/@sumdb.tdb" "$R/other/@sumdb.tdb"
+"$B/goreg-fsck" -r "$R" other > "$T/fsck.out" 2>&1
+is "$?" 1 "goreg-fsck: a version missing from the owner's log is a problem"
+like "$(cat "$T/fsck.out")" 'v1.2.0: the checksum database has no record' "  saying so"
+rm -f "$R/other/@sumdb.tdb"
 
 # a private owner's database is read with credentials only
 admin "$R" owner private acme

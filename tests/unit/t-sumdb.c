@@ -1,14 +1,18 @@
 /* Signed notes and tiled logs against golang.org/x/mod/sumdb's own test
  * vectors (note/note_test.go, tlog/note_test.go, tlog/tlog_test.go), and
  * the log's hashes against RFC 6962's definition computed the slow way. */
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
+#include <tdb.h>
 
 #include "base/util.h"
 #include "sumdb/note.h"
 #include "sumdb/tlog.h"
+#include "store/sumlog.h"
 #include "tap.h"
+#include "tstore.h"
 
 static const char peter_v[] = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
 static const char peter_s[] = "PRIVATE+KEY+PeterNeumann+c74f20a3+AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz";
@@ -38,7 +42,7 @@ static void notes(void)
 	struct buf out = {0};
 	is_str(note_sign(&s, text, strlen(text), &out), NULL, "TestSign signs");
 	buf_add(&out, "", 1);
-	char want[512];
+	char want[1024];
 	snprintf(want, sizeof want, "%s\n%s", text, peter_sig);
 	is_str(out.p, want, "exactly TestSign's signed note");
 	buf_free(&out);
@@ -56,6 +60,25 @@ static void notes(void)
 	ok(note_open(want, strlen(want), &v, &tl) != NULL, "a changed text is refused");
 	snprintf(want, sizeof want, "%s%s", text, peter_sig);
 	ok(note_open(want, strlen(want), &v, &tl) != NULL, "a note without the blank line is refused");
+	/* note.Open refuses a malformed signature line of any signer, known
+	 * or not (TestOpen's badMsgs, and its other rules) */
+	static const char *const bad_lines[] = {
+		"\xe2\x80\x94 Bad Name x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n",
+		"\xe2\x80\x94 EnochRoot !!!!\n",
+		"\xe2\x80\x94 EnochRoot AAAA\n",
+		"\xe2\x80\x94 Enoch+Root rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n",
+		"\xe2\x80\x94 Enoch\xc2\xa0Root rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n",
+		"\xe2\x80\x94 EnochRoot\n",
+		"\xe2\x80\x94  rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n",
+	};
+	for (size_t i = 0; i < sizeof bad_lines / sizeof *bad_lines; i++) {
+		snprintf(want, sizeof want, "%s\n%s%s", text, peter_sig, bad_lines[i]);
+		ok(note_open(want, strlen(want), &v, &tl) != NULL, "a note with malformed signature line %zu is refused", i);
+	}
+	/* a longer signature of another algorithm, by another key: let be */
+	snprintf(want, sizeof want, "%s\n%s\xe2\x80\x94 Other %s\n", text, peter_sig,
+	         "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+	is_str(note_open(want, strlen(want), &v, &tl), NULL, "an unknown signer's long signature is let be");
 
 	char sk[NOTE_KEY_MAX + 1], vk[NOTE_KEY_MAX + 1];
 	struct note_key g, gv;
@@ -210,6 +233,46 @@ static void logs(void)
 	is_int(bad_wrong, 0, "another record in its place does not");
 }
 
+/* The owner's log, in a store */
+static void stored_log(void)
+{
+	char dir[64], root[128], err[600], vkey[NOTE_KEY_MAX + 1], cmd[200];
+	struct store st;
+	struct sumlog l;
+	struct buf out = {0};
+	tstore_make("t-sumdb", dir, sizeof dir, root, sizeof root, &st, "acme");
+	is_int(sumlog_create(&st, "acme", "t.test", vkey, err, sizeof err), 201,
+	       "a log is made for an owner with no version");
+	is_int(sumlog_open(&st, "acme", 0, &l, err, sizeof err), 200, "and opened");
+	/* numbers a tile path allows, whose first index is past int64_t */
+	static const struct tlog_tile far[] = {
+		{.h = 30, .l = 0, .n = 1LL << 40, .w = 1 << 30},
+		{.h = 8, .l = -1, .n = INT64_MAX >> 4, .w = 256},
+		{.h = 1, .l = 62, .n = INT64_MAX / 1000, .w = 1},
+	};
+	for (size_t i = 0; i < sizeof far / sizeof *far; i++)
+		is_int(sumlog_tile(&l, &far[i], &out, err, sizeof err), 404, "tile %zu, far beyond the tree: 404", i);
+	sumlog_close(&l);
+	buf_free(&out);
+
+	/* a verifier key line longer than any (a damaged log): not one */
+	char path[200], longkey[NOTE_KEY_MAX + 50];
+	snprintf(path, sizeof path, "%s/acme/" SUMLOG_FILE, root);
+	memset(longkey, 'a', sizeof longkey);
+	struct tdb_context *db = tdb_open(path, 0, TDB_NOMMAP, O_RDWR, 0);
+	TDB_DATA k = {(unsigned char *)"vkey", 4}, v = {(unsigned char *)longkey, sizeof longkey};
+	ok(db && tdb_store(db, k, v, TDB_REPLACE) == 0, "(a key line too long stored)");
+	if (db)
+		tdb_close(db);
+	memset(vkey, 0, sizeof vkey);
+	is_int(sumlog_open(&st, "acme", 0, &l, err, sizeof err), 200, "the log opens");
+	is_int(sumlog_vkey(&l, vkey, err, sizeof err), 500, "its verifier key is refused");
+	sumlog_close(&l);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		printf("# unable to remove %s\n", dir);
+}
+
 int main(void)
 {
 	if (sodium_init() < 0)
@@ -218,5 +281,6 @@ int main(void)
 	trees();
 	tiles();
 	logs();
+	stored_log();
 	done_testing();
 }

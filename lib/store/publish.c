@@ -21,7 +21,9 @@
  *      from here on.
  * store_get answers only for a version with both its record and its .info,
  * so between 4 and 6, or after a crash there, HTTP readers see nothing;
- * goreg-fsck --repair then adopts the whole version the tree holds.
+ * goreg-fsck --repair then adopts the whole version the tree holds, or,
+ * when the owner's checksum database does not log it as the tree holds
+ * it, sets it aside in lost+found.
  *
  * Delete, in two transactions of the same lock:
  *   1. the record marked deleting and the version dropped from the version
@@ -297,7 +299,8 @@ static int pub_once(struct pub *p)
 		if (have_rec)
 			return PERR(409, "%s@%s already exists", mi->module, mi->version);
 		return PERR(409, "%s@%s already exists in the file tree but not in the index "
-		            "(goreg-fsck --repair adopts it)", mi->module, mi->version);
+		            "(goreg-fsck --repair adopts it, or sets it aside in lost+found when the owner's "
+		            "checksum database does not log it: then upload it again)", mi->module, mi->version);
 	}
 	/* a record without a .info (finished above, or damage): replaced */
 	p->replace = have_rec != 0;

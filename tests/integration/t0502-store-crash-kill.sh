@@ -148,6 +148,15 @@ if [ -x "$DEV/goreg-upload" ] && [ -x "$DEV/goreg-delete" ]; then
 		is $? 137 "crash at $step: killed by SIGKILL"
 		seen_as hook $v "$z"
 		ok $? "  no reader sees part of $v"
+		case $step in
+		publish-info|publish-list|publish-stored)
+			# the files are all in place, the record is not: the
+			# upload again is refused, and says what to do
+			"$B/goreg-upload" -r "$R" hook "$z" > /dev/null 2> "$T/again"
+			like "$(cat "$T/again")" "already exists in the file tree but not in the index \(goreg-fsck --repair adopts it" \
+				"  uploaded again before a repair: refused, naming goreg-fsck --repair"
+			;;
+		esac
 		"$B/goreg-fsck" -r "$R" -a 0 --repair hook > /dev/null 2>&1
 		out=$("$B/goreg-fsck" -r "$R" -a 0 hook 2>&1)
 		ok $? "  goreg-fsck --repair, then goreg-fsck is clean"

@@ -12,6 +12,8 @@
 #include <tdb.h>
 
 #include "base/util.h"
+#include "gomod/dirhash.h"
+#include "gomod/modzip.h"
 #include "store/store.h"
 
 #define SUMLOG_HASH_SIZE 1031
@@ -469,6 +471,54 @@ static int fill_log(struct sumlog *l, const char *name, const struct vers *vs, c
 	return code;
 }
 
+/* The hashes a log keeps forever are the files' own, as the go command
+ * hashes what it downloads: each version's zip and .mod hashed again and
+ * compared with its record, which is all a publish logs from, and which a
+ * damaged index could hold wrong where no other check would see it
+ * (goreg-fsck compares a zip with its record's SHA-256).  200, or 500
+ * naming the version. */
+static int check_hashes(const struct store *st, const char *owner, const struct vers *vs, char *err,
+                        size_t errsz)
+{
+	for (size_t i = 0; i < vs->n; i++) {
+		const struct ver *x = &vs->v[i];
+		char zip[FILE_PATH_MAX], modp[FILE_PATH_MAX], why[MSG_MAX], h1[H1_LEN + 1], *mod = NULL;
+		size_t modlen = 0;
+		if (store_file_path(st, owner, x->module, x->vi.version, "zip", zip, sizeof zip) < 0 ||
+		    store_file_path(st, owner, x->module, x->vi.version, "mod", modp, sizeof modp) < 0)
+			return ERR(500, "%s@%s: path too long", x->module, x->vi.version);
+		/* as goreg-fsck validates it: the version its path names, and a
+		 * go.mod that may name another path (renamed) */
+		struct modzip_want as = {x->module, x->vi.version, 1, 0};
+		struct modzip_info mi;
+		int v = modzip_check_as(zip, &as, &mi, why, sizeof why);
+		if (v != 0)
+			return ERR(500, "%s@%s: %s: %s (goreg-fsck --repair)", x->module, x->vi.version,
+			           v < 0 ? "its zip cannot be read" : "its zip is no valid module zip", why);
+		int zip_same = strcmp(mi.h1_zip, x->vi.h1_zip) == 0;
+		snprintf(h1, sizeof h1, "%s", mi.h1_zip);
+		modzip_info_free(&mi);
+		if (!zip_same)
+			return ERR(500, "%s@%s: its zip hashes to %s, its record says %s (a damaged record: delete "
+			           "the version and upload its zip again)", x->module, x->vi.version, h1, x->vi.h1_zip);
+		if (read_file(modp, MODZIP_MAX_GOMOD, &mod, &modlen) < 0)
+			return ERR(500, "unable to read '%s': %s (goreg-fsck --repair)", modp, strerror(errno));
+		int mod_ok = dirhash_h1_gomod(mod, modlen, h1) == 0;
+		free(mod);
+		if (!mod_ok || strcmp(h1, x->vi.h1_mod) != 0)
+			return ERR(500, "%s@%s: its .mod hashes to %s, its record says %s (goreg-fsck --repair)",
+			           x->module, x->vi.version, mod_ok ? h1 : "?", x->vi.h1_mod);
+	}
+	return 200;
+}
+
+static void vers_free(struct vers *vs)
+{
+	for (size_t i = 0; i < vs->n; i++)
+		free(vs->v[i].module);
+	free(vs->v);
+}
+
 /* Under the owner's lock: the log made whole in tmp/, then renamed in.
  * The file in tmp/ is locked (store_tmp_create) against goreg-fsck, and
  * nobody else knows it, so tdb opens it without locks of its own (they
@@ -486,11 +536,19 @@ static int create_locked(const struct store *st, const char *owner, struct tdb_c
 		return have > 0 ? ERR(409, "%s has a checksum database already (goreg-admin sumdb key %s prints "
 		                           "its key)", owner, owner)
 		                : ERR(500, "unable to look at '%s': %s", path, strerror(errno));
-	if (tdb_traverse(idx, collect, &vs) < 0)
+	if (tdb_traverse(idx, collect, &vs) < 0) {
+		vers_free(&vs);
 		return ERR(500, "unable to read the index of '%s'", owner);
+	}
 	if (vs.n)                       /* qsort wants an array, even of none */
 		qsort(vs.v, vs.n, sizeof *vs.v, by_time);
-	int fd = store_tmp_create(st, "sumdb", tmp, sizeof tmp), code = 500;
+	int code = check_hashes(st, owner, &vs, err, errsz);
+	if (code != 200) {
+		vers_free(&vs);
+		return code;
+	}
+	int fd = store_tmp_create(st, "sumdb", tmp, sizeof tmp);
+	code = 500;
 	if (fd < 0 || fchmod(fd, STORE_MODE_SECRET) < 0)
 		ERR(500, "unable to create a file in '%s/tmp': %s", st->root, strerror(errno));
 	else if (!(l.db = tdb_open(tmp, SUMLOG_HASH_SIZE, TDB_NOMMAP | TDB_NOLOCK, O_RDWR | O_CREAT | O_CLOEXEC,
@@ -508,9 +566,7 @@ static int create_locked(const struct store *st, const char *owner, struct tdb_c
 		if (fsync_path(path) < 0)
 			code = ERR(500, "unable to sync '%s': %s", path, strerror(errno));
 	}
-	for (size_t i = 0; i < vs.n; i++)
-		free(vs.v[i].module);
-	free(vs.v);
+	vers_free(&vs);
 	return code;
 }
 

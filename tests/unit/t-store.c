@@ -24,6 +24,7 @@
 #include "gomod/modpack.h"
 #include "gomod/modzip.h"
 #include "store/store.h"
+#include "store/sumlog.h"
 #include "base/util.h"
 #include "tap.h"
 #include "tstore.h"
@@ -1258,6 +1259,72 @@ static void test_owner_modules(void)
 	free(c);
 }
 
+/* A checksum database is started from the store's versions, and what it
+ * logs is kept forever: each version's hashes are its files', so a record
+ * whose h1: a damaged index holds wrong (no other check compares it) stops
+ * the start, naming the version, and no log is made; the sound record
+ * back, the log is made. */
+static void set_h1(const char *owner, const char *key, const char *field, const char *h1, char *saved,
+                   size_t *savedlen)
+{
+	char path[1200];
+	snprintf(path, sizeof path, "%s/%s/index.tdb", root, owner);
+	struct tdb_context *db = tdb_open(path, 0, TDB_NOMMAP, O_RDWR, 0);
+	TDB_DATA k = {(unsigned char *)key, strlen(key)};
+	TDB_DATA v = db ? tdb_fetch(db, k) : (TDB_DATA){NULL, 0};
+	struct verinfo vi;
+	char rec[VERINFO_ENCODED_MAX];
+	if (!v.dptr || v.dsize > VERINFO_ENCODED_MAX || verinfo_decode((char *)v.dptr, v.dsize, &vi) < 0)
+		bail("the record to damage");
+	if (saved) {
+		memcpy(saved, v.dptr, v.dsize);
+		*savedlen = v.dsize;
+	}
+	snprintf(strcmp(field, "zip") == 0 ? vi.h1_zip : vi.h1_mod, sizeof vi.h1_zip, "%s", h1);
+	if (verinfo_encode(&vi, NULL, 0, rec, sizeof rec) < 0 ||
+	    tdb_store(db, k, (TDB_DATA){(unsigned char *)rec, strlen(rec)}, TDB_REPLACE) != 0)
+		bail("damage the record");
+	free(v.dptr);
+	tdb_close(db);
+}
+
+static void put_rec_back(const char *owner, const char *key, const char *saved, size_t len)
+{
+	char path[1200];
+	snprintf(path, sizeof path, "%s/%s/index.tdb", root, owner);
+	struct tdb_context *db = tdb_open(path, 0, TDB_NOMMAP, O_RDWR, 0);
+	TDB_DATA k = {(unsigned char *)key, strlen(key)};
+	if (!db || tdb_store(db, k, (TDB_DATA){(unsigned char *)saved, len}, TDB_REPLACE) != 0)
+		bail("put the record back");
+	tdb_close(db);
+}
+
+static void test_sumlog_hashes(void)
+{
+	const char *m = "example.com/logged", *key = "v:example.com/logged@v1.0.0";
+	const char *other = "h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+	char *z = mkzip(m, "v1.0.0", "logged"), vkey[NOTE_KEY_MAX + 1], saved[VERINFO_ENCODED_MAX], logp[1200];
+	size_t savedlen = 0;
+	snprintf(logp, sizeof logp, "%s/lg/" SUMLOG_FILE, root);
+	is_int(publish("lg", z, "bob"), 201, "sumdb start: a version published");
+	set_h1("lg", key, "zip", other, saved, &savedlen);
+	is_int(sumlog_create(&st, "lg", "t.test", vkey, err, sizeof err), 500,
+	       "a record whose zip h1: is not its zip's: the log is not started");
+	ok(strstr(err, "example.com/logged@v1.0.0: its zip hashes to h1:") && strstr(err, other),
+	   "  the error names the version and both hashes: %s", err);
+	ok(!exists(logp), "  and no log is made");
+	put_rec_back("lg", key, saved, savedlen);
+	set_h1("lg", key, "mod", other, NULL, NULL);
+	is_int(sumlog_create(&st, "lg", "t.test", vkey, err, sizeof err), 500,
+	       "a record whose go.mod h1: is not its .mod's: the log is not started");
+	ok(strstr(err, "its .mod hashes to h1:") != NULL, "  the error says so: %s", err);
+	ok(!exists(logp), "  and no log is made");
+	put_rec_back("lg", key, saved, savedlen);
+	is_int(sumlog_create(&st, "lg", "t.test", vkey, err, sizeof err), 201, "the sound record back: the log is made");
+	ok(exists(logp), "  its file in place");
+	free(z);
+}
+
 int main(void)
 {
 	snprintf(dir, sizeof dir, "%s/t-store.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -1282,6 +1349,7 @@ int main(void)
 	test_lists();
 	test_decoded_kept();
 	test_decoded_gomod();
+	test_sumlog_hashes();
 	free(fsck_out);
 	char cmd[200];
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);

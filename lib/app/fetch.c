@@ -18,6 +18,7 @@
 #include "gomod/modzip.h"
 #include "gomod/semver.h"
 #include "store/store.h"
+#include "store/sumlog.h"
 #include "upstream/upstream.h"
 
 int fetch_eligible(const struct store *st, const char *owner, const char *module, struct upstream *u,
@@ -230,15 +231,34 @@ static int try_version(void *ctx, const char *base, char *err, size_t errsz)
 	return try_base(t->st, t->owner, t->module, t->version, base, t->c, t->now, err, errsz);
 }
 
+/* Does the owner keep its own checksum database? */
+static int own_sumdb(const struct store *st, const char *owner)
+{
+	struct sumlog l;
+	char e[MSG_MAX];
+	int code = sumlog_open(st, owner, 0, &l, e, sizeof e);
+	if (code == 200)
+		sumlog_close(&l);
+	return code != 404;
+}
+
 /* With an own checksum database and an upstream one, the version's lines
  * are logged from the verified upstream database before its files are
- * fetched, so the publish checks the files against them.  404 to go on
- * (also when there is nothing to verify against), else the failure. */
-static int fetch_logged(const struct store *st, const char *owner, const char *module, const char *version,
-                        const struct fetch_client *c, char *err, size_t errsz)
+ * fetched, so the publish checks the files against them.  0 to go on
+ * (also when there is nothing to verify against), else the failure.  A
+ * version the upstream database does not have is not fetched: its own
+ * database would vouch for hashes nothing confirmed, where the go
+ * command, asking the upstream database itself, would refuse it. */
+static int fetch_logged(const struct store *st, const char *owner, const struct upstream *u, const char *module,
+                        const char *version, const struct fetch_client *c, char *err, size_t errsz)
 {
 	int code = fetch_sum_log(st, owner, module, version, c, err, errsz);
-	return code == 200 || code == 201 ? 404 : code;
+	if (code == 404 && *u->sumdb_key && own_sumdb(st, owner)) {
+		char why[MSG_MAX];
+		snprintf(why, sizeof why, "%s", err);
+		return ERR(404, "%s@%s: not in the upstream checksum database (%s): not fetched", module, version, why);
+	}
+	return code == 200 || code == 201 || code == 404 ? 0 : code;
 }
 
 int fetch_version(const struct store *st, const char *owner, const char *module, const char *version,
@@ -256,9 +276,7 @@ int fetch_version(const struct store *st, const char *owner, const char *module,
 	if (lfd < 0)
 		return ERR(500, "unable to lock the fetch of %s@%s: %s", module, version, strerror(errno));
 	code = store_get(st, owner, module, version, &vi, err, errsz);
-	if (code == 404)
-		code = fetch_logged(st, owner, module, version, c, err, errsz);
-	if (code == 404) {
+	if (code == 404 && (code = fetch_logged(st, owner, &u, module, version, c, err, errsz)) == 0) {
 		struct version_try t = {st, owner, module, version, c, now};
 		code = each_upstream(&u, try_version, &t, err, errsz);
 	}

@@ -21,26 +21,16 @@
 #include "store/sumlog.h"
 #include "upstream/upstream.h"
 
-int fetch_eligible(const struct store *st, const char *owner, const char *module, struct upstream *u,
-                   char *err, size_t errsz)
+/* fetch_eligible's test of the module path itself, for an owner whose
+ * settings u are read: 200, 404 with the reason, or 500. */
+static int not_private(const struct store *st, const char *owner, const char *module, const struct upstream *u,
+                       char *err, size_t errsz)
 {
-	/* most stores have no upstream at all: goreg.tdb's mark says so in
-	 * one lookup, before the owner's record is read (a list or @latest
-	 * asks on every request) */
-	if (upstream_none(st)) {
-		u->proxy[0] = u->private_[0] = u->sumdb_key[0] = u->sumdb_url[0] = 0;
-		return ERR(404, "%s: not found (no upstream)", module);
-	}
-	int code = upstream_get(st, owner, u, err, errsz);
-	if (code != 200)
-		return code;
-	if (!*u->proxy || strcmp(u->proxy, "off") == 0)
-		return ERR(404, "%s: not found (no upstream)", module);
 	if (*u->private_ && modpath_match_patterns(u->private_, module))
 		return ERR(404, "%s: not found (private: never asked upstream)", module);
 	char **v;
 	size_t n;
-	code = store_versions(st, owner, module, &v, &n, err, errsz);
+	int code = store_versions(st, owner, module, &v, &n, err, errsz);
 	if (code == 404)
 		return 200;
 	if (code != 200)
@@ -56,6 +46,24 @@ int fetch_eligible(const struct store *st, const char *owner, const char *module
 	if (uploaded)
 		return ERR(404, "%s: not found (the owner's own module: never asked upstream)", module);
 	return 200;
+}
+
+int fetch_eligible(const struct store *st, const char *owner, const char *module, struct upstream *u,
+                   char *err, size_t errsz)
+{
+	/* most stores have no upstream at all: goreg.tdb's mark says so in
+	 * one lookup, before the owner's record is read (a list or @latest
+	 * asks on every request) */
+	if (upstream_none(st)) {
+		u->proxy[0] = u->private_[0] = u->sumdb_key[0] = u->sumdb_url[0] = 0;
+		return ERR(404, "%s: not found (no upstream)", module);
+	}
+	int code = upstream_get(st, owner, u, err, errsz);
+	if (code != 200)
+		return code;
+	if (!*u->proxy || strcmp(u->proxy, "off") == 0)
+		return ERR(404, "%s: not found (no upstream)", module);
+	return not_private(st, owner, module, u, err, errsz);
 }
 
 /* One fetch of a version at a time: a lock file in ROOT/tmp named for
@@ -361,6 +369,26 @@ int fetch_sumdb_cache(const struct store *st, const char *owner, const char *nam
 	return 0;
 }
 
+/* A lookup names a module: one the owner may not ask upstream about
+ * (fetch_eligible) is not asked the upstream database either, or its
+ * path would reach it.  200 for that and every other path, else 404 with
+ * the reason, or 500. */
+static int lookup_allowed(const struct store *st, const char *owner, const char *path, const struct upstream *u,
+                          char *err, size_t errsz)
+{
+	char esc[SUMDB_PATH_MAX], module[MODPATH_MAX + 1];
+	if (strncmp(path, "lookup/", 7) != 0)
+		return 200;
+	if (fmt(esc, sizeof esc, "%s", path + 7) < 0)
+		return ERR(404, "%s: not found", path);
+	char *at = strrchr(esc, '@');
+	if (at)
+		*at = 0;
+	if (!at || modpath_unescape_path(esc, module, sizeof module, NULL) < 0)
+		return ERR(404, "%s: not a lookup of a module path", path);
+	return not_private(st, owner, module, u, err, errsz);
+}
+
 int fetch_sumdb(const struct store *st, const char *owner, const char *name, const char *path,
                 const struct fetch_client *c, char *err, size_t errsz)
 {
@@ -368,6 +396,9 @@ int fetch_sumdb(const struct store *st, const char *owner, const char *name, con
 	char cache[FILE_PATH_MAX], url[UPSTREAM_URL_MAX + SUMDB_PATH_MAX + 2], spool[OWNER_PATH_MAX];
 	if (fetch_sumdb_cache(st, owner, name, path, &u, cache, sizeof cache, err, errsz) < 0)
 		return 404;
+	int code = lookup_allowed(st, owner, path, &u, err, errsz);
+	if (code != 200)
+		return code;
 	size_t ul = strlen(u.sumdb_url);
 	while (ul > 0 && u.sumdb_url[ul - 1] == '/')
 		ul--;
@@ -376,7 +407,6 @@ int fetch_sumdb(const struct store *st, const char *owner, const char *name, con
 	if (fd < 0)
 		return ERR(500, "unable to create a spool file in '%s/tmp': %s", st->root, strerror(errno));
 	int s = c->get(c->ctx, url, fd, NULL, NULL, SUMDB_BODY_MAX, err, errsz);
-	int code;
 	char *slash = strrchr(cache, '/');
 	if (s == 200) {
 		*slash = 0;

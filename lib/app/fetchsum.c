@@ -53,6 +53,31 @@ static int updb_read(struct updb *d, const char *path, int fresh, char **data, s
 	return 200;
 }
 
+/* Does a full tile hash to the hash its parent tile holds for it?  The
+ * database's tiles are taken only so: the tiles the tree's own hash is
+ * computed from are the partial ones at the right edge (updb_tree_ok
+ * checks them), and every full tile hangs below one of them.  Without
+ * it a database could serve one history where a consistency check reads
+ * and another where an inclusion proof reads (tlog.TileHashReader checks
+ * the same).  0, or -1 with d->err set. */
+static int updb_hash(void *ctx, int level, int64_t index, unsigned char out[TLOG_HASH]);
+
+static int updb_tile_ok(struct updb *d, const struct tlog_tile *t, const unsigned char *data, const char *path)
+{
+	unsigned char l[TLOG_HASH], r[TLOG_HASH], mine[TLOG_HASH], parent[TLOG_HASH];
+	int top = t->l * t->h + t->h - 1;
+	if (t->w != 1 << t->h)
+		return 0;
+	if (tlog_tile_hash(t, data, top, 2 * t->n, l) < 0 || tlog_tile_hash(t, data, top, 2 * t->n + 1, r) < 0 ||
+	    updb_hash(d, top + 1, t->n, parent) < 0)
+		return -1;
+	tlog_node_hash(l, r, mine);
+	if (memcmp(mine, parent, TLOG_HASH) == 0)
+		return 0;
+	return errset(d->err, d->errsz, -1, "SECURITY: the upstream checksum database %s: its %s does not hash to "
+	              "the hash its parent tile holds for it", d->key.name, path);
+}
+
 /* tlog_get_fn: a hash of the tree of d->n records, from its tile */
 static int updb_hash(void *ctx, int level, int64_t index, unsigned char out[TLOG_HASH])
 {
@@ -67,8 +92,25 @@ static int updb_hash(void *ctx, int level, int64_t index, unsigned char out[TLOG
 	         tlog_tile_hash(&t, (unsigned char *)data, level, index, out) == 0 ? 0 : -1;
 	if (code == 200 && rc < 0)
 		errset(d->err, d->errsz, 502, "%s: not a tile of %d hashes", path, t.w);
+	if (rc == 0)
+		rc = updb_tile_ok(d, &t, (unsigned char *)data, path);
 	free(data);
 	return rc;
+}
+
+/* Do the tiles of the tree of n records hash to its signed root?  Then
+ * its partial tiles are the tree's, and through them (updb_tile_ok) the
+ * full ones.  200 or 502. */
+static int updb_tree_ok(struct updb *d, int64_t n, const unsigned char root[TLOG_HASH])
+{
+	unsigned char h[TLOG_HASH];
+	d->n = n;
+	if (tlog_tree_hash(updb_hash, d, n, -1, NULL, h) < 0)
+		return 502;
+	if (memcmp(h, root, TLOG_HASH) != 0)
+		return errset(d->err, d->errsz, 502, "SECURITY: the upstream checksum database %s: its tiles do not "
+		              "hash to its signed tree of %lld records", d->key.name, (long long)n);
+	return 200;
 }
 
 /* A signed tree head: signed by the key, parsed.  200 or 502. */
@@ -98,8 +140,9 @@ static int updb_consistent(struct updb *d, const char *note, size_t len, int64_t
 		return 404;
 	int have = read_file(cache, SUMDB_BODY_MAX, &old, &ol) == 0;
 	int code = have ? updb_tree(d, old, ol, &m, oroot) : 200;
+	if (code == 200 && have)
+		code = m > n ? updb_tree_ok(d, m, oroot) : updb_tree_ok(d, n, root);
 	if (code == 200 && have) {
-		d->n = m > n ? m : n;
 		if (tlog_tree_hash(updb_hash, d, m < n ? m : n, -1, NULL, h) < 0)
 			code = 502;
 		else if (memcmp(h, m < n ? oroot : root, TLOG_HASH) != 0)

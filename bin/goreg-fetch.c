@@ -58,9 +58,13 @@ static int get(void *ctx, const char *url, int fd, char **mem, size_t *memlen, l
 	struct sink s = {.fd = fd, .max = max};
 	curl_easy_reset(h);     /* options only: connections are kept */
 	const char *ca = getenv("SSL_CERT_FILE");
+	int tls = strncmp(url, "https://", 8) == 0;
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	/* as the go command: never from https down to plain http, where the
+	 * answer can be changed on the way and .netrc's credentials for the
+	 * host would go in the clear */
+	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, tls ? "https" : "http,https");
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)CONNECT_SECS);
@@ -88,6 +92,8 @@ static int get(void *ctx, const char *url, int fd, char **mem, size_t *memlen, l
 		buf_free(&s.mem);
 		if (s.failed)
 			return errset(err, errsz, 0, "%s: unable to keep the body: %s", url, strerror(s.failed));
+		if (tls && rc == CURLE_UNSUPPORTED_PROTOCOL)
+			return errset(err, errsz, 0, "%s: redirected from https to http: not followed", url);
 		return errset(err, errsz, 0, "%s: %s", url, curl_easy_strerror(rc));
 	}
 	if (status != 200)

@@ -75,7 +75,8 @@ static int get(void *ctx, const char *url, int fd, char **mem, size_t *memlen, l
 	curl_easy_setopt(h, CURLOPT_TIMEOUT, total);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "goreg-fetch");
-	curl_easy_setopt(h, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
+	/* credentials over https only, as the go command sends them */
+	curl_easy_setopt(h, CURLOPT_NETRC, tls ? (long)CURL_NETRC_OPTIONAL : (long)CURL_NETRC_IGNORED);
 	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max);
 	if (ca && *ca)
 		curl_easy_setopt(h, CURLOPT_CAINFO, ca);

@@ -21,31 +21,52 @@
 #include "store/sumlog.h"
 #include "upstream/upstream.h"
 
+/* Has the owner a version of module that it did not fetch from upstream?
+ * 1, 0, or -1 (500, the reason in err). */
+static int uploaded(const struct store *st, const char *owner, const char *module, char *err, size_t errsz)
+{
+	char **v;
+	size_t n;
+	int code = store_versions(st, owner, module, &v, &n, err, errsz);
+	if (code != 200)
+		return code == 404 ? 0 : -1;
+	int own = 0;
+	for (size_t i = 0; i < n && !own; i++) {
+		struct verinfo vi;
+		char e[MSG_MAX];
+		if (store_get(st, owner, module, v[i], &vi, e, sizeof e) == 200)
+			own = strcmp(vi.source, "upstream") != 0;
+	}
+	store_list_free(v, n);
+	return own;
+}
+
 /* fetch_eligible's test of the module path itself, for an owner whose
- * settings u are read: 200, 404 with the reason, or 500. */
+ * settings u are read: 200, 404 with the reason, or 500.  A path below
+ * one of the owner's own modules (its /v2, a nested module) is the
+ * owner's too, as a private pattern covers the paths below it: the go
+ * command asks for every prefix of a package's path. */
 static int not_private(const struct store *st, const char *owner, const char *module, const struct upstream *u,
                        char *err, size_t errsz)
 {
 	if (*u->private_ && modpath_match_patterns(u->private_, module))
 		return ERR(404, "%s: not found (private: never asked upstream)", module);
-	char **v;
-	size_t n;
-	int code = store_versions(st, owner, module, &v, &n, err, errsz);
-	if (code == 404)
-		return 200;
-	if (code != 200)
-		return code;
-	int uploaded = 0;
-	for (size_t i = 0; i < n && !uploaded; i++) {
-		struct verinfo vi;
-		char e[MSG_MAX];
-		if (store_get(st, owner, module, v[i], &vi, e, sizeof e) == 200)
-			uploaded = strcmp(vi.source, "upstream") != 0;
+	char prefix[MODPATH_MAX + 1];
+	if (fmt(prefix, sizeof prefix, "%s", module) < 0)
+		return ERR(404, "%s: not found (too long)", module);
+	for (char *slash;;) {
+		int own = uploaded(st, owner, prefix, err, errsz);
+		if (own < 0)
+			return 500;
+		if (own && strcmp(prefix, module) == 0)
+			return ERR(404, "%s: not found (the owner's own module: never asked upstream)", module);
+		if (own)
+			return ERR(404, "%s: not found (below the owner's own module %s: never asked upstream)", module,
+			           prefix);
+		if (!(slash = strrchr(prefix, '/')))
+			return 200;
+		*slash = 0;
 	}
-	store_list_free(v, n);
-	if (uploaded)
-		return ERR(404, "%s: not found (the owner's own module: never asked upstream)", module);
-	return 200;
 }
 
 int fetch_eligible(const struct store *st, const char *owner, const char *module, struct upstream *u,

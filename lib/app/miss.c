@@ -35,9 +35,15 @@ static const char *beside(char *out, size_t outsz)
 	return out;
 }
 
-static void child(const char *prog, char *const argv[])
+static void child(const char *prog, char *const argv[], int secs)
 {
+	char t[16];
 	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	/* goreg-fetch ends its transfers by then (its deadline), so that
+	 * the kill below never leaves a half-fetched spool file behind */
+	snprintf(t, sizeof t, "%d", secs);
+	if (setenv("GOREG_FETCH_TIMEOUT", t, 1) < 0)
+		_exit(111);
 	/* fd 1 is the client's connection in goreg-httpd and the CGI answer
 	 * in goreg.cgi: nothing of the fetch may reach it.  Its line (fetched,
 	 * present, refused or failed, and why) goes where ours go: the log. */
@@ -75,20 +81,22 @@ static int run(const struct store *st, const char *owner, const char *arg, const
 	if (pid < 0)
 		return -1;
 	if (pid == 0)
-		child(prog, argv);
+		child(prog, argv, secs);
 	/* bounded: poll for the child's end, then kill it */
-	struct timespec tick = {0, 10 * 1000 * 1000};
-	for (long waited = 0;; waited += 10) {
+	struct timespec tick = {0, 10 * 1000 * 1000}, start, now;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
 		int status;
 		pid_t r = waitpid(pid, &status, WNOHANG);
 		if (r == pid)
 			return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 		if (r < 0 && errno != EINTR)
 			return -1;
-		if (waited >= (long)secs * 1000) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec >= secs + MISS_FETCH_GRACE) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);
-			warnx_("goreg-fetch %s %s: killed after %d s", owner, arg, secs);
+			warnx_("goreg-fetch %s %s: killed after %d s", owner, arg, secs + MISS_FETCH_GRACE);
 			return -1;
 		}
 		nanosleep(&tick, NULL);

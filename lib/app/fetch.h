@@ -23,9 +23,9 @@ struct fetch_client {
 
 /* May the owner's module be asked upstream?  200 when the owner has an
  * upstream list (u filled), the path matches none of its private
- * patterns, and the owner has no version of it that was uploaded (a
- * public module can neither shadow nor join a private one); else 404 with
- * the reason, or 500. */
+ * patterns, and the owner has no version of it, nor of a module path it
+ * is below, that was uploaded (a public module can neither shadow nor
+ * join a private one); else 404 with the reason, or 500. */
 int fetch_eligible(const struct store *st, const char *owner, const char *module, struct upstream *u,
                    char *err, size_t errsz);
 

@@ -7,9 +7,11 @@
 #include "app/fetch.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/types.h>
 #include <unistd.h>
 #include <tdb.h>
@@ -124,10 +126,36 @@ static int updb_tree(struct updb *d, const char *note, size_t len, int64_t *n, u
 	                    "head: %s", d->key.name, why) : 200;
 }
 
+/* The directory of path, locked (flock) for this process: its fd, or -1
+ * with errno.  Concurrent runs each check their tree against the one
+ * verified before and keep theirs when larger: unserialised, a smaller
+ * one written last would step the verified tree back. */
+static int lock_dir(const char *path)
+{
+	char dir[FILE_PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", path);
+	*strrchr(dir, '/') = 0;
+	if (mkdir_p(dir, STORE_MODE_DIR) < 0)
+		return -1;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc;
+	while ((rc = flock(fd, LOCK_EX)) < 0 && errno == EINTR)
+		;
+	if (rc < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
 /* The tree (n, root) and the one verified before (kept as "verified" in
  * the cache: not a protocol path) must be one the other's prefix: the
  * smaller one's hash computed from the larger one's tiles.  Then the
- * larger one is kept. */
+ * larger one is kept; all of it under lock_dir. */
 static int updb_consistent(struct updb *d, const char *note, size_t len, int64_t n,
                            const unsigned char root[TLOG_HASH])
 {
@@ -138,6 +166,9 @@ static int updb_consistent(struct updb *d, const char *note, size_t len, int64_t
 	unsigned char oroot[TLOG_HASH], h[TLOG_HASH];
 	if (fetch_sumdb_cache(d->st, d->owner, d->key.name, "verified", &u, cache, sizeof cache, d->err, d->errsz) < 0)
 		return 404;
+	int lk = lock_dir(cache);
+	if (lk < 0)
+		return errset(d->err, d->errsz, 500, "unable to lock '%s': %s", cache, strerror(errno));
 	int have = read_file(cache, SUMDB_BODY_MAX, &old, &ol) == 0;
 	int code = have ? updb_tree(d, old, ol, &m, oroot) : 200;
 	if (code == 200 && have)
@@ -155,6 +186,7 @@ static int updb_consistent(struct updb *d, const char *note, size_t len, int64_t
 	*slash = 0;
 	if (code == 200 && (!have || n > m) && store_write_file(d->st, cache, slash + 1, note, len) < 0)
 		code = errset(d->err, d->errsz, 500, "unable to keep '%s/verified': %s", cache, strerror(errno));
+	close(lk);
 	return code;
 }
 

@@ -32,6 +32,8 @@ struct updb {
 	const struct fetch_client *c;
 	struct note_key key;
 	int64_t n;                      /* the tree hashes are read for */
+	struct buf seen;                /* the cache files read, each ended by a NUL */
+	int unreachable;                /* a fetch failed: nothing known to be wrong */
 	char *err;
 	size_t errsz;
 };
@@ -45,14 +47,31 @@ static int updb_read(struct updb *d, const char *path, int fresh, char **data, s
 	size_t errsz = d->errsz;
 	if (fetch_sumdb_cache(d->st, d->owner, d->key.name, path, &u, cache, sizeof cache, err, errsz) < 0)
 		return 404;
-	if (fresh || access(cache, F_OK) != 0) {
-		int code = fetch_sumdb(d->st, d->owner, d->key.name, path, d->c, err, errsz);
-		if (code != 200)
-			return code;
+	/* read again when a run that did not verify removed it meanwhile */
+	for (int tries = 0; tries < 2; tries++, fresh = 1) {
+		if (fresh || access(cache, F_OK) != 0) {
+			int code = fetch_sumdb(d->st, d->owner, d->key.name, path, d->c, err, errsz);
+			d->unreachable |= code != 200;
+			if (code != 200)
+				return code;
+		}
+		if (read_file(cache, SUMDB_BODY_MAX, data, len) == 0)
+			return buf_add(&d->seen, cache, strlen(cache) + 1) < 0 ? ERR(500, "out of memory") : 200;
+		if (errno != ENOENT)
+			break;
 	}
-	if (read_file(cache, SUMDB_BODY_MAX, data, len) < 0)
-		return ERR(500, "unable to read '%s': %s", cache, strerror(errno));
-	return 200;
+	return ERR(500, "unable to read '%s': %s", cache, strerror(errno));
+}
+
+/* After a run that did not verify (not one that could not reach the
+ * database), the cache keeps nothing it read: one wrong answer (a tile, a
+ * lookup) would otherwise fail every later run, and be served on to the
+ * go command; the next run asks again.  The go command's client, too,
+ * keeps only the tiles it verified. */
+static void updb_forget(struct updb *d)
+{
+	for (size_t i = 0; i < d->seen.len; i += strlen(d->seen.p + i) + 1)
+		unlink(d->seen.p + i);
 }
 
 /* Does a full tile hash to the hash its parent tile holds for it?  The
@@ -266,7 +285,11 @@ int fetch_sum_lines(const struct store *st, const char *owner, const char *modul
 	const char *why = note_verifier_parse(u.sumdb_key, &d.key);
 	if (why)
 		return ERR(500, "the upstream checksum database's key: %s", why);
-	return updb_lookup(&d, module, version, text);
+	code = updb_lookup(&d, module, version, text);
+	if (code == 502 && !d.unreachable)
+		updb_forget(&d);
+	buf_free(&d.seen);
+	return code;
 }
 
 /* Add the verified lines under the owner's index lock, as a publish does:

@@ -44,7 +44,7 @@ static void bail(const char *why)
 
 /* the fake database: path -> body */
 struct answer { char path[128]; struct buf body; };
-static struct answer answers[16];
+static struct answer answers[32];
 static int nanswers;
 
 static struct buf *answer(const char *path)
@@ -238,6 +238,14 @@ int main(void)
 	   "the verified tree head is still the honest one");
 	free(v0);
 	free(v1);
+	/* what did not verify is not kept: the database answering right
+	 * again, the version verifies (the go command too keeps only the
+	 * tiles it verified) */
+	tile(0, 2, NEW - 512, honest);
+	tile(1, 0, 2, l8h);
+	lookup("lookup/example.com/b@v1.0.0", 550, NEW, honest, 0);
+	is_int(fetch_sum_lines(&st, "acme", "example.com/b", "v1.0.0", &client, &text, err, sizeof err), 200,
+	       "once the database answers right again, the version verifies (%s)", err);
 	buf_free(&text);
 	for (int i = 0; i < nanswers; i++)
 		buf_free(&answers[i].body);

@@ -87,7 +87,7 @@ $(DEV)/bin/%: bin/%.c $(DEV)/libgoreg.a $(LIBHDR)
 $(CURL_PROGRAMS:%=$(DEV)/bin/%): $(DEV)/bin/%: bin/%.c $(DEV)/libgoreg.a $(LIBHDR)
 	@mkdir -p $(@D)
 	$(CC_DEV) $(DEV_CFLAGS) -Ilib $< $(DEV)/libgoreg.a $(DEV_LDFLAGS) $(DEV_CURL_LIBS) $(DEV_LIBS) -o $@
-$(DEV)/tests/%.t: tests/unit/%.c tests/unit/tap.h tests/unit/tstore.h $(DEV)/libgoreg.a $(LIBHDR)
+$(DEV)/tests/%.t: tests/unit/%.c tests/unit/tap.h tests/unit/tstore.h tests/unit/tmth.h $(DEV)/libgoreg.a $(LIBHDR)
 	@mkdir -p $(@D)
 	$(CC_DEV) $(DEV_CFLAGS) -Wno-missing-prototypes -Ilib -Itests/unit $< $(DEV)/libgoreg.a $(DEV_LDFLAGS) $(DEV_LIBS) -o $@
 

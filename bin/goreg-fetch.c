@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <curl/curl.h>
 
@@ -46,10 +47,27 @@ static size_t on_data(char *p, size_t size, size_t n, void *ud)
 }
 
 /* Timeouts: connecting, and a whole small or large transfer (a 500 MB zip
- * at a few MB/s takes minutes).  GOREG_FETCH_TIMEOUT caps the total. */
+ * at a few MB/s takes minutes).  GOREG_FETCH_TIMEOUT makes a deadline
+ * for all the transfers of one argument together (the front ends set it
+ * to the time they give), in milliseconds of CLOCK_MONOTONIC; 0 for none. */
 #define CONNECT_SECS 10
 #define SMALL_SECS 60
 #define LARGE_SECS 1800
+static long long deadline;
+
+static long long now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* The deadline of the argument now begun. */
+static void arm(void)
+{
+	const char *t = getenv("GOREG_FETCH_TIMEOUT");
+	deadline = t && atol(t) > 0 ? now_ms() + atol(t) * 1000LL : 0;
+}
 
 static int get(void *ctx, const char *url, int fd, char **mem, size_t *memlen, long long max, char *err,
                size_t errsz)
@@ -58,20 +76,26 @@ static int get(void *ctx, const char *url, int fd, char **mem, size_t *memlen, l
 	struct sink s = {.fd = fd, .max = max};
 	curl_easy_reset(h);     /* options only: connections are kept */
 	const char *ca = getenv("SSL_CERT_FILE");
+	int tls = strncmp(url, "https://", 8) == 0;
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	/* as the go command: never from https down to plain http, where the
+	 * answer can be changed on the way and .netrc's credentials for the
+	 * host would go in the clear */
+	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, tls ? "https" : "http,https");
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)CONNECT_SECS);
-	long total = fd >= 0 ? LARGE_SECS : SMALL_SECS;
-	const char *t = getenv("GOREG_FETCH_TIMEOUT");
-	if (t && atol(t) > 0 && atol(t) < total)
-		total = atol(t);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, total);
+	long long total = (fd >= 0 ? LARGE_SECS : SMALL_SECS) * 1000LL;
+	if (deadline && deadline - now_ms() < total)
+		total = deadline - now_ms();
+	if (total < 1)
+		return errset(err, errsz, 0, "%s: not asked: out of time (GOREG_FETCH_TIMEOUT)", url);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)total);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "goreg-fetch");
-	curl_easy_setopt(h, CURLOPT_NETRC, (long)CURL_NETRC_OPTIONAL);
+	/* credentials over https only, as the go command sends them */
+	curl_easy_setopt(h, CURLOPT_NETRC, tls ? (long)CURL_NETRC_OPTIONAL : (long)CURL_NETRC_IGNORED);
 	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)max);
 	if (ca && *ca)
 		curl_easy_setopt(h, CURLOPT_CAINFO, ca);
@@ -88,6 +112,8 @@ static int get(void *ctx, const char *url, int fd, char **mem, size_t *memlen, l
 		buf_free(&s.mem);
 		if (s.failed)
 			return errset(err, errsz, 0, "%s: unable to keep the body: %s", url, strerror(s.failed));
+		if (tls && rc == CURLE_UNSUPPORTED_PROTOCOL)
+			return errset(err, errsz, 0, "%s: redirected from https to http: not followed", url);
 		return errset(err, errsz, 0, "%s: %s", url, curl_easy_strerror(rc));
 	}
 	if (status != 200)
@@ -120,6 +146,7 @@ static const char *split_version(char *arg, char **at)
  * exit code (0 done, 1 refused or absent, 111 failed). */
 static int one(const struct store *st, const char *owner, char *arg, const struct fetch_client *c)
 {
+	arm();
 	char err[MSG_MAX], *at;
 	const char *why = split_version(arg, &at);
 	if (why) {
@@ -140,6 +167,7 @@ static int one(const struct store *st, const char *owner, char *arg, const struc
  * database, into the owner's own one; a line on stdout. */
 static int one_sum(const struct store *st, const char *owner, char *arg, const struct fetch_client *c)
 {
+	arm();
 	char err[MSG_MAX], *at;
 	const char *why = split_version(arg, &at);
 	if (why) {
@@ -158,6 +186,7 @@ static int one_sum(const struct store *st, const char *owner, char *arg, const s
 /* -l: one module's upstream list into the cache, a line on stdout. */
 static int one_list(const struct store *st, const char *owner, const char *module, const struct fetch_client *c)
 {
+	arm();
 	char err[MSG_MAX];
 	const char *why = modpath_check(module);
 	if (why) {
@@ -216,6 +245,7 @@ int main(int argc, char **argv)
 		/* one path of a proxied checksum database into the cache */
 		if (argc != 2 || strstr(argv[1], "..") || argv[1][0] == '/')
 			usage(synopsis);
+		arm();
 		int code = fetch_sumdb(&st, owner, sumdb, argv[1], &c, err, sizeof err);
 		if (code == 200)
 			printf("cached %s/%s\n", sumdb, argv[1]);

@@ -18,7 +18,56 @@
 #include "gomod/modzip.h"
 #include "gomod/semver.h"
 #include "store/store.h"
+#include "store/sumlog.h"
 #include "upstream/upstream.h"
+
+/* Has the owner a version of module that it did not fetch from upstream?
+ * 1, 0, or -1 (500, the reason in err). */
+static int uploaded(const struct store *st, const char *owner, const char *module, char *err, size_t errsz)
+{
+	char **v;
+	size_t n;
+	int code = store_versions(st, owner, module, &v, &n, err, errsz);
+	if (code != 200)
+		return code == 404 ? 0 : -1;
+	int own = 0;
+	for (size_t i = 0; i < n && !own; i++) {
+		struct verinfo vi;
+		char e[MSG_MAX];
+		if (store_get(st, owner, module, v[i], &vi, e, sizeof e) == 200)
+			own = strcmp(vi.source, "upstream") != 0;
+	}
+	store_list_free(v, n);
+	return own;
+}
+
+/* fetch_eligible's test of the module path itself, for an owner whose
+ * settings u are read: 200, 404 with the reason, or 500.  A path below
+ * one of the owner's own modules (its /v2, a nested module) is the
+ * owner's too, as a private pattern covers the paths below it: the go
+ * command asks for every prefix of a package's path. */
+static int not_private(const struct store *st, const char *owner, const char *module, const struct upstream *u,
+                       char *err, size_t errsz)
+{
+	if (*u->private_ && modpath_match_patterns(u->private_, module))
+		return ERR(404, "%s: not found (private: never asked upstream)", module);
+	char prefix[MODPATH_MAX + 1];
+	if (fmt(prefix, sizeof prefix, "%s", module) < 0)
+		return ERR(404, "%s: not found (too long)", module);
+	for (char *slash;;) {
+		int own = uploaded(st, owner, prefix, err, errsz);
+		if (own < 0)
+			return 500;
+		if (own && strcmp(prefix, module) == 0)
+			return ERR(404, "%s: not found (the owner's own module: never asked upstream)", module);
+		if (own)
+			return ERR(404, "%s: not found (below the owner's own module %s: never asked upstream)", module,
+			           prefix);
+		if (!(slash = strrchr(prefix, '/')))
+			return 200;
+		*slash = 0;
+	}
+}
 
 int fetch_eligible(const struct store *st, const char *owner, const char *module, struct upstream *u,
                    char *err, size_t errsz)
@@ -35,26 +84,7 @@ int fetch_eligible(const struct store *st, const char *owner, const char *module
 		return code;
 	if (!*u->proxy || strcmp(u->proxy, "off") == 0)
 		return ERR(404, "%s: not found (no upstream)", module);
-	if (*u->private_ && modpath_match_patterns(u->private_, module))
-		return ERR(404, "%s: not found (private: never asked upstream)", module);
-	char **v;
-	size_t n;
-	code = store_versions(st, owner, module, &v, &n, err, errsz);
-	if (code == 404)
-		return 200;
-	if (code != 200)
-		return code;
-	int uploaded = 0;
-	for (size_t i = 0; i < n && !uploaded; i++) {
-		struct verinfo vi;
-		char e[MSG_MAX];
-		if (store_get(st, owner, module, v[i], &vi, e, sizeof e) == 200)
-			uploaded = strcmp(vi.source, "upstream") != 0;
-	}
-	store_list_free(v, n);
-	if (uploaded)
-		return ERR(404, "%s: not found (the owner's own module: never asked upstream)", module);
-	return 200;
+	return not_private(st, owner, module, u, err, errsz);
 }
 
 /* One fetch of a version at a time: a lock file in ROOT/tmp named for
@@ -230,15 +260,34 @@ static int try_version(void *ctx, const char *base, char *err, size_t errsz)
 	return try_base(t->st, t->owner, t->module, t->version, base, t->c, t->now, err, errsz);
 }
 
+/* Does the owner keep its own checksum database? */
+static int own_sumdb(const struct store *st, const char *owner)
+{
+	struct sumlog l;
+	char e[MSG_MAX];
+	int code = sumlog_open(st, owner, 0, &l, e, sizeof e);
+	if (code == 200)
+		sumlog_close(&l);
+	return code != 404;
+}
+
 /* With an own checksum database and an upstream one, the version's lines
  * are logged from the verified upstream database before its files are
- * fetched, so the publish checks the files against them.  404 to go on
- * (also when there is nothing to verify against), else the failure. */
-static int fetch_logged(const struct store *st, const char *owner, const char *module, const char *version,
-                        const struct fetch_client *c, char *err, size_t errsz)
+ * fetched, so the publish checks the files against them.  0 to go on
+ * (also when there is nothing to verify against), else the failure.  A
+ * version the upstream database does not have is not fetched: its own
+ * database would vouch for hashes nothing confirmed, where the go
+ * command, asking the upstream database itself, would refuse it. */
+static int fetch_logged(const struct store *st, const char *owner, const struct upstream *u, const char *module,
+                        const char *version, const struct fetch_client *c, char *err, size_t errsz)
 {
 	int code = fetch_sum_log(st, owner, module, version, c, err, errsz);
-	return code == 200 || code == 201 ? 404 : code;
+	if (code == 404 && *u->sumdb_key && own_sumdb(st, owner)) {
+		char why[MSG_MAX];
+		snprintf(why, sizeof why, "%s", err);
+		return ERR(404, "%s@%s: not in the upstream checksum database (%s): not fetched", module, version, why);
+	}
+	return code == 200 || code == 201 || code == 404 ? 0 : code;
 }
 
 int fetch_version(const struct store *st, const char *owner, const char *module, const char *version,
@@ -256,9 +305,7 @@ int fetch_version(const struct store *st, const char *owner, const char *module,
 	if (lfd < 0)
 		return ERR(500, "unable to lock the fetch of %s@%s: %s", module, version, strerror(errno));
 	code = store_get(st, owner, module, version, &vi, err, errsz);
-	if (code == 404)
-		code = fetch_logged(st, owner, module, version, c, err, errsz);
-	if (code == 404) {
+	if (code == 404 && (code = fetch_logged(st, owner, &u, module, version, c, err, errsz)) == 0) {
 		struct version_try t = {st, owner, module, version, c, now};
 		code = each_upstream(&u, try_version, &t, err, errsz);
 	}
@@ -343,6 +390,26 @@ int fetch_sumdb_cache(const struct store *st, const char *owner, const char *nam
 	return 0;
 }
 
+/* A lookup names a module: one the owner may not ask upstream about
+ * (fetch_eligible) is not asked the upstream database either, or its
+ * path would reach it.  200 for that and every other path, else 404 with
+ * the reason, or 500. */
+static int lookup_allowed(const struct store *st, const char *owner, const char *path, const struct upstream *u,
+                          char *err, size_t errsz)
+{
+	char esc[SUMDB_PATH_MAX], module[MODPATH_MAX + 1];
+	if (strncmp(path, "lookup/", 7) != 0)
+		return 200;
+	if (fmt(esc, sizeof esc, "%s", path + 7) < 0)
+		return ERR(404, "%s: not found", path);
+	char *at = strrchr(esc, '@');
+	if (at)
+		*at = 0;
+	if (!at || modpath_unescape_path(esc, module, sizeof module, NULL) < 0)
+		return ERR(404, "%s: not a lookup of a module path", path);
+	return not_private(st, owner, module, u, err, errsz);
+}
+
 int fetch_sumdb(const struct store *st, const char *owner, const char *name, const char *path,
                 const struct fetch_client *c, char *err, size_t errsz)
 {
@@ -350,6 +417,9 @@ int fetch_sumdb(const struct store *st, const char *owner, const char *name, con
 	char cache[FILE_PATH_MAX], url[UPSTREAM_URL_MAX + SUMDB_PATH_MAX + 2], spool[OWNER_PATH_MAX];
 	if (fetch_sumdb_cache(st, owner, name, path, &u, cache, sizeof cache, err, errsz) < 0)
 		return 404;
+	int code = lookup_allowed(st, owner, path, &u, err, errsz);
+	if (code != 200)
+		return code;
 	size_t ul = strlen(u.sumdb_url);
 	while (ul > 0 && u.sumdb_url[ul - 1] == '/')
 		ul--;
@@ -358,7 +428,6 @@ int fetch_sumdb(const struct store *st, const char *owner, const char *name, con
 	if (fd < 0)
 		return ERR(500, "unable to create a spool file in '%s/tmp': %s", st->root, strerror(errno));
 	int s = c->get(c->ctx, url, fd, NULL, NULL, SUMDB_BODY_MAX, err, errsz);
-	int code;
 	char *slash = strrchr(cache, '/');
 	if (s == 200) {
 		*slash = 0;

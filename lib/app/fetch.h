@@ -23,9 +23,9 @@ struct fetch_client {
 
 /* May the owner's module be asked upstream?  200 when the owner has an
  * upstream list (u filled), the path matches none of its private
- * patterns, and the owner has no version of it that was uploaded (a
- * public module can neither shadow nor join a private one); else 404 with
- * the reason, or 500. */
+ * patterns, and the owner has no version of it, nor of a module path it
+ * is below, that was uploaded (a public module can neither shadow nor
+ * join a private one); else 404 with the reason, or 500. */
 int fetch_eligible(const struct store *st, const char *owner, const char *module, struct upstream *u,
                    char *err, size_t errsz);
 
@@ -53,8 +53,10 @@ int fetch_list(const struct store *st, const char *owner, const char *module, co
 int fetch_sumdb_cache(const struct store *st, const char *owner, const char *name, const char *path,
                       struct upstream *u, char *out, size_t outsz, char *err, size_t errsz);
 /* Fetch path (latest, lookup/M@V, tile/...) from the upstream database
- * into that cache: 200, 404 the database has no such thing or the owner
- * proxies no such database, 502 the upstream failed, 500. */
+ * into that cache: 200, 404 the database has no such thing, the owner
+ * proxies no such database, or M is not eligible (fetch_eligible's test
+ * of the path: never named to the upstream), 502 the upstream failed,
+ * 500. */
 int fetch_sumdb(const struct store *st, const char *owner, const char *name, const char *path,
                 const struct fetch_client *c, char *err, size_t errsz);
 

@@ -7,9 +7,11 @@
 #include "app/fetch.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/types.h>
 #include <unistd.h>
 #include <tdb.h>
@@ -30,6 +32,8 @@ struct updb {
 	const struct fetch_client *c;
 	struct note_key key;
 	int64_t n;                      /* the tree hashes are read for */
+	struct buf seen;                /* the cache files read, each ended by a NUL */
+	int unreachable;                /* a fetch failed: nothing known to be wrong */
 	char *err;
 	size_t errsz;
 };
@@ -43,14 +47,56 @@ static int updb_read(struct updb *d, const char *path, int fresh, char **data, s
 	size_t errsz = d->errsz;
 	if (fetch_sumdb_cache(d->st, d->owner, d->key.name, path, &u, cache, sizeof cache, err, errsz) < 0)
 		return 404;
-	if (fresh || access(cache, F_OK) != 0) {
-		int code = fetch_sumdb(d->st, d->owner, d->key.name, path, d->c, err, errsz);
-		if (code != 200)
-			return code;
+	/* read again when a run that did not verify removed it meanwhile */
+	for (int tries = 0; tries < 2; tries++, fresh = 1) {
+		if (fresh || access(cache, F_OK) != 0) {
+			int code = fetch_sumdb(d->st, d->owner, d->key.name, path, d->c, err, errsz);
+			d->unreachable |= code != 200;
+			if (code != 200)
+				return code;
+		}
+		if (read_file(cache, SUMDB_BODY_MAX, data, len) == 0)
+			return buf_add(&d->seen, cache, strlen(cache) + 1) < 0 ? ERR(500, "out of memory") : 200;
+		if (errno != ENOENT)
+			break;
 	}
-	if (read_file(cache, SUMDB_BODY_MAX, data, len) < 0)
-		return ERR(500, "unable to read '%s': %s", cache, strerror(errno));
-	return 200;
+	return ERR(500, "unable to read '%s': %s", cache, strerror(errno));
+}
+
+/* After a run that did not verify (not one that could not reach the
+ * database), the cache keeps nothing it read: one wrong answer (a tile, a
+ * lookup) would otherwise fail every later run, and be served on to the
+ * go command; the next run asks again.  The go command's client, too,
+ * keeps only the tiles it verified. */
+static void updb_forget(struct updb *d)
+{
+	for (size_t i = 0; i < d->seen.len; i += strlen(d->seen.p + i) + 1)
+		unlink(d->seen.p + i);
+}
+
+/* Does a full tile hash to the hash its parent tile holds for it?  The
+ * database's tiles are taken only so: the tiles the tree's own hash is
+ * computed from are the partial ones at the right edge (updb_tree_ok
+ * checks them), and every full tile hangs below one of them.  Without
+ * it a database could serve one history where a consistency check reads
+ * and another where an inclusion proof reads (tlog.TileHashReader checks
+ * the same).  0, or -1 with d->err set. */
+static int updb_hash(void *ctx, int level, int64_t index, unsigned char out[TLOG_HASH]);
+
+static int updb_tile_ok(struct updb *d, const struct tlog_tile *t, const unsigned char *data, const char *path)
+{
+	unsigned char l[TLOG_HASH], r[TLOG_HASH], mine[TLOG_HASH], parent[TLOG_HASH];
+	int top = t->l * t->h + t->h - 1;
+	if (t->w != 1 << t->h)
+		return 0;
+	if (tlog_tile_hash(t, data, top, 2 * t->n, l) < 0 || tlog_tile_hash(t, data, top, 2 * t->n + 1, r) < 0 ||
+	    updb_hash(d, top + 1, t->n, parent) < 0)
+		return -1;
+	tlog_node_hash(l, r, mine);
+	if (memcmp(mine, parent, TLOG_HASH) == 0)
+		return 0;
+	return errset(d->err, d->errsz, -1, "SECURITY: the upstream checksum database %s: its %s does not hash to "
+	              "the hash its parent tile holds for it", d->key.name, path);
 }
 
 /* tlog_get_fn: a hash of the tree of d->n records, from its tile */
@@ -67,8 +113,25 @@ static int updb_hash(void *ctx, int level, int64_t index, unsigned char out[TLOG
 	         tlog_tile_hash(&t, (unsigned char *)data, level, index, out) == 0 ? 0 : -1;
 	if (code == 200 && rc < 0)
 		errset(d->err, d->errsz, 502, "%s: not a tile of %d hashes", path, t.w);
+	if (rc == 0)
+		rc = updb_tile_ok(d, &t, (unsigned char *)data, path);
 	free(data);
 	return rc;
+}
+
+/* Do the tiles of the tree of n records hash to its signed root?  Then
+ * its partial tiles are the tree's, and through them (updb_tile_ok) the
+ * full ones.  200 or 502. */
+static int updb_tree_ok(struct updb *d, int64_t n, const unsigned char root[TLOG_HASH])
+{
+	unsigned char h[TLOG_HASH];
+	d->n = n;
+	if (tlog_tree_hash(updb_hash, d, n, -1, NULL, h) < 0)
+		return 502;
+	if (memcmp(h, root, TLOG_HASH) != 0)
+		return errset(d->err, d->errsz, 502, "SECURITY: the upstream checksum database %s: its tiles do not "
+		              "hash to its signed tree of %lld records", d->key.name, (long long)n);
+	return 200;
 }
 
 /* A signed tree head: signed by the key, parsed.  200 or 502. */
@@ -82,10 +145,36 @@ static int updb_tree(struct updb *d, const char *note, size_t len, int64_t *n, u
 	                    "head: %s", d->key.name, why) : 200;
 }
 
+/* The directory of path, locked (flock) for this process: its fd, or -1
+ * with errno.  Concurrent runs each check their tree against the one
+ * verified before and keep theirs when larger: unserialised, a smaller
+ * one written last would step the verified tree back. */
+static int lock_dir(const char *path)
+{
+	char dir[FILE_PATH_MAX];
+	snprintf(dir, sizeof dir, "%s", path);
+	*strrchr(dir, '/') = 0;
+	if (mkdir_p(dir, STORE_MODE_DIR) < 0)
+		return -1;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int rc;
+	while ((rc = flock(fd, LOCK_EX)) < 0 && errno == EINTR)
+		;
+	if (rc < 0) {
+		int e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
 /* The tree (n, root) and the one verified before (kept as "verified" in
  * the cache: not a protocol path) must be one the other's prefix: the
  * smaller one's hash computed from the larger one's tiles.  Then the
- * larger one is kept. */
+ * larger one is kept; all of it under lock_dir. */
 static int updb_consistent(struct updb *d, const char *note, size_t len, int64_t n,
                            const unsigned char root[TLOG_HASH])
 {
@@ -96,10 +185,14 @@ static int updb_consistent(struct updb *d, const char *note, size_t len, int64_t
 	unsigned char oroot[TLOG_HASH], h[TLOG_HASH];
 	if (fetch_sumdb_cache(d->st, d->owner, d->key.name, "verified", &u, cache, sizeof cache, d->err, d->errsz) < 0)
 		return 404;
+	int lk = lock_dir(cache);
+	if (lk < 0)
+		return errset(d->err, d->errsz, 500, "unable to lock '%s': %s", cache, strerror(errno));
 	int have = read_file(cache, SUMDB_BODY_MAX, &old, &ol) == 0;
 	int code = have ? updb_tree(d, old, ol, &m, oroot) : 200;
+	if (code == 200 && have)
+		code = m > n ? updb_tree_ok(d, m, oroot) : updb_tree_ok(d, n, root);
 	if (code == 200 && have) {
-		d->n = m > n ? m : n;
 		if (tlog_tree_hash(updb_hash, d, m < n ? m : n, -1, NULL, h) < 0)
 			code = 502;
 		else if (memcmp(h, m < n ? oroot : root, TLOG_HASH) != 0)
@@ -112,6 +205,7 @@ static int updb_consistent(struct updb *d, const char *note, size_t len, int64_t
 	*slash = 0;
 	if (code == 200 && (!have || n > m) && store_write_file(d->st, cache, slash + 1, note, len) < 0)
 		code = errset(d->err, d->errsz, 500, "unable to keep '%s/verified': %s", cache, strerror(errno));
+	close(lk);
 	return code;
 }
 
@@ -191,7 +285,11 @@ int fetch_sum_lines(const struct store *st, const char *owner, const char *modul
 	const char *why = note_verifier_parse(u.sumdb_key, &d.key);
 	if (why)
 		return ERR(500, "the upstream checksum database's key: %s", why);
-	return updb_lookup(&d, module, version, text);
+	code = updb_lookup(&d, module, version, text);
+	if (code == 502 && !d.unreachable)
+		updb_forget(&d);
+	buf_free(&d.seen);
+	return code;
 }
 
 /* Add the verified lines under the owner's index lock, as a publish does:

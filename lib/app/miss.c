@@ -37,9 +37,15 @@ static const char *beside(char *out, size_t outsz)
 	return out;
 }
 
-static void child(const char *prog, char *const argv[])
+static void child(const char *prog, char *const argv[], int secs)
 {
+	char t[16];
 	int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	/* goreg-fetch ends its transfers by then (its deadline), so that
+	 * the kill below never leaves a half-fetched spool file behind */
+	snprintf(t, sizeof t, "%d", secs);
+	if (setenv("GOREG_FETCH_TIMEOUT", t, 1) < 0)
+		_exit(111);
 	/* fd 1 is the client's connection in goreg-httpd and the CGI answer
 	 * in goreg.cgi: nothing of the fetch may reach it.  Its line (fetched,
 	 * present, refused or failed, and why) goes where ours go: the log. */
@@ -128,8 +134,9 @@ static int run(const struct store *st, const char *owner, const char *arg, const
 	if (pid < 0)
 		return -1;
 	if (pid == 0)
-		child(prog, argv);
-	return wait_bounded(pid, secs, owner, arg);
+		child(prog, argv, secs);
+	/* goreg-fetch ends by its deadline; the kill is for one that hangs */
+	return wait_bounded(pid, secs + MISS_FETCH_GRACE, owner, arg);
 }
 
 int miss_fetch(const struct store *st, const char *owner, const char *module, const char *version)

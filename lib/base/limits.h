@@ -138,9 +138,11 @@ _Static_assert(OWNER_PATH_MAX + ESCAPED_MAX + 4 + 255 + sizeof "/lost+found" <= 
 /* A cached "latest" (the signed tree head) is asked again after this. */
 #define SUMDB_LATEST_TTL  60
 
-/* A front end waits this long for goreg-fetch on a miss
- * (GOREG_FETCH_TIMEOUT overrides). */
+/* A front end gives goreg-fetch this long for its transfers on a miss
+ * (GOREG_FETCH_TIMEOUT overrides), and kills it only this much later:
+ * goreg-fetch then ends on its own, its spool file removed. */
 #define MISS_FETCH_SECS   120
+#define MISS_FETCH_GRACE  10
 /* An upstream's @v/list is asked again after this many seconds
  * (GOREG_UPSTREAM_TTL overrides); meanwhile the cached one is merged. */
 #define UPSTREAM_LIST_TTL 60

@@ -181,6 +181,8 @@ static const char *check_url(const char *u, size_t n)
 	size_t s = n >= 8 && strncmp(u, "https://", 8) == 0 ? 8 : n >= 7 && strncmp(u, "http://", 7) == 0 ? 7 : 0;
 	if (!s)
 		return "an entry is not an http:// or https:// URL";
+	if (n > UPSTREAM_URL_MAX)
+		return "a URL too long (it would be kept cut short)";
 	if (n == s || u[s] == '/')
 		return "a URL without a host";
 	for (size_t i = 0; i < n; i++) {

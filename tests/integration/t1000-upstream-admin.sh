@@ -52,6 +52,10 @@ refuse "a key with a wrong hash" 'hash does not match' sumdb acme \
 refuse "a key of another length" 'base64 of 33 bytes' sumdb acme 'sum.golang.org+033de0ae+AAAA' https://sum.example
 refuse "a key without a name" 'NAME\+HASH\+KEY' sumdb acme '+033de0ae+Ac4z' https://sum.example
 refuse "a list as the database URL" 'one URL, not a list' sumdb acme "$SUMKEY" 'https://a.example,https://b.example'
+# a URL goreg would keep cut short (1024 bytes at most), asking elsewhere
+long=https://p.example/$(printf '%01100d' 0)
+refuse "a URL too long" 'a URL too long' set acme "https://q.example,$long"
+refuse "a database URL too long" 'a URL too long' sumdb acme "$SUMKEY" "$long"
 admin "$R" upstream set acme > /dev/null 2>&1
 is "$?" 2 "upstream set without a list: usage, exit 2"
 is "$(cd "$R" && sha256sum goreg.tdb audit.log)" "$before" "the refusals changed nothing"

@@ -132,15 +132,16 @@ like "$(tr -d '\r' < "$T/hdr")" 'X-Goreg-Upstream: unavailable' "with X-Goreg-Up
 "$B/goreg-fsck" -r "$R" > "$T/fsck.out" 2>&1
 ok $? "goreg-fsck: clean, the upstream list cache included ($(head -c 200 "$T/fsck.out"))"
 # The front end waits for goreg-fetch until it ends, and no longer than
-# GOREG_FETCH_TIMEOUT: one that hangs is killed (502, and a line in the
-# log); one that ends at once is answered at once (its 1: not found)
+# GOREG_FETCH_TIMEOUT (its deadline) and 10 s of grace: one that hangs is
+# killed (502, and a line in the log); one that ends at once is answered
+# at once (its 1: not found)
 printf '#!/bin/sh\necho $$ > "%s/hang.pid"\nexec sleep 60\n' "$T" > "$T/hang"
 printf '#!/bin/sh\nexit 1\n' > "$T/gone"
 chmod +x "$T/hang" "$T/gone"
 printf 'GET /api/packages/acme/go/example.com/never/@v/v1.0.0.info HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' > "$T/req"
 GOREG_ROOT=$R GOREG_FETCH=$T/hang GOREG_FETCH_TIMEOUT=1 timeout 20 "$B/goreg-httpd" < "$T/req" > "$T/ans" 2> "$T/err"
 like "$(head -n 1 "$T/ans")" '^HTTP/1.1 502 ' "a goreg-fetch that hangs: 502"
-like "$(cat "$T/err")" 'goreg-fetch acme example.com/never@v1.0.0: killed after 1 s' "  and the log says it was killed after GOREG_FETCH_TIMEOUT"
+like "$(cat "$T/err")" 'goreg-fetch acme example.com/never@v1.0.0: killed after 11 s' "  and the log says it was killed after GOREG_FETCH_TIMEOUT and the grace"
 kill -0 "$(cat "$T/hang.pid")" 2>/dev/null
 ok $((! $?)) "  and it is gone"
 GOREG_ROOT=$R GOREG_FETCH=$T/gone GOREG_FETCH_TIMEOUT=1 timeout 20 "$B/goreg-httpd" < "$T/req" > "$T/ans" 2> "$T/err"

@@ -14,6 +14,9 @@
 go_oracle sumdb
 publish_up example.com/pub v1.0.0
 publish_up example.com/pub v1.1.0
+# in the database too, but never to be asked about there
+publish_up corp.example/secret v1.0.0
+publish_up example.com/own v1.0.0
 # the database answers from the genuine tree; nginx will serve a tampered
 # v1.1.0 zip of the same module and version
 tamper_up
@@ -32,6 +35,17 @@ is "$(http "$G/sumdb/sum.test/supported")" 200 "sumdb/NAME/supported: 200 for th
 is "$(http "$G/sumdb/sum.golang.org/supported")" 404 "another name: 404 (the go command falls back)"
 is "$(http "$G/sumdb/sum.test/latest")" 200 "latest, passed through"
 like "$(head -n 1 "$T/body")" '^go.sum database tree$' "a signed tree head"
+
+# module paths never asked upstream (goreg-fetch(8)): the owner's private
+# patterns, and the modules it uploaded itself; the database has both
+admin "$R" upstream private acme 'corp.example' || bail "upstream private"
+is "$(http "$G/sumdb/sum.test/lookup/corp.example/secret@v1.0.0")" 404 \
+	"a private module's lookup is not passed to the upstream database"
+"$B/goreg-upload" -r "$R" acme "$UP/example.com/own/@v/v1.0.0.zip" > /dev/null || bail "goreg-upload"
+is "$(http "$G/sumdb/sum.test/lookup/example.com/own@v1.0.0")" 404 "nor one of a module the owner uploaded"
+"$B/goreg-fetch" -r "$R" -s sum.test acme lookup/corp.example/secret@v1.0.0 > "$T/s.out" 2>&1
+is "$?" 1 "goreg-fetch -s refuses it"
+like "$(cat "$T/s.out")" 'private: never asked upstream' "saying why"
 
 # the go command: goreg is its only proxy, GOSUMDB is the key alone
 use_pub

@@ -39,6 +39,16 @@ ok "$([ -s "$R/acme/@sumdb/sum.test/verified" ] && echo 0 || echo 1)" "the verif
 is "$(http "$G/example.com/other/@v/v0.1.0.info")" 200 "then the pull-through publish of the version checks out"
 like "$(admin "$R" sumdb verify acme)" '^acme: 1 records' "and adds no second record"
 is "$(http "$G/sumdb/goreg.test/lookup/example.com/nosuch@v1.0.0")" 404 "a version the upstream database lacks: 404"
+# a version the upstream proxy has and the upstream database does not
+# know: nothing confirms its hashes, so it is not fetched (the go command
+# refuses such a version too)
+publish_up example.com/fab v0.1.0
+is "$(http "$G/example.com/fab/@v/v0.1.0.info")" 404 "a version the upstream database does not know: not fetched"
+ok "$([ ! -e "$R/acme/example.com/fab/@v/v0.1.0.zip" ] && echo 0 || echo 1)" "nothing of it is in the store"
+like "$(admin "$R" sumdb verify acme)" '^acme: 1 records' "nor in the log"
+"$B/goreg-fetch" -r "$R" acme example.com/fab@v0.1.0 > "$T/fab.out" 2>&1
+is "$?" 1 "goreg-fetch: refused"
+like "$(cat "$T/fab.out")" 'not in the upstream checksum database' "saying why"
 
 # the go command: goreg is its proxy and its only checksum database
 use_pub

@@ -231,6 +231,16 @@ int main(void)
 	is_int(fetch_version(&st, "acme", "example.com/own", "v1.1.0", &client, 100, err, sizeof err), 404,
 	       "another version of the owner's own module: never asked upstream");
 	ok(strstr(err, "the owner's own module") != NULL, "saying why (%s)", err);
+	/* nor a path below it: the go command asks for every prefix of a
+	 * package's path, and a new major version or a nested module of the
+	 * owner's own is the owner's too */
+	is_int(fetch_version(&st, "acme", "example.com/own/v2", "v2.0.0", &client, 100, err, sizeof err), 404,
+	       "a module below the owner's own: never asked upstream");
+	ok(strstr(err, "below the owner's own module example.com/own") != NULL, "saying why (%s)", err);
+	is_int(fetch_list(&st, "acme", "example.com/own/sub/pkg", &client, 100, err, sizeof err), 404,
+	       "nor its list");
+	is_int(fetch_eligible(&st, "acme", "example.com/ownx", &u, err, sizeof err), 200,
+	       "a path beside it is not below it");
 	is_str(asked, "", "nothing was asked for any of them");
 
 	/* caps: a body over the cap keeps nothing */

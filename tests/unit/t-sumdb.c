@@ -12,6 +12,7 @@
 #include "sumdb/tlog.h"
 #include "store/sumlog.h"
 #include "tap.h"
+#include "tmth.h"
 #include "tstore.h"
 
 static const char peter_v[] = "PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW";
@@ -173,22 +174,6 @@ static int put(void *ctx, int level, int64_t i, const unsigned char h[TLOG_HASH]
 	return 0;
 }
 
-/* RFC 6962 section 2.1, MTH(D[lo:hi]), recursively */
-static void mth(int64_t lo, int64_t hi, unsigned char out[TLOG_HASH])
-{
-	if (hi - lo == 1) {
-		memcpy(out, leaf[lo], TLOG_HASH);
-		return;
-	}
-	int64_t k = 1;
-	while (k * 2 < hi - lo)
-		k *= 2;
-	unsigned char l[TLOG_HASH], r[TLOG_HASH];
-	mth(lo, lo + k, l);
-	mth(lo + k, hi, r);
-	tlog_node_hash(l, r, out);
-}
-
 /* Hashes read through tiles of height 2 built from the stored hashes, as
  * a client sees them for a tree of tree_n records. */
 static int64_t tree_n;
@@ -213,7 +198,7 @@ static void logs(void)
 		if (tlog_append(get, put, NULL, n, leaf[n]) < 0)
 			bad_root++;
 		unsigned char want[TLOG_HASH], got[TLOG_HASH];
-		mth(0, n + 1, want);
+		tmth(leaf, 0, n + 1, want);
 		if (tlog_tree_hash(get, NULL, n + 1, -1, NULL, got) < 0 || memcmp(got, want, TLOG_HASH))
 			bad_root++;
 		tree_n = n + 1;

@@ -11,7 +11,6 @@
 #include "base/limits.h"
 #include "base/util.h"
 
-#include <fnmatch.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -684,34 +683,171 @@ int modpath_unescape_version(const char *esc, char *out, size_t outsz, const cha
 	return 0;
 }
 
-/* module.MatchPrefixPatterns: a glob of n elements matches when it
- * matches the module path's first n elements (path.Match, where '*' does
- * not cross a '/': FNM_PATHNAME).  Empty globs, as in "a,,b", are
- * ignored, and a trailing slash on a glob is too. */
+/* ---- path.Match, as Go's path package has it (Go 1.19 src/path/match.go):
+ * '*' any run of bytes but '/', '?' one character but '/', '[' ['^']
+ * ranges ']' a class of characters (runes), '\' the next byte itself.
+ * The pattern is read as Go reads it, so a pattern malformed there is
+ * malformed here (ErrBadPattern), and nothing of libc's fnmatch ('!' as
+ * negation, escapes inside a class) differs from the go command's. */
+
+/* scanChunk: the stars at *p (any), then the chunk up to the next star
+ * outside a class; *p and *pl move past both */
+static int scan_chunk(const char **p, size_t *pl, const char **chunk, size_t *cl)
+{
+	const char *s = *p;
+	size_t n = *pl, i;
+	int star = 0, inrange = 0;
+	for (; n && *s == '*'; s++, n--)
+		star = 1;
+	for (i = 0; i < n; i++) {
+		if (s[i] == '\\') {
+			if (i + 1 < n)
+				i++;
+		} else if (s[i] == '[')
+			inrange = 1;
+		else if (s[i] == ']')
+			inrange = 0;
+		else if (s[i] == '*' && !inrange)
+			break;
+	}
+	*chunk = s;
+	*cl = i;
+	*p = s + i;
+	*pl = n - i;
+	return star;
+}
+
+/* getEsc: a class's character at *c, '\' escaping it; -1 malformed (none,
+ * '-' or ']' first, not UTF-8, or nothing after it) */
+static int get_esc(const char **c, size_t *cl, uint32_t *r)
+{
+	const char *s = *c;
+	size_t n = *cl, k;
+	if (!n || *s == '-' || *s == ']')
+		return -1;
+	if (*s == '\\' && --n == 0)
+		return -1;
+	s += *s == '\\';
+	*r = utf8_decode((const unsigned char *)s, n, &k);
+	*c = s + k;
+	*cl = n - k;
+	return (*r == 0xFFFD && k == 1) || n == k ? -1 : 0;
+}
+
+/* matchChunk: does chunk c[0, cl) (no star in it) match the start of
+ * s[0, sl)?  1 with the rest of s in *t, 0, or -1 malformed; after a
+ * mismatch the chunk is still read to the end, for its syntax. */
+static int match_chunk(const char *c, size_t cl, const char *s, size_t sl, const char **t, size_t *tl)
+{
+	int failed = 0;
+	size_t k;
+	while (cl) {
+		failed |= !sl;
+		if (*c == '[') {
+			uint32_t r = 0, lo, hi;
+			if (!failed) {
+				r = utf8_decode((const unsigned char *)s, sl, &k);
+				s += k, sl -= k;
+			}
+			c++, cl--;
+			int neg = cl && *c == '^', match = 0;
+			c += neg, cl -= (size_t)neg;
+			for (int nrange = 0;; nrange++) {
+				if (cl && *c == ']' && nrange > 0) {
+					c++, cl--;
+					break;
+				}
+				if (get_esc(&c, &cl, &lo) < 0)
+					return -1;
+				hi = lo;
+				if (*c == '-' && (c++, cl--, get_esc(&c, &cl, &hi) < 0))
+					return -1;
+				match |= lo <= r && r <= hi;
+			}
+			failed |= match == neg;
+		} else if (*c == '?') {
+			if (!failed) {
+				failed = *s == '/';
+				utf8_decode((const unsigned char *)s, sl, &k);
+				s += k, sl -= k;
+			}
+			c++, cl--;
+		} else {
+			if (*c == '\\' && (c++, --cl == 0))
+				return -1;
+			if (!failed) {
+				failed = *c != *s;
+				s++, sl--;
+			}
+			c++, cl--;
+		}
+	}
+	if (failed)
+		return 0;
+	*t = s;
+	*tl = sl;
+	return 1;
+}
+
+/* path.Match(p[0, pl), s[0, sl)): 1, 0, or -1 for a malformed pattern */
+static int path_match(const char *p, size_t pl, const char *s, size_t sl)
+{
+	const char *c, *t;
+	size_t cl, tl;
+	while (pl) {
+		int star = scan_chunk(&p, &pl, &c, &cl);
+		if (star && !cl)
+			return memchr(s, '/', sl) == NULL; /* a trailing star: the rest, with no '/' */
+		int ok = match_chunk(c, cl, s, sl, &t, &tl);
+		if (ok > 0 && (tl == 0 || pl > 0)) {
+			s = t, sl = tl;
+			continue;
+		}
+		if (ok < 0)
+			return -1;
+		/* a star before the chunk: the chunk one byte further on, and
+		 * on, but not past a '/'; the last chunk must end the name */
+		int found = 0;
+		for (size_t i = 0; star && !found && i < sl && s[i] != '/'; i++) {
+			ok = match_chunk(c, cl, s + i + 1, sl - i - 1, &t, &tl);
+			if (ok < 0)
+				return -1;
+			found = ok > 0 && !(pl == 0 && tl > 0);
+		}
+		if (found) {
+			s = t, sl = tl;
+			continue;
+		}
+		/* no: but a malformed rest of the pattern says so first */
+		while (pl) {
+			scan_chunk(&p, &pl, &c, &cl);
+			if (match_chunk(c, cl, "", 0, &t, &tl) < 0)
+				return -1;
+		}
+		return 0;
+	}
+	return sl == 0;
+}
+
+/* module.MatchPrefixPatterns for one glob: one trailing slash dropped,
+ * an empty glob matches nothing, and a glob of n elements is matched
+ * (path.Match; malformed: no match) against the module path's first n
+ * elements, of which the path must have as many. */
 int modpath_match_glob(const char *glob, size_t globlen, const char *module)
 {
-	char g[MODPATH_MAX + 1], prefix[MODPATH_MAX + 1];
-	while (globlen && glob[globlen - 1] == '/')
+	if (globlen && glob[globlen - 1] == '/')
 		globlen--;
-	if (globlen == 0 || globlen > MODPATH_MAX)
+	if (globlen == 0)
 		return 0;
-	memcpy(g, glob, globlen);
-	g[globlen] = 0;
-	size_t elems = 1;
-	for (size_t i = 0; i < globlen; i++)
-		elems += g[i] == '/';
-	/* the module's first elems elements */
-	size_t n = 0, seen = 0;
-	while (module[n]) {
-		if (module[n] == '/' && ++seen == elems)
+	size_t slashes = 0, n = strlen(module), i;
+	for (i = 0; i < globlen; i++)
+		slashes += glob[i] == '/';
+	for (i = 0; i < n; i++)
+		if (module[i] == '/' && slashes-- == 0)
 			break;
-		n++;
-	}
-	if (seen + 1 < elems || n > MODPATH_MAX)
-		return 0;     /* fewer elements than the glob has */
-	memcpy(prefix, module, n);
-	prefix[n] = 0;
-	return fnmatch(g, prefix, FNM_PATHNAME) == 0;
+	if (i == n && slashes > 0)
+		return 0;
+	return path_match(glob, globlen, module, i) == 1;
 }
 
 int modpath_match_patterns(const char *patterns, const char *module)

@@ -4,6 +4,7 @@
  * version escaping, Unicode file names and caller buffers.  Where a
  * vector is ours and not x/mod's, its expected value was checked against
  * golang.org/x/mod itself (Unicode 15 letters excepted: see below). */
+#include <stdio.h>
 #include <string.h>
 
 #include "gomod/modpath.h"
@@ -272,6 +273,39 @@ static const struct { const char *path; int ok; const char *what; } file_tests[]
 	{"-x", 1, "a file name may start with a dash"},
 };
 
+/* modpath_match_patterns against x/mod's MatchPrefixPatterns: the lines of
+ * tests/unit/matchprefix.txt (GLOBS, TARGET, 1 or 0), whose last column
+ * t0711 checks against x/mod itself */
+static void match_vectors(void)
+{
+	FILE *f = fopen("tests/unit/matchprefix.txt", "r");
+	ok(f != NULL, "tests/unit/matchprefix.txt opens (the tests run from the top of the tree)");
+	if (!f)
+		return;
+	char line[1024];
+	int n = 0, bad = 0;
+	while (fgets(line, sizeof line, f)) {
+		if (line[0] == '#')
+			continue;
+		line[strcspn(line, "\n")] = 0;
+		char *t1 = strchr(line, '\t'), *t2 = t1 ? strchr(t1 + 1, '\t') : NULL;
+		if (!t2 || (t2[1] != '0' && t2[1] != '1')) {
+			bad++;
+			printf("# a malformed line: %s\n", line);
+			continue;
+		}
+		*t1 = *t2 = 0;
+		n++;
+		if (modpath_match_patterns(line, t1 + 1) != t2[1] - '0') {
+			bad++;
+			printf("# patterns \"%s\", module \"%s\": x/mod says %c\n", line, t1 + 1, t2[1]);
+		}
+	}
+	fclose(f);
+	ok(n >= 100, "%d lines read", n);
+	is_int(bad, 0, "modpath_match_patterns answers as x/mod's MatchPrefixPatterns on each");
+}
+
 int main(void)
 {
 	char buf[256];
@@ -453,5 +487,6 @@ int main(void)
 		is_int(modpath_unescape_version("v1", buf, 0, NULL), -1, "nothing fits in 0 bytes");
 	}
 
+	match_vectors();
 	return done_testing();
 }

@@ -457,6 +457,40 @@ static int hash_zip(const struct zents *z, struct modzip_info *mi, char *err, si
 	return rc;
 }
 
+static void sha_sink(void *ctx, const unsigned char *p, size_t n)
+{
+	sha256_update(ctx, p, n);
+}
+
+int modzip_hash(const char *zippath, char out[H1_LEN + 1], char *err, size_t errsz)
+{
+	int fd = open(zippath, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errset(err, errsz, -1, "unable to open '%s': %s", zippath, strerror(errno));
+	uint64_t size = 0;
+	struct zents z = {NULL, 0};
+	struct zipdata *zd = NULL;
+	int rc = zip_size(fd, zippath, &size, err, errsz);
+	if (rc == 0)
+		rc = zipcdir_read(fd, size, &z, err, errsz);
+	if (rc == 0 && !(zd = zipdata_new(fd, size)))
+		rc = errset(err, errsz, -1, "out of memory");
+	for (size_t i = 0; rc == 0 && i < z.n; i++) {
+		struct sha256 st;
+		sha256_init(&st);
+		rc = zipdata_read(zd, &z.e[i], sha_sink, &st, err, errsz);
+		sha256_final(&st, z.e[i].sha256);
+	}
+	zipdata_free(zd);
+	struct modzip_info mi;
+	memset(&mi, 0, sizeof mi);
+	if (rc == 0 && (rc = hash_zip(&z, &mi, err, errsz)) == 0)
+		memcpy(out, mi.h1_zip, H1_LEN + 1);
+	zipcdir_free(&z);
+	close(fd);
+	return rc;
+}
+
 /* The go.mod's module directive names the module (modload goModSummary:
  * "module declares its path as"), but a renamed module's last version
  * does so on purpose; without a go.mod, the one cmd/go synthesizes. */

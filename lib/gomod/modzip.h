@@ -49,6 +49,11 @@ int modzip_check_as(const char *zippath, const struct modzip_want *want, struct 
 int modzip_check_fd(int fd, const char *zippath, const struct modzip_want *want, struct modzip_info *mi,
                     char *err, size_t errsz);
 void modzip_info_free(struct modzip_info *mi);
+/* dirhash.HashZip of the zip at zippath, its entries read again as
+ * archive/zip reads them and hashed, none of modzip_check's rules
+ * applied: 0 with the h1: hash in out, 1 with a reason in err (not a zip
+ * archive/zip reads alike), -1 on a system error. */
+int modzip_hash(const char *zippath, char out[H1_LEN + 1], char *err, size_t errsz);
 
 /* gomod_module_path(), part of this API since before gomod.h existed */
 #include "gomod/gomod.h"

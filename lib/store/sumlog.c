@@ -487,18 +487,11 @@ static int check_hashes(const struct store *st, const char *owner, const struct 
 		if (store_file_path(st, owner, x->module, x->vi.version, "zip", zip, sizeof zip) < 0 ||
 		    store_file_path(st, owner, x->module, x->vi.version, "mod", modp, sizeof modp) < 0)
 			return ERR(500, "%s@%s: path too long", x->module, x->vi.version);
-		/* as goreg-fsck validates it: the version its path names, and a
-		 * go.mod that may name another path (renamed) */
-		struct modzip_want as = {x->module, x->vi.version, 1, 0};
-		struct modzip_info mi;
-		int v = modzip_check_as(zip, &as, &mi, why, sizeof why);
+		int v = modzip_hash(zip, h1, why, sizeof why);
 		if (v != 0)
 			return ERR(500, "%s@%s: %s: %s (goreg-fsck --repair)", x->module, x->vi.version,
-			           v < 0 ? "its zip cannot be read" : "its zip is no valid module zip", why);
-		int zip_same = strcmp(mi.h1_zip, x->vi.h1_zip) == 0;
-		snprintf(h1, sizeof h1, "%s", mi.h1_zip);
-		modzip_info_free(&mi);
-		if (!zip_same)
+			           v < 0 ? "its zip cannot be read" : "its zip is no zip the go command reads", why);
+		if (strcmp(h1, x->vi.h1_zip) != 0)
 			return ERR(500, "%s@%s: its zip hashes to %s, its record says %s (a damaged record: delete "
 			           "the version and upload its zip again)", x->module, x->vi.version, h1, x->vi.h1_zip);
 		if (read_file(modp, MODZIP_MAX_GOMOD, &mod, &modlen) < 0)

@@ -213,6 +213,20 @@ static void test_valid(void)
 	is_str(mi.version, "v1.0.0", "version from the prefix");
 	is_str(mi.h1_zip, "h1:Xfl9fTHS7t26OHEM2khLZ2OX3Uzlra91slu4X5FDhJk=", "h1 of the zip equals the go command's Sum");
 	is_str(mi.h1_mod, "h1:c7eb1HtAGcXC5xl8fDvw0SlSffdsUomPvNZGVXleRQ4=", "h1 of go.mod equals the go command's GoModSum");
+	{
+		/* the hash alone, as sumdb init takes it again */
+		char h1[H1_LEN + 1] = "";
+		is_int(modzip_hash(path, h1, err, sizeof err), 0, "modzip_hash reads the zip");
+		is_str(h1, "h1:Xfl9fTHS7t26OHEM2khLZ2OX3Uzlra91slu4X5FDhJk=", "  and gives the go command's Sum");
+		char h2[H1_LEN + 1] = "";
+		static const unsigned char junk[] = "not a zip at all";
+		char jp[512];
+		snprintf(jp, sizeof jp, "%s/junk.zip", dir);
+		spew(jp, junk, sizeof junk - 1);
+		is_int(modzip_hash(jp, h2, err, sizeof err), 1, "modzip_hash of no zip: 1, with a reason (%s)", err);
+		snprintf(jp, sizeof jp, "%s/none.zip", dir);
+		is_int(modzip_hash(jp, h2, err, sizeof err), -1, "modzip_hash of a missing file: -1");
+	}
 	is_int(mi.gomod_synth, 0, "go.mod from the zip, not synthesized");
 	ok(mi.gomod != NULL && mi.gomod_len == 30 && memcmp(mi.gomod, "module example.com/m\n\ngo 1.19\n", 30) == 0,
 	   "go.mod bytes returned");

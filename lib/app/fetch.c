@@ -354,6 +354,29 @@ static int try_list(void *ctx, const char *base, char *err, size_t errsz)
 	return s < 0 ? ERR(502, "the list is too large") : s == 0 ? 502 : s;
 }
 
+/* A module's @latest from one upstream base, for each_upstream: the
+ * version of the first .info that names a canonical one. */
+static int try_latest(void *ctx, const char *base, char *err, size_t errsz)
+{
+	struct list_try *t = ctx;
+	char url[UPSTREAM_URL_MAX + ESCAPED_MAX + 16], v[VERSION_MAX + 1], tm[64];
+	snprintf(url, sizeof url, "%s/%s/@latest", base, t->em);
+	int s = t->c->get(t->c->ctx, url, -1, &t->body, &t->len, INFO_MAX, err, errsz);
+	if (s == 200 && (import_parse_info(t->body, t->len, v, sizeof v, tm, sizeof tm) < 0 ||
+	                 !semver_is_module_canonical(v)))
+		s = ERR(502, "%s: no canonical version in it", url);
+	if (s == 200) {
+		/* the body is now that version, as a list of one */
+		size_t vl = strlen(v);
+		memcpy(t->body, v, vl);
+		t->len = vl;
+	} else {
+		free(t->body);
+		t->body = NULL;
+	}
+	return s < 0 ? ERR(502, "%s: larger than %d bytes", url, INFO_MAX) : s == 0 ? 502 : s;
+}
+
 int fetch_list(const struct store *st, const char *owner, const char *module, const struct fetch_client *c,
                int64_t now, char *err, size_t errsz)
 {
@@ -369,11 +392,24 @@ int fetch_list(const struct store *st, const char *owner, const char *module, co
 	char **v;
 	size_t n;
 	if (parse_list(t.body, t.len, &v, &n) < 0)
-		code = ERR(500, "out of memory");
-	else {
-		code = store_ulist_put(st, owner, module, now, v, n, err, errsz);
+		return free(t.body), ERR(500, "out of memory");
+	if (n == 0) {
+		/* no tagged version: the go command then asks @latest, which an
+		 * upstream answers with the latest commit's pseudo-version
+		 * (go.dev/ref/mod#goproxy-protocol, "$base/$module/@latest");
+		 * kept as the list, it is what @latest picks here (pseudo-versions
+		 * are never in an @v/list answer), and it is refreshed with it */
 		store_list_free(v, n);
+		free(t.body);
+		t.body = NULL;
+		char why[MSG_MAX];
+		if (each_upstream(&u, try_latest, &t, why, sizeof why) == 200 && parse_list(t.body, t.len, &v, &n) < 0)
+			return free(t.body), ERR(500, "out of memory");
+		if (!t.body)
+			v = NULL, n = 0;
 	}
+	code = store_ulist_put(st, owner, module, now, v, n, err, errsz);
+	store_list_free(v, n);
 	free(t.body);
 	return code;
 }

@@ -18,6 +18,12 @@ publish_up example.com/many v1.0.0
 publish_up example.com/late v1.0.0
 publish_up example.com/late v1.2.0
 publish_up example.com/late v1.3.0-rc.1
+# a module with no tag: its list is empty, its @latest the latest
+# commit's pseudo-version (as proxy.golang.org answers for one)
+PSEUDO=v0.0.0-20230506070809-abcdefabcdef
+publish_up example.com/untagged $PSEUDO
+: > "$UP/example.com/untagged/@v/list"
+cp "$UP/example.com/untagged/@v/$PSEUDO.info" "$UP/example.com/untagged/@latest"
 
 start_upstream
 asked() { grep -c "$1" "$T/nginx/access.log" 2>/dev/null || true; }
@@ -112,6 +118,18 @@ is "$(cat "$T/body")" '{"Version":"v1.2.0","Time":"2023-05-06T07:08:09Z"}' \
 	"the release go would pick, fetched (not the pre-release)"
 go_env GOPROXY="$G" go list -m -versions example.com/late > "$T/vers" 2> "$T/vers.err"
 is "$(cat "$T/vers")" "example.com/late v1.0.0 v1.2.0 v1.3.0-rc.1" "go list -m -versions through goreg alone"
+# a module with no tag: @latest is the upstream's @latest (a pseudo-version
+# the list never shows), fetched; the go command, finding the list empty,
+# asks @latest and gets it
+is "$(http "$G/example.com/untagged/@v/list")" 200 "the list of an untagged module"
+is "$(cat "$T/body")" "" "  empty: a pseudo-version is never listed"
+is "$(asked 'GET /example.com/untagged/@latest')" 1 "  the upstream's @latest was asked, its list being empty"
+is "$(http "$G/example.com/untagged/@latest")" 200 "@latest of the untagged module"
+like "$(cat "$T/body")" "\"Version\":\"$PSEUDO\"" "  the upstream's latest pseudo-version"
+is "$(asked "GET /example.com/untagged/@v/$PSEUDO.zip")" 1 "  fetched and published"
+go_env GOPROXY="$G" go list -m example.com/untagged@latest > "$T/lat" 2> "$T/lat.err"
+is "$(cat "$T/lat")" "example.com/untagged $PSEUDO" "go list -m example.com/untagged@latest through goreg alone"
+[ -s "$T/lat.err" ] && diag "$(head -c 300 "$T/lat.err")"
 is "$(http "$G/example.com/secret/@v/list")" 404 "a private module's list: 404, not asked"
 is "$(asked 'example.com/secret')" 0 "(nginx saw nothing of it)"
 

@@ -257,6 +257,45 @@ int main(void)
 	       "a .info over its cap: refused");
 	ok(strstr(err, "larger than") != NULL, "saying so (%s)", err);
 
+	/* a module with no tag: an empty list, and the upstream's @latest
+	 * (the latest commit's pseudo-version) kept as its list */
+	nroutes = 0;
+	char empty[256], latest[256], junk[256], **v = NULL;
+	size_t n = 0;
+	int64_t when;
+	snprintf(empty, sizeof empty, "%s/empty.list", dir);
+	snprintf(latest, sizeof latest, "%s/latest.info", dir);
+	snprintf(junk, sizeof junk, "%s/junk.info", dir);
+	put(empty, "");
+	put(latest, "{\"Version\":\"v0.0.0-20230506070809-abcdefabcdef\",\"Time\":\"2023-05-06T07:08:09Z\"}\n");
+	put(junk, "{\"Version\":\"master\"}\n");
+	serve("https://a.example/example.com/untagged/@v/list", 200, empty);
+	serve("https://a.example/example.com/untagged/@latest", 200, latest);
+	asked[0] = 0;
+	is_int(fetch_list(&st, "acme", "example.com/untagged", &client, 100, err, sizeof err), 200,
+	       "an empty list: fetched");
+	ok(strstr(asked, "example.com/untagged/@latest") != NULL, "  and @latest asked (%s)", asked);
+	is_int(store_ulist_get(&st, "acme", "example.com/untagged", &when, &v, &n, err, sizeof err), 200,
+	       "  the cached list");
+	ok(n == 1 && strcmp(v[0], "v0.0.0-20230506070809-abcdefabcdef") == 0, "  is @latest's pseudo-version");
+	store_list_free(v, n);
+	serve("https://a.example/example.com/junk/@v/list", 200, empty);
+	serve("https://a.example/example.com/junk/@latest", 200, junk);
+	is_int(fetch_list(&st, "acme", "example.com/junk", &client, 100, err, sizeof err), 200,
+	       "an empty list and an @latest naming no canonical version: fetched");
+	is_int(store_ulist_get(&st, "acme", "example.com/junk", &when, &v, &n, err, sizeof err), 200, "  the cached list");
+	is_int((int)n, 0, "  is empty");
+	store_list_free(v, n);
+	serve("https://a.example/example.com/gone/@v/list", 200, empty);
+	serve("https://a.example/example.com/gone/@latest", 404, NULL);
+	is_int(fetch_list(&st, "acme", "example.com/gone", &client, 100, err, sizeof err), 200,
+	       "an empty list and no @latest: fetched, empty");
+	asked[0] = 0;
+	serve("https://a.example/example.com/tagged/@v/list", 200, big);
+	put(big, "v1.0.0\n");
+	is_int(fetch_list(&st, "acme", "example.com/tagged", &client, 100, err, sizeof err), 200, "a list with a tag");
+	ok(strstr(asked, "@latest") == NULL, "  asks no @latest (%s)", asked);
+
 	char cmd[200];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	if (system(cmd) != 0)

@@ -89,6 +89,21 @@ static int root_path(const char *p, size_t n)
 	return 0;
 }
 
+/* Is SCRIPT_NAME one of the root paths, or below one?  Mapped onto the
+ * API's own paths, the program is no mount: what follows it is not a
+ * path of goreg's (/api/api/packages/... is no second spelling of
+ * /api/packages/..., which a server's rules on the one would miss). */
+static int onto_root(const char *script, size_t sl)
+{
+	static const char *const roots[] = {"/api", "/-", "/healthz", "/metrics"};
+	for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++) {
+		size_t n = strlen(roots[i]);
+		if (sl >= n && memcmp(script, roots[i], n) == 0 && (script[n] == 0 || script[n] == '/'))
+			return 1;
+	}
+	return 0;
+}
+
 /* A SCRIPT_NAME fit to be the mount of the pages' links and redirects:
  * it begins with '/', fits, and is a plain path (RFC 3986 section 3.3:
  * segments of unreserved and sub-delims characters, ':' and '@'; no
@@ -99,7 +114,6 @@ static int root_path(const char *p, size_t n)
  * shows only the API). */
 static int mount_ok(const char *script, size_t sl)
 {
-	static const char *const roots[] = {"/api", "/-", "/healthz", "/metrics"};
 	if (!sl || sl >= MOUNT_MAX || script[0] != '/' || script[sl - 1] == '/')
 		return 0;
 	for (size_t i = 0; i < sl; i++) {
@@ -113,12 +127,7 @@ static int mount_ok(const char *script, size_t sl)
 				return 0;
 		}
 	}
-	for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++) {
-		size_t n = strlen(roots[i]);
-		if (sl >= n && memcmp(script, roots[i], n) == 0 && (script[n] == 0 || script[n] == '/'))
-			return 0;
-	}
-	return 1;
+	return !onto_root(script, sl);
 }
 
 static int api_path(const char *p, size_t n)
@@ -157,7 +166,7 @@ static int cgi_path(char *out, size_t outsz, char *mount, const char **why)
 {
 	const char *uri = getenv("REQUEST_URI"), *script = env("SCRIPT_NAME"), *pinfo = env("PATH_INFO");
 	size_t sl = strlen(script);
-	int m = mount_ok(script, sl);
+	int m = mount_ok(script, sl), onto = onto_root(script, sl);
 	*why = "request target too long";
 	mount[0] = 0;
 	if (uri && uri[0] == '/') {
@@ -165,7 +174,7 @@ static int cgi_path(char *out, size_t outsz, char *mount, const char **why)
 		 * "%2F" inside a segment is still one */
 		size_t ul = strcspn(uri, "?");
 		const char *p = uri;
-		if (sl && ul > sl && strncmp(uri, script, sl) == 0 && uri[sl] == '/' &&
+		if (sl && !onto && ul > sl && strncmp(uri, script, sl) == 0 && uri[sl] == '/' &&
 		    (api_path(uri + sl, ul - sl) || (m && root_path(uri + sl, ul - sl)))) {
 			p = uri + sl;
 			if (m)
@@ -183,7 +192,7 @@ static int cgi_path(char *out, size_t outsz, char *mount, const char **why)
 		out[pl] = 0;
 		return 0;
 	}
-	if (api_path(pinfo, strlen(pinfo)) || (m && root_path(pinfo, strlen(pinfo)))) {
+	if (!onto && (api_path(pinfo, strlen(pinfo)) || (m && root_path(pinfo, strlen(pinfo))))) {
 		if (m)
 			memcpy(mount, script, sl + 1);
 		return encode_path(out, outsz, pinfo, "") < 0 ? 414 : 0;

@@ -55,6 +55,9 @@ same "not a canonical version" "$P/@v/master.info"
 same "sumdb" "/api/packages/acme/go/sumdb/sum.golang.org/supported"
 same "unknown owner" "/api/packages/nobody/go/$M/@v/list"
 same "no route" "/api/packages/acme/nothing"
+# goreg.cgi mapped onto /api is no mount: /api/api/packages/... is no
+# second spelling of /api/packages/... (a 404, as goreg-httpd answers)
+same "the API's path below /api again" "/api$P/@v/list"
 same "malformed escape" "/api/packages/acme/go/example.com/h%zzllo/@v/list"
 same "wrong method" "$P/@v/list" -X DELETE
 same "If-None-Match: *" "$P/@v/v1.0.0.zip" -H 'If-None-Match: *'

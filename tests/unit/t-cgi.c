@@ -86,6 +86,18 @@ int main(void)
 	is_int(cgi("REQUEST_METHOD=GET", "SCRIPT_NAME=/api", "PATH_INFO=/-/owner/acme", NULL), 0,
 	       "mapped onto /api, no REQUEST_URI: /api/-/owner/acme");
 	is_str(rq.path, "/api/-/owner/acme", "  is the API's path, not a page");
+	/* mapped onto /api (lighttpd's alias of /api), the program is no
+	 * mount: /api/api/packages/... is not a second spelling of
+	 * /api/packages/..., which a server's rules on that path would miss */
+	is_int(cgi("REQUEST_METHOD=GET", "SCRIPT_NAME=/api", "REQUEST_URI=/api/api/packages/acme/go/x.org/y/@v/list",
+	           "PATH_INFO=/api/packages/acme/go/x.org/y/@v/list", NULL), 0, "mapped onto /api: /api/api/packages/...");
+	is_str(rq.path, "/api/api/packages/acme/go/x.org/y/@v/list", "  is routed whole (404), not as /api/packages/...");
+	is_int(cgi("REQUEST_METHOD=GET", "SCRIPT_NAME=/api", "PATH_INFO=/api/packages/acme/go/x.org/y/@v/list", NULL), 0,
+	       "the same without REQUEST_URI");
+	is_str(rq.path, "/api/api/packages/acme/go/x.org/y/@v/list", "  is SCRIPT_NAME and PATH_INFO, whole");
+	is_int(cgi("REQUEST_METHOD=GET", "SCRIPT_NAME=/-", "REQUEST_URI=/-/api/packages/acme/go/x.org/y/@v/list", NULL), 0,
+	       "mapped onto /-: /-/api/packages/...");
+	is_str(rq.path, "/-/api/packages/acme/go/x.org/y/@v/list", "  is routed whole");
 	is_int(cgi("REQUEST_METHOD=GET", "SCRIPT_NAME=//evil.example", "REQUEST_URI=//evil.example/-/", NULL), 0,
 	       "a SCRIPT_NAME of //host");
 	is_str(rq.mount, "", "  is no mount (a link to another site)");

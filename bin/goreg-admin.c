@@ -11,6 +11,7 @@
 #include "auth/audit.h"
 #include "auth/auth.h"
 #include "base/prog.h"
+#include "store/refusal.h"
 #include "store/store.h"
 #include "store/sumlog.h"
 #include "upstream/upstream.h"
@@ -242,6 +243,9 @@ static int user_delete(int argc, char **argv, int64_t now)
 	int code = auth_user_delete(&st, user, &tokens, &orgs, err, sizeof err);
 	if (code == 204 && upstream_clear(&st, user, err, sizeof err) >= 500)
 		warnx_("deleted '%s', but its upstream settings stay: %s", user, err);
+	/* a new owner of the name starts with no refused writes counted */
+	if (code == 204)
+		store_refusal_forget(&st, user);
 	if (code == 204 && (code = store_owner_set_aside(&st, user, now, moved, sizeof moved, err, sizeof err)) >= 300)
 		die(111, "deleted '%s', not audited, and its modules stay: %s (move it away before 'user add %s')", user,
 		    err, user);

@@ -46,6 +46,34 @@ void store_refusal_add(const struct store *st, const char *owner, const char *op
 	tdb_close(db);
 }
 
+/* the keys of one owner's counts, "OWNER ", dropped in the traversal */
+static int drop_owner(struct tdb_context *db, TDB_DATA k, TDB_DATA v, void *arg)
+{
+	const char *prefix = arg;
+	size_t pl = strlen(prefix);
+	(void)v;
+	if (k.dsize > pl && memcmp(k.dptr, prefix, pl) == 0)
+		tdb_delete(db, k);
+	return 0;
+}
+
+void store_refusal_forget(const struct store *st, const char *owner)
+{
+	char path[ROOT_PATH_MAX], prefix[OWNER_MAX + 2];
+	if (refusal_path(st, path, sizeof path) < 0 || fmt(prefix, sizeof prefix, "%s ", owner) < 0)
+		return;
+	struct tdb_context *db = store_tdb_open(path, 0, INDEX_WRITE, STORE_MODE_FILE);
+	if (!db)
+		return;
+	if (tdb_transaction_start(db) == 0) {
+		if (tdb_traverse(db, drop_owner, prefix) >= 0)
+			tdb_transaction_commit(db);
+		else
+			tdb_transaction_cancel(db);
+	}
+	tdb_close(db);
+}
+
 struct walk {
 	store_refusal_fn *fn;
 	void *ctx;

@@ -21,6 +21,10 @@ struct store;
  * a counter that cannot be written is not an error of the request. */
 void store_refusal_add(const struct store *st, const char *owner, const char *op, int status);
 
+/* Drop every count of owner (a deleted user's), so that a new owner of
+ * the name starts with none.  Best effort, as counting is. */
+void store_refusal_forget(const struct store *st, const char *owner);
+
 /* Each count: fn returns nonzero to stop.  200, or 500. */
 typedef int store_refusal_fn(void *ctx, const char *owner, const char *op, int status, uint64_t n);
 int store_refusals(const struct store *st, store_refusal_fn *fn, void *ctx, char *err, size_t errsz);

@@ -57,4 +57,14 @@ is "$(cat "$T/refusals")" "$(printf '%s\n' 'goreg_refusals_total{owner="acme",op
 	'goreg_refusals_total{owner="acme",op="upload",code="400"} 2' | LC_ALL=C sort)" "the refusals are counted for /metrics"
 code=$(http "$BASE/api/packages/acme/go/index.tdb/x/@v/list")
 is "$code" 404 "reading it answers 404"
+
+# the counts are the owner's: a user deleted and a new one of the name
+# made, the new one has none
+admin "$R" user delete acme 2>/dev/null
+ok $? "goreg-admin user delete acme"
+admin "$R" user add acme >/dev/null
+TOKEN=$(admin "$R" token add acme)
+code=$(http --user "acme:$TOKEN" "$BASE/metrics")
+is "$code" 200 "/metrics for the new acme"
+is "$(grep -c '^goreg_refusals_total{owner="acme"' "$T/body")" 0 "  counts no refusal of the deleted acme"
 done_testing

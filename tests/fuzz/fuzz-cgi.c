@@ -124,6 +124,19 @@ static int model_root(const char *p, size_t n)
 	       (n == 8 && strncmp(p, "/healthz", 8) == 0) || (n == 8 && strncmp(p, "/metrics", 8) == 0);
 }
 
+/* SCRIPT_NAME is one of the root paths or below one: never a mount, and
+ * nothing of the path is taken for what follows one (goreg.cgi(8)) */
+static int model_onto(const char *script)
+{
+	static const char *const roots[] = {"/api", "/-", "/healthz", "/metrics"};
+	for (size_t i = 0; i < sizeof roots / sizeof roots[0]; i++) {
+		size_t r = strlen(roots[i]);
+		if (strncmp(script, roots[i], r) == 0 && (script[r] == 0 || script[r] == '/'))
+			return 1;
+	}
+	return 0;
+}
+
 /* A mount is SCRIPT_NAME, a plain path a link can begin with: '/', no
  * "//", no '\\', '%', control or space, no "." or ".." segment, not
  * below /api, /-, /healthz or /metrics. */
@@ -161,7 +174,7 @@ static void check_path(const struct request *rq)
 	if (uri != NULL && uri[0] == '/') {
 		size_t ul = strcspn(uri, "?"), pl = strlen(rq->path), sl = strlen(script);
 		int whole = pl == ul && strncmp(rq->path, uri, ul) == 0;
-		int after = sl > 0 && pl + sl == ul && strncmp(uri, script, sl) == 0 &&
+		int after = sl > 0 && !model_onto(script) && pl + sl == ul && strncmp(uri, script, sl) == 0 &&
 		            strncmp(uri + sl, rq->path, pl) == 0 &&
 		            (strncmp(rq->path, "/api/", 5) == 0 || (rq->mount[0] && model_root(rq->path, pl)));
 		CHECK(whole || after, "the path is neither REQUEST_URI's nor what follows SCRIPT_NAME", rq->path);
@@ -171,7 +184,7 @@ static void check_path(const struct request *rq)
 	if (uri != NULL && uri[0] == '/')
 		return;
 	CHECK(pct_decode(rq->path, strlen(rq->path), dec, sizeof dec) == 0, "the path does not decode", rq->path);
-	if (strncmp(pinfo, "/api/", 5) == 0 || (rq->mount[0] && model_root(pinfo, strlen(pinfo))))
+	if (!model_onto(script) && (strncmp(pinfo, "/api/", 5) == 0 || (rq->mount[0] && model_root(pinfo, strlen(pinfo)))))
 		snprintf(want, sizeof want, "%s", pinfo);
 	else
 		snprintf(want, sizeof want, "%s%s", script, pinfo);

@@ -54,11 +54,14 @@ static const char *split_key(const char *s, struct note_key *k, unsigned char ke
 			return "a name with a space or control character";
 	if (p2 - p1 - 1 != 8)
 		return "the hash is not 8 hex digits";
+	/* hex digits in either case, as note.NewVerifier's strconv.ParseUint
+	 * (base 16) takes them */
 	uint32_t hash = 0;
 	for (const char *h = p1 + 1; h < p2; h++) {
-		int v = *h >= '0' && *h <= '9' ? *h - '0' : *h >= 'a' && *h <= 'f' ? *h - 'a' + 10 : -1;
+		int c = *h | 0x20;
+		int v = *h >= '0' && *h <= '9' ? *h - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 		if (v < 0)
-			return "the hash is not 8 lowercase hex digits";
+			return "the hash is not 8 hex digits";
 		hash = hash << 4 | (uint32_t)v;
 	}
 	size_t rl;

@@ -38,6 +38,17 @@ static void notes(void)
 	bad[13] = 'd';
 	ok(note_verifier_parse(bad, &v) != NULL, "a wrong hash is refused");
 	ok(note_verifier_parse("PeterNeumann+c74f20a3", &v) != NULL, "a key without its key is refused");
+	/* note.NewVerifier reads the hash with strconv.ParseUint(hash, 16, 32):
+	 * capitals too; a sign or a ninth digit not */
+	char upper[sizeof peter_v];
+	memcpy(upper, peter_v, sizeof upper);
+	memcpy(upper + 13, "C74F20A3", 8);
+	is_str(note_verifier_parse(upper, &v), NULL, "a hash in capitals parses, as in Go");
+	is_int(v.hash, 0xc74f20a3, "  to the same hash");
+	memcpy(upper + 13, "+74f20a3", 8);
+	ok(note_verifier_parse(upper, &v) != NULL, "a hash with a sign is refused");
+	memcpy(upper + 13, "g74f20a3", 8);
+	ok(note_verifier_parse(upper, &v) != NULL, "a hash with a non-hex digit is refused");
 	note_verifier_parse(peter_v, &v);
 
 	struct buf out = {0};

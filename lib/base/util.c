@@ -435,12 +435,14 @@ static int date_shaped(const char *s, const char *shape)
 	return 1;
 }
 
-static int month_of(const char *s)
+/* The index of s's first three letters among names[0, n) (wdays,
+ * months), or n */
+static int name3_of(const char *s, const char names[][4], int n)
 {
-	int m;
-	for (m = 0; m < 12 && strncmp(s, months[m], 3) != 0; m++)
+	int i;
+	for (i = 0; i < n && strncmp(s, names[i], 3) != 0; i++)
 		;
-	return m;
+	return i;
 }
 
 /* Sunday ... Saturday, as rfc850-date spells the day: its length, or 0 */
@@ -469,16 +471,13 @@ int64_t time_http_parse(const char *s)
 	int m, d, y, h, mi, se;
 	size_t wl;
 	if (date_shaped(s, "aaa, 00 aaa 0000 00:00:00 GMT")) {
-		int wd;
-		for (wd = 0; wd < 7 && strncmp(s, wdays[wd], 3) != 0; wd++)
-			;
-		if (wd == 7)
+		if (name3_of(s, wdays, 7) == 7)
 			return -1;
-		m = month_of(s + 8);
+		m = name3_of(s + 8, months, 12);
 		d = atoi(s + 5), y = atoi(s + 12), h = atoi(s + 17), mi = atoi(s + 20), se = atoi(s + 23);
 	} else if ((wl = long_wday(s)) && date_shaped(s + wl, ", 00-aaa-00 00:00:00 GMT")) {
 		const char *p = s + wl + 2;
-		m = month_of(p + 3);
+		m = name3_of(p + 3, months, 12);
 		d = atoi(p), h = atoi(p + 10), mi = atoi(p + 13), se = atoi(p + 16);
 		/* two digits of year: the century that puts it no more than 50
 		 * years ahead of now (section 5.6.7) */
@@ -487,12 +486,9 @@ int64_t time_http_parse(const char *s)
 		if (y > now + 50)
 			y -= 100;
 	} else if (date_shaped(s, "aaa aaa _0 00:00:00 0000")) {
-		int wd;
-		for (wd = 0; wd < 7 && strncmp(s, wdays[wd], 3) != 0; wd++)
-			;
-		if (wd == 7)
+		if (name3_of(s, wdays, 7) == 7)
 			return -1;
-		m = month_of(s + 4);
+		m = name3_of(s + 4, months, 12);
 		d = atoi(s + 8), h = atoi(s + 11), mi = atoi(s + 14), se = atoi(s + 17), y = atoi(s + 20);
 	} else
 		return -1;

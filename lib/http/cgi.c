@@ -108,10 +108,10 @@ static int onto_root(const char *script, size_t sl)
  * it begins with '/', fits, and is a plain path (RFC 3986 section 3.3:
  * segments of unreserved and sub-delims characters, ':' and '@'; no
  * percent-encoding, no empty, "." or ".." segment, so no "//host" or
- * "/\host" a browser would take for another site), and it is not
- * itself below one of the root paths (mapped onto /api, the program must
- * not answer /api/metrics or /api/-/: a server that shows only /api
- * shows only the API). */
+ * "/\host" a browser would take for another site).  One onto a root
+ * path is none either (cgi_path asks onto_root first: mapped onto /api,
+ * the program must not answer /api/metrics or /api/-/; a server that
+ * shows only /api shows only the API). */
 static int mount_ok(const char *script, size_t sl)
 {
 	if (!sl || sl >= MOUNT_MAX || script[0] != '/' || script[sl - 1] == '/')
@@ -127,7 +127,7 @@ static int mount_ok(const char *script, size_t sl)
 				return 0;
 		}
 	}
-	return !onto_root(script, sl);
+	return 1;
 }
 
 static int api_path(const char *p, size_t n)
@@ -166,7 +166,7 @@ static int cgi_path(char *out, size_t outsz, char *mount, const char **why)
 {
 	const char *uri = getenv("REQUEST_URI"), *script = env("SCRIPT_NAME"), *pinfo = env("PATH_INFO");
 	size_t sl = strlen(script);
-	int m = mount_ok(script, sl), onto = onto_root(script, sl);
+	int onto = onto_root(script, sl), m = !onto && mount_ok(script, sl);
 	*why = "request target too long";
 	mount[0] = 0;
 	if (uri && uri[0] == '/') {

@@ -244,17 +244,18 @@ void ops_list(const struct store *st, const struct op_args *a, struct reply *r)
 	}
 	if (versions(st, a, &v, &n, r) < 0)
 		return;
-	struct buf b = {0};
-	int fail = buf_add(&b, "", 0);
 	/* releases and pre-releases, no pseudo-versions, in semver order
-	 * (go.dev/ref/mod#goproxy-protocol: "$base/$module/@v/list") */
-	for (size_t i = 0; i < n && !fail; i++)
-		if (semver_classify(v[i]) != SEMVER_PSEUDO)
-			fail = buf_printf(&b, "%s\n", v[i]);
+	 * (go.dev/ref/mod#goproxy-protocol: "$base/$module/@v/list"), as the
+	 * file tree's @v/list has them */
+	struct buf b = {0};
+	int fail = store_list_format(v, n, &b) < 0;
 	store_list_free(v, n);
-	if (fail || reply_bytes(r, 200, "text/plain; charset=utf-8", b.p, b.len) < 0)
+	if (fail) {
+		buf_free(&b);
 		reply_error(r, 500, "out of memory");
-	buf_free(&b);
+		return;
+	}
+	reply_take(r, 200, "text/plain; charset=utf-8", b.p, b.len);
 }
 
 /* Strong validators from the content: the zip's SHA-256, the go.mod's

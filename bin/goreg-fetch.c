@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <curl/curl.h>
 
@@ -17,6 +16,7 @@
 #include "base/util.h"
 #include "gomod/modpath.h"
 #include "gomod/semver.h"
+#include "http/http.h"
 #include "store/store.h"
 
 static const char synopsis[] =
@@ -49,24 +49,17 @@ static size_t on_data(char *p, size_t size, size_t n, void *ud)
 /* Timeouts: connecting, and a whole small or large transfer (a 500 MB zip
  * at a few MB/s takes minutes).  GOREG_FETCH_TIMEOUT makes a deadline
  * for all the transfers of one argument together (the front ends set it
- * to the time they give), in milliseconds of CLOCK_MONOTONIC; 0 for none. */
+ * to the time they give), in milliseconds of conn_now_ms's clock; 0 for none. */
 #define CONNECT_SECS 10
 #define SMALL_SECS 60
 #define LARGE_SECS 1800
-static long long deadline;
-
-static long long now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
+static int64_t deadline;
 
 /* The deadline of the argument now begun. */
 static void arm(void)
 {
 	const char *t = getenv("GOREG_FETCH_TIMEOUT");
-	deadline = t && atol(t) > 0 ? now_ms() + atol(t) * 1000LL : 0;
+	deadline = t && atol(t) > 0 ? conn_now_ms() + atol(t) * 1000LL : 0;
 }
 
 static int get(void *ctx, const char *url, int fd, char **mem, size_t *memlen, long long max, char *err,
@@ -86,9 +79,9 @@ static int get(void *ctx, const char *url, int fd, char **mem, size_t *memlen, l
 	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)CONNECT_SECS);
-	long long total = (fd >= 0 ? LARGE_SECS : SMALL_SECS) * 1000LL;
-	if (deadline && deadline - now_ms() < total)
-		total = deadline - now_ms();
+	int64_t total = (fd >= 0 ? LARGE_SECS : SMALL_SECS) * 1000LL, left = deadline ? deadline - conn_now_ms() : total;
+	if (left < total)
+		total = left;
 	if (total < 1)
 		return errset(err, errsz, 0, "%s: not asked: out of time (GOREG_FETCH_TIMEOUT)", url);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, (long)total);

@@ -18,6 +18,7 @@
 #include "base/prog.h"
 #include "base/util.h"
 #include "http/field.h"
+#include "http/http.h"
 #include "store/store.h"
 
 /* The goreg-fetch beside this program, or NULL. */
@@ -60,13 +61,6 @@ static void child(const char *prog, char *const argv[], int secs)
 	_exit(111);
 }
 
-static long long now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* The child's exit status, waiting at most secs, then killing it.  The
  * wait ends when the child does: a pidfd (Linux 5.3) is readable then,
  * where a sleep between polls of its status would add up to a tick to
@@ -78,7 +72,7 @@ static int wait_bounded(pid_t pid, int secs, const char *owner, const char *arg)
 #ifdef SYS_pidfd_open
 	pfd = (int)syscall(SYS_pidfd_open, pid, 0);
 #endif
-	long long end = now_ms() + (long long)secs * 1000;
+	int64_t end = conn_now_ms() + (int64_t)secs * 1000;
 	int status, code;
 	for (;;) {
 		pid_t r = waitpid(pid, &status, WNOHANG);
@@ -90,7 +84,7 @@ static int wait_bounded(pid_t pid, int secs, const char *owner, const char *arg)
 			code = -1;
 			break;
 		}
-		long long left = end - now_ms();
+		int64_t left = end - conn_now_ms();
 		if (left <= 0) {
 			kill(pid, SIGKILL);
 			waitpid(pid, &status, 0);

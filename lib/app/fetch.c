@@ -400,13 +400,12 @@ int fetch_list(const struct store *st, const char *owner, const char *module, co
 		 * kept as the list, it is what @latest picks here (pseudo-versions
 		 * are never in an @v/list answer), and it is refreshed with it */
 		store_list_free(v, n);
+		v = NULL;
 		free(t.body);
 		t.body = NULL;
 		char why[MSG_MAX];
 		if (each_upstream(&u, try_latest, &t, why, sizeof why) == 200 && parse_list(t.body, t.len, &v, &n) < 0)
 			return free(t.body), ERR(500, "out of memory");
-		if (!t.body)
-			v = NULL, n = 0;
 	}
 	code = store_ulist_put(st, owner, module, now, v, n, err, errsz);
 	store_list_free(v, n);

@@ -298,22 +298,20 @@ int fetch_sum_lines(const struct store *st, const char *owner, const char *modul
 static int log_locked(const struct store *st, const char *owner, struct sumlog *l, const char *module,
                       const char *version, const struct buf *text, char *err, size_t errsz)
 {
-	struct buf old = {0};
 	struct tdb_context *idx = store_index_lock(st, owner, INDEX_CREATE);
 	if (!idx)
 		return ERR(500, "unable to lock the index of '%s': %s", owner, strerror(errno));
 	int code = sumlog_begin(l, err, errsz);
 	if (code == 200)
-		code = sumlog_find(l, module, version, &old, err, errsz);
-	if (code == 200 && (old.len != text->len || memcmp(old.p, text->p, text->len)))
-		code = ERR(409, "%s@%s: the log has other hashes than the upstream database", module, version);
+		code = sumlog_compare(l, module, version, text->p, text->len, err, errsz);
+	if (code == 409)
+		ERR(409, "%s@%s: the log has other hashes than the upstream database", module, version);
 	else if (code == 404 && (code = sumlog_add(l, module, version, text->p, text->len, err, errsz)) == 200 &&
 	         (code = sumlog_commit(l, err, errsz)) == 200)
 		code = 201;
 	sumlog_close(l);
 	tdb_transaction_cancel(idx);
 	tdb_close(idx);
-	buf_free(&old);
 	return code;
 }
 

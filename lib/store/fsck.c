@@ -127,18 +127,14 @@ static int drop_version(struct fsck_ctx *x, const struct item *it, char path[3][
 static const char *log_differs(struct fsck_ctx *x, const char *module, const char *version, const char *h1_zip,
                                const char *h1_mod)
 {
-	struct buf have = {0}, want = {0};
+	struct buf want = {0};
 	char why[MSG_MAX];
-	const char *d = NULL;
-	int code = x->log ? sumlog_find(x->log, module, version, &have, why, sizeof why) : 500;
-	if (code == 404)
-		d = "the checksum database has no record of it";
-	else if (code == 200 && (sumlog_record(module, version, h1_zip, h1_mod, &want) < 0 || want.len != have.len ||
-	                         memcmp(want.p, have.p, have.len) != 0))
-		d = "the checksum database logs other hashes for it";
-	buf_free(&have);
+	/* a record that cannot be made is none the log holds */
+	int code = !x->log ? 500 : sumlog_record(module, version, h1_zip, h1_mod, &want) < 0 ? 409
+	         : sumlog_compare(x->log, module, version, want.p, want.len, why, sizeof why);
 	buf_free(&want);
-	return d;
+	return code == 404 ? "the checksum database has no record of it"
+	     : code == 409 ? "the checksum database logs other hashes for it" : NULL;
 }
 
 #define NOTE_MAX 6

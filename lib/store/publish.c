@@ -331,7 +331,6 @@ static int pub_once(struct pub *p)
 static int pub_logged(struct pub *p)
 {
 	const struct modzip_info *mi = p->mi;
-	struct buf old = {0};
 	int code = sumlog_open(p->st, p->owner, 1, &p->log, p->err, p->errsz);
 	if (code == 404)
 		return 200;
@@ -340,12 +339,11 @@ static int pub_logged(struct pub *p)
 		return code;
 	if (sumlog_record(mi->module, mi->version, mi->h1_zip, mi->h1_mod, &p->logrec) < 0)
 		return PERR(500, "out of memory");
-	code = sumlog_find(&p->log, mi->module, mi->version, &old, p->err, p->errsz);
-	if (code == 200 && (old.len != p->logrec.len || memcmp(old.p, p->logrec.p, old.len) != 0))
-		code = PERR(409, "%s@%s was published before with other content (the checksum database keeps its "
-		            "hashes forever: publish a new version)", mi->module, mi->version);
+	code = sumlog_compare(&p->log, mi->module, mi->version, p->logrec.p, p->logrec.len, p->err, p->errsz);
+	if (code == 409)
+		PERR(409, "%s@%s was published before with other content (the checksum database keeps its "
+		     "hashes forever: publish a new version)", mi->module, mi->version);
 	p->logged = code == 200;
-	buf_free(&old);
 	return code == 404 ? 200 : code;
 }
 

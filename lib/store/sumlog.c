@@ -189,6 +189,17 @@ int sumlog_find(struct sumlog *l, const char *module, const char *version, struc
 	return 200;
 }
 
+int sumlog_compare(struct sumlog *l, const char *module, const char *version, const char *text, size_t len,
+                   char *err, size_t errsz)
+{
+	struct buf old = {0};
+	int code = sumlog_find(l, module, version, &old, err, errsz);
+	if (code == 200 && (old.len != len || memcmp(old.p, text, len) != 0))
+		code = 409;
+	buf_free(&old);
+	return code;
+}
+
 /* Sign the tree of n records and keep it as "note". */
 static int sign_tree(struct sumlog *l, int64_t n, char *err, size_t errsz)
 {

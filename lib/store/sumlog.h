@@ -62,6 +62,11 @@ int sumlog_find(struct sumlog *l, const char *module, const char *version, struc
                 size_t errsz);
 int sumlog_add(struct sumlog *l, const char *module, const char *version, const char *text, size_t len,
                char *err, size_t errsz);
+/* What the log holds for M@V against the record text[0, len): 200 that
+ * very record, 409 another (err not set: the caller says why), 404 none,
+ * 500 (err set). */
+int sumlog_compare(struct sumlog *l, const char *module, const char *version, const char *text, size_t len,
+                   char *err, size_t errsz);
 int sumlog_commit(struct sumlog *l, char *err, size_t errsz);
 
 /* The protocol's answers (sumdb/server.go): the signed tree head; a
